@@ -1,0 +1,42 @@
+/* mat.h: the dense kernels of a training step, and numpy's summation order.
+ *
+ * Activations are stored feature-major, one row per unit and one column per sample
+ * ((units, N), samples contiguous), so every loop over samples vectorises. Each kernel
+ * adds its terms in exactly the order numpy's matmul does through reference BLAS
+ * (sequentially along the summed index, bias last, no fused multiply-add), which makes
+ * nnlab's forward and backward passes compute numpy's bits for the notebooks' nets.
+ * Backward kernels accumulate; zero the output first where a fresh sum is wanted.
+ * Nothing here allocates.
+ */
+#ifndef NNLAB_MAT_H
+#define NNLAB_MAT_H
+
+#include <stddef.h>
+
+/* out = W in (+ b): out[j][s] = (sum_k W[j][k] in[k][s]) + b[j]; b may be NULL. */
+void nn_dense_forward(double *out /* (n_out, N) */, const double *in /* (n_in, N) */,
+                      const double *W /* (n_out, n_in) */, const double *b /* (n_out) */,
+                      size_t N, size_t n_in, size_t n_out);
+
+/* dW[j][k] += sum_s E[j][s] in[k][s] and db[j] += sum_s E[j][s], each sum taken over
+ * s = 0..B-1 in order; db may be NULL. */
+void nn_dense_backward_weights(double *dW /* (n_out, n_in) */, double *db /* (n_out) */,
+                               const double *E /* (n_out, B) */,
+                               const double *in /* (n_in, B) */,
+                               size_t B, size_t n_in, size_t n_out);
+
+/* dIn[k][s] = sum_j W[j][k] E[j][s] (overwrites dIn). */
+void nn_dense_backward_input(double *dIn /* (n_in, B) */, const double *W /* (n_out, n_in) */,
+                             const double *E /* (n_out, B) */,
+                             size_t B, size_t n_in, size_t n_out);
+
+/* numpy's np.sum of a contiguous float64 array: pairwise summation (8 accumulators
+ * below 128 elements) within blocks of 8192, the blocks added in order. np.mean is
+ * this divided by n; np.std and the notebooks' losses are built on it. */
+double nn_sum_numpy(const double *a, size_t n);
+
+/* np.mean(a) and np.std(a) (population, ddof 0) in numpy's own arithmetic. */
+double nn_mean_numpy(const double *a, size_t n);
+double nn_std_numpy(const double *a, size_t n);
+
+#endif

@@ -1,0 +1,205 @@
+/* act.c: activations and the vector exp/tanh under them (see act.h).
+ *
+ * exp(x): x = k ln2 + r with |r| <= ln2/2 (ln2 split into a 21-bit head, so k*head is
+ * exact, and a tail), exp(r) from its Taylor series to r^13 (truncation below 1e-17),
+ * then 2^k applied as two exact powers of two so subnormal results round once.
+ * tanh(x) = -e / (2 + e) with e = expm1(-2|x|), the sign put back at the end; expm1
+ * comes from the same reduction, 2^k (1 + q) - 1 = 2^k q + (2^k - 1), which keeps full
+ * relative accuracy near zero. Everything is branch-free and uses only +, *, / and
+ * bit moves, so gcc vectorises the loops and every machine gets the same bits.
+ * The derivatives are the textbook ones; sigmoid's and tanh's are taken from the
+ * output exactly as notebooks 000/001 compute them (s (1 - s), 1 - tanh^2).
+ */
+#include "nnlab/act.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+static const char *const act_names[NN_ACT_COUNT] = {
+    "identity", "relu", "leaky_relu", "tanh", "sigmoid", "softplus",
+};
+
+const char *nn_act_name(nn_act a)
+{
+    return (unsigned)a < NN_ACT_COUNT ? act_names[a] : NULL;
+}
+
+int nn_act_parse(const char *name)
+{
+    for (int i = 0; i < NN_ACT_COUNT; i++)
+        if (strcmp(name, act_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+/* ---- exp and expm1 ---------------------------------------------------------------- */
+
+#define LN2_HI 0x1.62e42p-1             /* ln 2 to 21 bits: k * LN2_HI is exact */
+#define LN2_LO 0x1.fdf473de6af28p-22    /* ln 2 - LN2_HI */
+#define INV_LN2 0x1.71547652b82fep+0
+#define SHIFT 0x1.8p52                  /* adding it rounds to an integer */
+
+static inline uint64_t bits_of(double x) { uint64_t u; memcpy(&u, &x, 8); return u; }
+static inline double double_of(uint64_t u) { double x; memcpy(&x, &u, 8); return x; }
+
+/* exp(r) - 1 for |r| <= ln2/2, Taylor to r^14 in Horner form. */
+static inline double expm1_poly(double r)
+{
+    double p = 1.0 / 87178291200.0;     /* 1/14! */
+    p = 1.0 / 6227020800.0 + r * p;
+    p = 1.0 / 479001600.0 + r * p;
+    p = 1.0 / 39916800.0 + r * p;
+    p = 1.0 / 3628800.0 + r * p;
+    p = 1.0 / 362880.0 + r * p;
+    p = 1.0 / 40320.0 + r * p;
+    p = 1.0 / 5040.0 + r * p;
+    p = 1.0 / 720.0 + r * p;
+    p = 1.0 / 120.0 + r * p;
+    p = 1.0 / 24.0 + r * p;
+    p = 1.0 / 6.0 + r * p;
+    p = 0.5 + r * p;
+    return r + (r * r) * p;
+}
+
+static inline double exp_inline(double x)
+{
+    x = x < -746.0 ? -746.0 : x;        /* below: 0; above: +inf (NaN passes through) */
+    x = x > 710.0 ? 710.0 : x;
+    double kd = x * INV_LN2 + SHIFT;
+    uint64_t ku = bits_of(kd) - bits_of(SHIFT) + 2048;  /* k + 2048, k in [-1077, 1025] */
+    kd -= SHIFT;
+    double r = (x - kd * LN2_HI) - kd * LN2_LO;
+    double p = 1.0 + expm1_poly(r);
+    uint64_t k1 = (ku >> 1) - 1024;                      /* floor(k / 2) */
+    uint64_t k2 = ku - 2048 - k1;                         /* k - k1 */
+    double s1 = double_of((k1 + 1023) << 52), s2 = double_of((k2 + 1023) << 52);
+    return (p * s1) * s2;
+}
+
+/* expm1(y) for y in [-40, 0]. */
+static inline double expm1_neg(double y)
+{
+    double kd = y * INV_LN2 + SHIFT;
+    uint64_t ku = bits_of(kd) - bits_of(SHIFT);          /* k in [-58, 0], as 2^64 + k */
+    kd -= SHIFT;
+    double r = (y - kd * LN2_HI) - kd * LN2_LO;
+    double q = expm1_poly(r);
+    double s = double_of((ku + 1023) << 52);             /* 2^k */
+    return s * q + (s - 1.0);
+}
+
+static inline double tanh_inline(double x)
+{
+    uint64_t sign = bits_of(x) & 0x8000000000000000u;
+    double y = -2.0 * fabs(x);
+    y = y < -40.0 ? -40.0 : y;                           /* tanh(20) is 1 in doubles */
+    double e = expm1_neg(y);
+    double t = -e / (2.0 + e);
+    return double_of(bits_of(t) | sign);
+}
+
+double nn_exp(double x) { return exp_inline(x); }
+double nn_tanh(double x) { return tanh_inline(x); }
+double nn_sigmoid(double x) { return 1.0 / (1.0 + exp_inline(-x)); }
+
+void nn_vexp(double *out, const double *in, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = exp_inline(in[i]);
+}
+
+void nn_vtanh(double *out, const double *in, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = tanh_inline(in[i]);
+}
+
+void nn_vsigmoid(double *out, const double *in, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = 1.0 / (1.0 + exp_inline(-in[i]));
+}
+
+/* ---- activations ------------------------------------------------------------------ */
+
+/* softplus(z) = log(1 + e^z), written to neither overflow nor lose small values. */
+static double softplus(double z)
+{
+    return (z > 0 ? z : 0.0) + log1p(exp_inline(-fabs(z)));
+}
+
+void nn_act_forward(nn_act a, double slope, double *h, const double *z, size_t n)
+{
+    switch (a) {
+    case NN_ACT_IDENTITY:
+        if (h != z)
+            memcpy(h, z, n * sizeof *h);
+        break;
+    case NN_ACT_RELU:
+        for (size_t i = 0; i < n; i++)
+            h[i] = z[i] > 0 ? z[i] : 0.0;
+        break;
+    case NN_ACT_LEAKY_RELU:
+        for (size_t i = 0; i < n; i++)
+            h[i] = z[i] > 0 ? z[i] : slope * z[i];
+        break;
+    case NN_ACT_TANH:
+        nn_vtanh(h, z, n);
+        break;
+    case NN_ACT_SIGMOID:
+        nn_vsigmoid(h, z, n);
+        break;
+    case NN_ACT_SOFTPLUS:
+        for (size_t i = 0; i < n; i++)
+            h[i] = softplus(z[i]);
+        break;
+    default:
+        break;
+    }
+}
+
+void nn_act_backward(nn_act a, double slope, double *d, const double *z, const double *h,
+                     size_t n)
+{
+    switch (a) {
+    case NN_ACT_IDENTITY:
+        break;
+    case NN_ACT_RELU:
+        for (size_t i = 0; i < n; i++)
+            d[i] = z[i] > 0 ? d[i] : 0.0 * d[i];
+        break;
+    case NN_ACT_LEAKY_RELU:
+        for (size_t i = 0; i < n; i++)
+            d[i] = z[i] > 0 ? d[i] : slope * d[i];
+        break;
+    case NN_ACT_TANH:
+        for (size_t i = 0; i < n; i++)
+            d[i] = (1.0 - h[i] * h[i]) * d[i];
+        break;
+    case NN_ACT_SIGMOID:
+        for (size_t i = 0; i < n; i++)
+            d[i] = (h[i] * (1.0 - h[i])) * d[i];
+        break;
+    case NN_ACT_SOFTPLUS:
+        for (size_t i = 0; i < n; i++)
+            d[i] = nn_sigmoid(z[i]) * d[i];
+        break;
+    default:
+        break;
+    }
+}
+
+double nn_act_value(nn_act a, double slope, double z)
+{
+    double h;
+    nn_act_forward(a, slope, &h, &z, 1);
+    return h;
+}
+
+double nn_act_deriv(nn_act a, double slope, double z)
+{
+    double h = nn_act_value(a, slope, z), d = 1.0;
+    nn_act_backward(a, slope, &d, &z, &h, 1);
+    return d;
+}

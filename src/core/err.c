@@ -1,0 +1,48 @@
+/* err.c: filling error records (see err.h). */
+#include "nnlab/err.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+int nn_err_set(nn_err *e, int code, const char *where, const char *fmt, ...)
+{
+    if (!e)
+        return code;
+    e->code = code;
+    snprintf(e->where, sizeof e->where, "%s", where ? where : "");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+    va_end(ap);
+    /* one line, always: a message built from user data must not break it */
+    for (char *p = e->msg; *p; p++)
+        if (*p == '\n' || *p == '\r')
+            *p = ' ';
+    return code;
+}
+
+void nn_err_clear(nn_err *e)
+{
+    if (e) {
+        e->code = NN_OK;
+        e->where[0] = e->msg[0] = '\0';
+    }
+}
+
+void nn_err_prefix(nn_err *e, const char *prefix)
+{
+    if (!e || !prefix || !*prefix)
+        return;
+    char tmp[sizeof e->where];
+    size_t cap = sizeof tmp - 1, k = 0;
+    for (const char *p = prefix; *p && k < cap; p++)
+        tmp[k++] = *p;
+    if (e->where[0])
+        for (const char *p = ": "; *p && k < cap; p++)
+            tmp[k++] = *p;
+    for (const char *p = e->where; *p && k < cap; p++)
+        tmp[k++] = *p;
+    tmp[k] = '\0';
+    memcpy(e->where, tmp, k + 1);
+}
