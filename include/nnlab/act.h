@@ -32,8 +32,10 @@ int nn_act_parse(const char *name);
 void nn_act_forward(nn_act a, double slope, double *h /* (n) */,
                     const double *z /* (n) */, size_t n);
 
-/* d[i] *= act'(z[i]) for i < n, given z and h = act(z) (each derivative uses whichever
- * is exact and cheapest: tanh' = 1 - h^2, sigmoid' = h (1 - h), relu' from z). */
+/* d[i] = act'(z[i]) * d[i] for i < n, given h = act(z). Only softplus reads z (which
+ * may be NULL for the others): relu' and leaky_relu' come from h > 0 (the same test as
+ * z > 0 for slopes in [0, 1)), tanh' = 1 - h^2, sigmoid' = h (1 - h), as notebooks
+ * 000/001 compute them. */
 void nn_act_backward(nn_act a, double slope, double *d /* (n) */,
                      const double *z /* (n) */, const double *h /* (n) */, size_t n);
 

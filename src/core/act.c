@@ -165,13 +165,13 @@ void nn_act_backward(nn_act a, double slope, double *d, const double *z, const d
     switch (a) {
     case NN_ACT_IDENTITY:
         break;
-    case NN_ACT_RELU:
+    case NN_ACT_RELU:         /* h > 0 exactly when z > 0 */
         for (size_t i = 0; i < n; i++)
-            d[i] = z[i] > 0 ? d[i] : 0.0 * d[i];
+            d[i] = h[i] > 0 ? d[i] : 0.0 * d[i];
         break;
-    case NN_ACT_LEAKY_RELU:
+    case NN_ACT_LEAKY_RELU:   /* likewise, for slopes in [0, 1) */
         for (size_t i = 0; i < n; i++)
-            d[i] = z[i] > 0 ? d[i] : slope * d[i];
+            d[i] = h[i] > 0 ? d[i] : slope * d[i];
         break;
     case NN_ACT_TANH:
         for (size_t i = 0; i < n; i++)

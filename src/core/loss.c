@@ -1,0 +1,105 @@
+/* loss.c: objectives and metrics (see loss.h). */
+#include "nnlab/loss.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "nnlab/mat.h"
+
+static const char *const loss_names[NN_LOSS_COUNT] = {"l2", "mse", "bce", "bce_logits"};
+
+const char *nn_loss_name(nn_loss l)
+{
+    return (unsigned)l < NN_LOSS_COUNT ? loss_names[l] : NULL;
+}
+
+int nn_loss_parse(const char *name)
+{
+    for (int i = 0; i < NN_LOSS_COUNT; i++)
+        if (strcmp(name, loss_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+int nn_loss_required_output(nn_loss l)
+{
+    switch (l) {
+    case NN_LOSS_BCE:
+        return NN_ACT_SIGMOID;
+    case NN_LOSS_BCE_LOGITS:
+        return NN_ACT_IDENTITY;
+    default:
+        return -1;
+    }
+}
+
+double nn_loss_mse(const double *h, const double *y, size_t n, double *scratch)
+{
+    for (size_t s = 0; s < n; s++) {
+        double d = h[s] - y[s];
+        scratch[s] = d * d;
+    }
+    return nn_sum_numpy(scratch, n) / (double)n;
+}
+
+double nn_loss_value(nn_loss l, const double *z, const double *h, const double *y, size_t n,
+                     double *scratch)
+{
+    switch (l) {
+    case NN_LOSS_L2:
+        return 0.5 * nn_loss_mse(h, y, n, scratch);
+    case NN_LOSS_MSE:
+        return nn_loss_mse(h, y, n, scratch);
+    case NN_LOSS_BCE:
+        for (size_t s = 0; s < n; s++) {
+            double lp = h[s] > 0 ? log(h[s]) : -INFINITY, lq = h[s] < 1 ? log1p(-h[s]) : -INFINITY;
+            lp = lp < -100.0 ? -100.0 : lp;
+            lq = lq < -100.0 ? -100.0 : lq;
+            scratch[s] = -(y[s] * lp + (1.0 - y[s]) * lq);
+        }
+        return nn_sum_numpy(scratch, n) / (double)n;
+    case NN_LOSS_BCE_LOGITS:
+        for (size_t s = 0; s < n; s++) {
+            double v = z[s];
+            scratch[s] = (v > 0 ? v : 0.0) - v * y[s] + log1p(nn_exp(-fabs(v)));
+        }
+        return nn_sum_numpy(scratch, n) / (double)n;
+    default:
+        return NAN;
+    }
+}
+
+void nn_loss_output_grad(nn_loss l, nn_act out_act, double *E, const double *z,
+                         const double *h, const double *y, size_t n)
+{
+    switch (l) {
+    case NN_LOSS_L2:
+        for (size_t s = 0; s < n; s++)
+            E[s] = h[s] - y[s];
+        nn_act_backward(out_act, 0.0, E, z, h, n);
+        break;
+    case NN_LOSS_MSE:
+        for (size_t s = 0; s < n; s++)
+            E[s] = 2.0 * (h[s] - y[s]);
+        nn_act_backward(out_act, 0.0, E, z, h, n);
+        break;
+    case NN_LOSS_BCE:         /* sigmoid output: d/dz of the cross-entropy is h - y */
+        for (size_t s = 0; s < n; s++)
+            E[s] = h[s] - y[s];
+        break;
+    case NN_LOSS_BCE_LOGITS:  /* identity output: sigmoid(z) - y */
+        for (size_t s = 0; s < n; s++)
+            E[s] = nn_sigmoid(z[s]) - y[s];
+        break;
+    default:
+        break;
+    }
+}
+
+size_t nn_count_wrong(nn_loss l, const double *z, const double *h, const double *y, size_t n)
+{
+    size_t wrong = 0;
+    for (size_t s = 0; s < n; s++)
+        wrong += nn_predict_class(l, z[s], h[s]) != (y[s] >= 0.5);
+    return wrong;
+}

@@ -1,0 +1,92 @@
+/* optim.c: optimizer steps (see optim.h). */
+#include "nnlab/optim.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const opt_names[NN_OPT_COUNT] = {"sgd", "asgd", "adam"};
+
+const char *nn_opt_name(nn_opt_kind k)
+{
+    return (unsigned)k < NN_OPT_COUNT ? opt_names[k] : NULL;
+}
+
+int nn_opt_parse(const char *name)
+{
+    for (int i = 0; i < NN_OPT_COUNT; i++)
+        if (strcmp(name, opt_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+nn_optim *nn_optim_create(const nn_optim_cfg *c, const double *params, size_t n, nn_err *e)
+{
+    nn_optim *o = calloc(1, sizeof *o);
+    if (!o)
+        goto oom;
+    o->cfg = *c;
+    o->n = n;
+    if (c->kind == NN_OPT_ASGD) {
+        if (!(o->raw = malloc(n * sizeof *o->raw)))
+            goto oom;
+        memcpy(o->raw, params, n * sizeof *o->raw);
+    } else if (c->kind == NN_OPT_ADAM) {
+        o->m = calloc(n, sizeof *o->m);
+        o->v = calloc(n, sizeof *o->v);
+        if (!o->m || !o->v)
+            goto oom;
+    }
+    return o;
+oom:
+    nn_optim_free(o);
+    nn_err_set(e, NN_ENOMEM, "", "out of memory for the optimizer state");
+    return NULL;
+}
+
+void nn_optim_free(nn_optim *o)
+{
+    if (!o)
+        return;
+    free(o->raw);
+    free(o->m);
+    free(o->v);
+    free(o);
+}
+
+void nn_optim_step(nn_optim *o, double *restrict w, const double *restrict g)
+{
+    const size_t n = o->n;
+    const double lr = o->cfg.lr;
+    o->t++;
+    switch (o->cfg.kind) {
+    case NN_OPT_SGD:
+        for (size_t i = 0; i < n; i++)
+            w[i] = w[i] - lr * g[i];
+        break;
+    case NN_OPT_ASGD: {
+        /* notebook 001's fit(): raw = raw - eta * grad; w = (t * w + raw) / (t + 1) */
+        double *restrict raw = o->raw;
+        const double t = (double)o->t, t1 = (double)(o->t + 1);
+        for (size_t i = 0; i < n; i++) {
+            raw[i] = raw[i] - lr * g[i];
+            w[i] = (t * w[i] + raw[i]) / t1;
+        }
+        break;
+    }
+    case NN_OPT_ADAM: {
+        const double b1 = o->cfg.beta1, b2 = o->cfg.beta2, eps = o->cfg.eps;
+        const double bc1 = 1.0 - pow(b1, (double)o->t), bc2 = 1.0 - pow(b2, (double)o->t);
+        const double step = lr / bc1, bc2s = sqrt(bc2);
+        double *restrict m = o->m, *restrict v = o->v;
+        for (size_t i = 0; i < n; i++) {
+            m[i] = m[i] * b1 + g[i] * (1.0 - b1);
+            v[i] = v[i] * b2 + (g[i] * g[i]) * (1.0 - b2);
+            w[i] = w[i] - step * (m[i] / (sqrt(v[i]) / bc2s + eps));
+        }
+        break;
+    }
+    default:
+        break;
+    }
+}

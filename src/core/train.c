@@ -1,0 +1,241 @@
+/* train.c: the training loop (see train.h). */
+#include "nnlab/train.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nnlab/mat.h"
+
+/* Scratch for one model and one data set, allocated once. */
+typedef struct work {
+    size_t n, B;
+    int L;
+    const double *H[NN_MAX_HIDDEN + 2];   /* full-set outputs per layer; H[0] = X */
+    double *Z[NN_MAX_HIDDEN + 2];         /* full-set pre-activations, l >= 1 */
+    double *Hb[NN_MAX_HIDDEN + 2];        /* batch copies of H, in batch order */
+    double *Zb[NN_MAX_HIDDEN + 2];        /* batch copies of Z where a derivative needs z */
+    double *E, *D;                        /* (max width, B) backward signals */
+    double *yb, *grad, *scratch;
+    size_t *order;
+    void *block;
+} work;
+
+static bool needs_z(nn_act a) { return a == NN_ACT_SOFTPLUS; }
+
+static void work_free(work *w) { free(w->block); }
+
+static int work_init(work *w, const nn_model *m, const nn_trainset *d, size_t B, nn_err *e)
+{
+    memset(w, 0, sizeof *w);
+    w->n = d->n;
+    w->B = B;
+    w->L = m->L;
+    size_t maxw = 0, total = 0;
+    for (int l = 0; l <= m->L; l++)
+        if ((size_t)m->width[l] > maxw)
+            maxw = (size_t)m->width[l];
+    /* count doubles first, then carve one block */
+    for (int l = 1; l <= m->L; l++) {
+        size_t wl = (size_t)m->width[l];
+        total += 2 * wl * d->n;                               /* Z, H */
+        total += wl * B;                                      /* Hb */
+        if (l == m->L || needs_z(m->arch.act))
+            total += wl * B;                                  /* Zb */
+    }
+    total += (size_t)m->width[0] * B;                         /* Hb[0] */
+    total += 2 * maxw * B + B + m->n_params + d->n;           /* E, D, yb, grad, scratch */
+    size_t bytes = total * sizeof(double) + d->n * sizeof(size_t);
+    if (!(w->block = malloc(bytes)))
+        return nn_err_set(e, NN_ENOMEM, "", "out of memory for training scratch (%zu bytes)",
+                          bytes);
+    double *p = w->block;
+#define TAKE(ptr, count) (ptr = p, p += (count))
+    w->H[0] = d->X;
+    for (int l = 1; l <= m->L; l++) {
+        size_t wl = (size_t)m->width[l];
+        TAKE(w->Z[l], wl * d->n);
+        double *h;
+        TAKE(h, wl * d->n);
+        w->H[l] = h;
+        TAKE(w->Hb[l], wl * B);
+        if (l == m->L || needs_z(m->arch.act))
+            TAKE(w->Zb[l], wl * B);
+    }
+    TAKE(w->Hb[0], (size_t)m->width[0] * B);
+    TAKE(w->E, maxw * B);
+    TAKE(w->D, maxw * B);
+    TAKE(w->yb, B);
+    TAKE(w->grad, m->n_params);
+    TAKE(w->scratch, d->n);
+#undef TAKE
+    w->order = (size_t *)p;
+    return NN_OK;
+}
+
+/* Forward over the whole set into w->Z, w->H. */
+static void forward_full(const nn_model *m, work *w)
+{
+    for (int l = 0; l < m->L; l++) {
+        size_t wl = (size_t)m->width[l + 1];
+        nn_dense_forward(w->Z[l + 1], w->H[l], nn_model_W(m, l), nn_model_b(m, l), w->n,
+                         (size_t)m->width[l], wl);
+        nn_act act = l + 1 < m->L ? m->arch.act : m->arch.out_act;
+        nn_act_forward(act, m->arch.slope, (double *)w->H[l + 1], w->Z[l + 1], wl * w->n);
+    }
+}
+
+static void gather(double *dst /* (rows, B) */, const double *src /* (rows, n) */,
+                   size_t rows, size_t n, const size_t *idx, size_t B)
+{
+    for (size_t r = 0; r < rows; r++) {
+        const double *s = src + r * n;
+        double *t = dst + r * B;
+        for (size_t i = 0; i < B; i++)
+            t[i] = s[idx[i]];
+    }
+}
+
+/* grad = (1/B) * sum over the batch idx[0..B) of the loss gradient, from the full-set
+ * activations in w (taken at the current weights). */
+static void batch_gradient(const nn_model *m, work *w, nn_loss loss, const double *y,
+                           const size_t *idx, size_t B)
+{
+    const int L = m->L;
+    for (int l = 0; l <= L; l++) {
+        size_t wl = (size_t)m->width[l];
+        gather(w->Hb[l], w->H[l], wl, w->n, idx, B);
+        if (w->Zb[l])
+            gather(w->Zb[l], w->Z[l], wl, w->n, idx, B);
+    }
+    for (size_t i = 0; i < B; i++)
+        w->yb[i] = y[idx[i]];
+    memset(w->grad, 0, m->n_params * sizeof *w->grad);
+
+    nn_loss_output_grad(loss, m->arch.out_act, w->E, w->Zb[L], w->Hb[L], w->yb, B);
+    for (int l = L - 1; l >= 0; l--) {
+        size_t n_in = (size_t)m->width[l], n_out = (size_t)m->width[l + 1];
+        double *gb = m->has_bias[l] ? w->grad + m->b_off[l] : NULL;
+        nn_dense_backward_weights(w->grad + m->w_off[l], gb, w->E, w->Hb[l], B, n_in, n_out);
+        if (l > 0) {
+            nn_dense_backward_input(w->D, nn_model_W(m, l), w->E, B, n_in, n_out);
+            nn_act_backward(m->arch.act, m->arch.slope, w->D, w->Zb[l], w->Hb[l], n_in * B);
+            double *t = w->E;
+            w->E = w->D;
+            w->D = t;
+        }
+    }
+    const double bd = (double)B;
+    for (size_t i = 0; i < m->n_params; i++)
+        w->grad[i] = w->grad[i] / bd;
+}
+
+static void epoch_stats(const nn_model *m, work *w, nn_loss loss, const nn_trainset *d,
+                        size_t wrong, nn_epoch_stats *st)
+{
+    const double *z = w->Z[m->L], *h = w->H[m->L];
+    st->loss = nn_loss_value(loss, z, h, d->y, d->n, w->scratch);
+    st->mse = nn_loss_mse(h, d->y, d->n, w->scratch);
+    st->error = d->classify ? (double)wrong / (double)d->n : NAN;
+}
+
+static bool all_finite(const double *p, size_t n)
+{
+    double acc = 0.0;
+    for (size_t i = 0; i < n; i++)
+        acc += p[i] * 0.0;   /* 0 for finite values, NaN as soon as one is not */
+    return acc == 0.0;
+}
+
+int nn_train(nn_model *m, nn_optim *o, nn_rng *r, const nn_train_cfg *c,
+             const nn_trainset *d, const nn_train_hooks *h, nn_train_result *res, nn_err *e)
+{
+    const size_t B = c->batch == 0 || c->batch > d->n ? d->n : c->batch;
+    const size_t per_epoch = d->n / B;
+    work w;
+    int rc = work_init(&w, m, d, B, e);
+    if (rc)
+        return rc;
+    memset(res, 0, sizeof *res);
+    for (size_t i = 0; i < d->n; i++)
+        w.order[i] = i;
+
+    nn_epoch_stats st = {0};
+    forward_full(m, &w);
+    size_t wrong = d->classify ? nn_count_wrong(c->loss, w.Z[m->L], w.H[m->L], d->y, d->n) : 0;
+    epoch_stats(m, &w, c->loss, d, wrong, &st);
+    if (h && h->on_epoch && (rc = h->on_epoch(h->ctx, m, o, &st, e)))
+        goto out;
+
+    long epoch = 1, it = 0;
+    size_t b = 0;
+    for (;;) {
+        if (b == 0)
+            nn_rng_shuffle(r, w.order, d->n);
+        batch_gradient(m, &w, c->loss, d->y, w.order + b * B, B);
+        nn_optim_step(o, m->params, w.grad);
+        it++;
+        forward_full(m, &w);
+        double err = NAN;
+        if (d->classify) {
+            wrong = nn_count_wrong(c->loss, w.Z[m->L], w.H[m->L], d->y, d->n);
+            err = (double)wrong / (double)d->n;
+        }
+        b = (b + 1) % per_epoch;
+        bool epoch_done = b == 0;
+        bool converged = d->classify && c->target_error >= 0 && err < c->target_error;
+        bool out_of_iter = c->max_iter > 0 && it >= c->max_iter;
+        bool interrupted = h && h->stop && *h->stop;
+        bool last = converged || out_of_iter || interrupted ||
+                    (epoch_done && epoch >= c->max_epochs);
+        if (epoch_done || last) {
+            st.epoch = epoch;
+            st.iter = it;
+            epoch_stats(m, &w, c->loss, d, wrong, &st);
+            bool finite = isfinite(st.loss) && isfinite(st.mse) &&
+                          all_finite(m->params, m->n_params);
+            if (h && h->on_epoch && (rc = h->on_epoch(h->ctx, m, o, &st, e)))
+                break;
+            if (!finite) {
+                res->status = NN_TRAIN_DIVERGED;
+                res->diverged_epoch = epoch;
+                last = true;
+            }
+        }
+        if (converged && res->status == NN_TRAIN_COMPLETE) {
+            res->converged = true;
+            res->converged_epoch = epoch;
+        }
+        if (interrupted && !converged && res->status == NN_TRAIN_COMPLETE)
+            res->status = NN_TRAIN_INTERRUPTED;
+        if (last)
+            break;
+        if (epoch_done)
+            epoch++;
+    }
+    res->epochs_run = epoch;
+    res->iterations = it;
+    res->final = st;
+out:
+    work_free(&w);
+    return rc;
+}
+
+int nn_gradient(const nn_model *m, nn_loss loss, const nn_trainset *d, double *grad,
+                double *loss_value, nn_err *e)
+{
+    work w;
+    int rc = work_init(&w, m, d, d->n, e);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < d->n; i++)
+        w.order[i] = i;
+    forward_full(m, &w);
+    batch_gradient(m, &w, loss, d->y, w.order, d->n);
+    memcpy(grad, w.grad, m->n_params * sizeof *grad);
+    if (loss_value)
+        *loss_value = nn_loss_value(loss, w.Z[m->L], w.H[m->L], d->y, d->n, w.scratch);
+    work_free(&w);
+    return NN_OK;
+}

@@ -1,0 +1,291 @@
+/* data.c: CSV data sets, normalisation (see data.h). */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nnlab/data.h"
+#include "nnlab/mat.h"
+#include "nnlab/model.h"
+
+void nn_data_free(nn_data *d)
+{
+    if (!d)
+        return;
+    free(d->x);
+    free(d->y);
+    d->x = d->y = NULL;
+    d->n = 0;
+}
+
+int nn_data_write_csv(FILE *f, const nn_data *d, nn_err *e)
+{
+    for (int k = 0; k < d->d; k++)
+        fprintf(f, "x%d,", k + 1);
+    fputs("y\n", f);
+    for (size_t s = 0; s < d->n; s++) {
+        for (int k = 0; k < d->d; k++)
+            fprintf(f, "%.17g,", d->x[s * (size_t)d->d + (size_t)k]);
+        fprintf(f, "%.17g\n", d->y[s]);
+    }
+    if (ferror(f))
+        return nn_err_set(e, NN_EIO, "", "write failed: %s", strerror(errno));
+    return NN_OK;
+}
+
+int nn_data_zscore_fit(const nn_data *d, double *mean, double *std, nn_err *e)
+{
+    if (d->n < 2)
+        return nn_err_set(e, NN_ESPEC, "", "z-score normalisation needs at least 2 samples, "
+                          "the data has %zu", d->n);
+    double *col = malloc(d->n * sizeof *col);
+    if (!col)
+        return nn_err_set(e, NN_ENOMEM, "", "out of memory");
+    for (int k = 0; k < d->d; k++) {
+        for (size_t s = 0; s < d->n; s++)
+            col[s] = d->x[s * (size_t)d->d + (size_t)k];
+        /* pandas' df.mean() is numpy's pairwise sum / n; its df.std() is delegated to
+         * bottleneck (installed alongside pandas in the notebooks' environment), a
+         * two-pass loop of plain sequential sums. Both, exactly, reproduce the z-scores
+         * of notebooks 000/001 bit for bit (tests/unit/test_data.c). */
+        double m = nn_sum_numpy(col, d->n) / (double)d->n;
+        double acc = 0.0;
+        for (size_t s = 0; s < d->n; s++)
+            acc += col[s];
+        double bm = acc / (double)d->n;
+        acc = 0.0;
+        for (size_t s = 0; s < d->n; s++) {
+            double t = col[s] - bm;
+            acc += t * t;
+        }
+        double sd = sqrt(acc / (double)(d->n - 1));
+        if (!(sd > 0) || !isfinite(sd) || !isfinite(m)) {
+            free(col);
+            return nn_err_set(e, NN_ESPEC, "", "feature %d is constant or not finite, so it "
+                              "cannot be z-scored (set data.normalize to \"none\")", k + 1);
+        }
+        mean[k] = m;
+        std[k] = sd;
+    }
+    free(col);
+    return NN_OK;
+}
+
+double *nn_data_feature_major(const nn_data *d, const double *mean, const double *std)
+{
+    double *X = malloc(d->n * (size_t)d->d * sizeof *X);
+    if (!X)
+        return NULL;
+    for (int k = 0; k < d->d; k++)
+        for (size_t s = 0; s < d->n; s++) {
+            double v = d->x[s * (size_t)d->d + (size_t)k];
+            X[(size_t)k * d->n + s] = mean ? (v - mean[k]) / std[k] : v;
+        }
+    return X;
+}
+
+/* ---- CSV ------------------------------------------------------------------------------ */
+
+#define CSV_MAX_BYTES ((size_t)1 << 30)
+
+static char *slurp(const char *path, size_t *len, nn_err *e)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        nn_err_set(e, NN_ESPEC, path, "cannot open data file: %s", strerror(errno));
+        return NULL;
+    }
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap + 1);
+    while (buf) {
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (n < cap)
+            break;
+        if (cap >= CSV_MAX_BYTES) {
+            free(buf);
+            fclose(f);
+            nn_err_set(e, NN_ESPEC, path, "data file is larger than 1 GiB");
+            return NULL;
+        }
+        char *nb = realloc(buf, 2 * cap + 1);
+        if (!nb)
+            free(buf);
+        buf = nb;
+        cap *= 2;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (!buf) {
+        nn_err_set(e, NN_ENOMEM, path, "out of memory reading the data file");
+        return NULL;
+    }
+    if (bad) {
+        free(buf);
+        nn_err_set(e, NN_ESPEC, path, "cannot read data file");
+        return NULL;
+    }
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+/* Split one line (already without its end) at commas into fields, in place. */
+static int split(char *line, char **fields, int cap)
+{
+    int n = 0;
+    char *p = line;
+    for (;;) {
+        if (n < cap)
+            fields[n] = p;
+        n++;
+        char *c = strchr(p, ',');
+        if (!c)
+            break;
+        *c = '\0';
+        p = c + 1;
+    }
+    return n;
+}
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t k = strlen(s);
+    while (k && (s[k - 1] == ' ' || s[k - 1] == '\t'))
+        s[--k] = '\0';
+    return s;
+}
+
+int nn_data_load_csv(const char *path, const char *target, nn_data *out, nn_err *e)
+{
+    memset(out, 0, sizeof *out);
+    size_t len;
+    char *buf = slurp(path, &len, e);
+    if (!buf)
+        return e ? e->code : NN_ESPEC;
+    char where[600];
+    int rc = NN_OK;
+    char **fields = NULL;
+    if (memchr(buf, '\0', len)) {
+        rc = nn_err_set(e, NN_ESPEC, path, "data file contains a NUL byte: not a text CSV file");
+        goto done;
+    }
+    char *p = buf;
+    if (len >= 3 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB &&
+        (unsigned char)p[2] == 0xBF)
+        p += 3;                                  /* a UTF-8 byte order mark */
+    /* count lines for the allocation */
+    size_t lines = 1;
+    for (char *q = p; *q; q++)
+        lines += *q == '\n';
+    int maxf = NN_MAX_WIDTH + 1;
+    fields = malloc((size_t)maxf * sizeof *fields);
+    if (!fields) {
+        rc = nn_err_set(e, NN_ENOMEM, path, "out of memory");
+        goto done;
+    }
+    /* header */
+    char *nl = strchr(p, '\n');
+    if (nl)
+        *nl = '\0';
+    size_t hl = strlen(p);
+    if (hl && p[hl - 1] == '\r')
+        p[hl - 1] = '\0';
+    if (!*trim(p)) {
+        rc = nn_err_set(e, NN_ESPEC, path, "data file is empty (expected a header row such as "
+                        "\"x1,x2,y\")");
+        goto done;
+    }
+    int ncol = split(p, fields, maxf);
+    if (ncol > maxf || ncol < 2) {
+        rc = nn_err_set(e, NN_ESPEC, path, "header has %d columns (expected 2 to %d: features "
+                        "and a target)", ncol, maxf);
+        goto done;
+    }
+    int tcol = -1;
+    for (int c = 0; c < ncol; c++) {
+        char *name = trim(fields[c]);
+        if (!*name) {
+            snprintf(where, sizeof where, "%s:1", path);
+            rc = nn_err_set(e, NN_ESPEC, where, "header column %d has no name", c + 1);
+            goto done;
+        }
+        if (strcmp(name, target) == 0)
+            tcol = c;
+    }
+    if (tcol < 0) {
+        rc = nn_err_set(e, NN_ESPEC, path, "no column named \"%s\" in the header (set "
+                        "data.target to the name of the target column)", target);
+        goto done;
+    }
+    out->d = ncol - 1;
+    out->x = malloc(lines * (size_t)out->d * sizeof *out->x);
+    out->y = malloc(lines * sizeof *out->y);
+    if (!out->x || !out->y) {
+        rc = nn_err_set(e, NN_ENOMEM, path, "out of memory");
+        goto done;
+    }
+    out->classify = true;
+    size_t lineno = 1;
+    char *q = nl ? nl + 1 : NULL;
+    bool blank_seen = false;
+    size_t blank_line = 0;
+    while (q && *q) {
+        lineno++;
+        nl = strchr(q, '\n');
+        if (nl)
+            *nl = '\0';
+        size_t ll = strlen(q);
+        if (ll && q[ll - 1] == '\r')
+            q[--ll] = '\0';
+        char *line = q;
+        q = nl ? nl + 1 : NULL;
+        if (!*trim(line)) {
+            if (!blank_seen)
+                blank_line = lineno;
+            blank_seen = true;
+            continue;
+        }
+        if (blank_seen) {
+            snprintf(where, sizeof where, "%s:%zu", path, blank_line);
+            rc = nn_err_set(e, NN_ESPEC, where, "blank line inside the data");
+            goto done;
+        }
+        int nf = split(line, fields, maxf);
+        if (nf != ncol) {
+            snprintf(where, sizeof where, "%s:%zu", path, lineno);
+            rc = nn_err_set(e, NN_ESPEC, where, "row has %d fields, the header has %d", nf, ncol);
+            goto done;
+        }
+        int k = 0;
+        for (int c = 0; c < ncol; c++) {
+            char *f = trim(fields[c]), *end;
+            errno = 0;
+            double v = strtod(f, &end);
+            if (!*f || *end || !isfinite(v)) {
+                snprintf(where, sizeof where, "%s:%zu:%ld", path, lineno,
+                         (long)(fields[c] - line) + 1);
+                rc = nn_err_set(e, NN_ESPEC, where, "expected a finite number, got \"%.40s\"", f);
+                goto done;
+            }
+            if (c == tcol) {
+                out->y[out->n] = v;
+                if (v != 0.0 && v != 1.0)
+                    out->classify = false;
+            } else {
+                out->x[out->n * (size_t)out->d + (size_t)k++] = v;
+            }
+        }
+        out->n++;
+    }
+    if (out->n == 0)
+        rc = nn_err_set(e, NN_ESPEC, path, "data file has a header but no rows");
+done:
+    free(fields);
+    free(buf);
+    if (rc)
+        nn_data_free(out);
+    return rc;
+}
