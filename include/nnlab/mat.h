@@ -25,6 +25,14 @@ void nn_dense_backward_weights(double *dW /* (n_out, n_in) */, double *db /* (n_
                                const double *in /* (n_in, B) */,
                                size_t B, size_t n_in, size_t n_out);
 
+/* The same sums over the samples idx[0..B) of full-set arrays E (n_out, N) and
+ * in (n_in, N), visited in that order: a batch without copying it out. */
+void nn_dense_backward_weights_idx(double *dW /* (n_out, n_in) */, double *db /* (n_out) */,
+                                   const double *E /* (n_out, N) */,
+                                   const double *in /* (n_in, N) */, size_t N,
+                                   const size_t *idx /* (B) */, size_t B, size_t n_in,
+                                   size_t n_out);
+
 /* dIn[k][s] = sum_j W[j][k] E[j][s] (overwrites dIn). */
 void nn_dense_backward_input(double *dIn /* (n_in, B) */, const double *W /* (n_out, n_in) */,
                              const double *E /* (n_out, B) */,

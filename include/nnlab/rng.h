@@ -21,7 +21,20 @@ typedef struct nn_rng {
 } nn_rng;
 
 void nn_rng_seed(nn_rng *r, uint32_t seed);        /* np.random.seed(seed) */
-uint32_t nn_rng_u32(nn_rng *r);                    /* genrand_int32 */
+void nn_rng_refill(nn_rng *r);                     /* regenerate the 624 words */
+
+/* genrand_int32, inline: the shuffle at every epoch draws hundreds of these */
+static inline uint32_t nn_rng_u32(nn_rng *r)
+{
+    if (r->mti >= 624)
+        nn_rng_refill(r);
+    uint32_t y = r->mt[r->mti++];
+    y ^= y >> 11;
+    y ^= (y << 7) & 0x9d2c5680u;
+    y ^= (y << 15) & 0xefc60000u;
+    y ^= y >> 18;
+    return y;
+}
 double nn_rng_random(nn_rng *r);                   /* random_sample(): [0, 1) */
 double nn_rng_uniform(nn_rng *r, double lo, double hi);
 double nn_rng_gauss(nn_rng *r);                    /* standard_normal() */

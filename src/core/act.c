@@ -12,6 +12,8 @@
  */
 #include "nnlab/act.h"
 
+#include "simd.h"
+
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -103,19 +105,19 @@ double nn_exp(double x) { return exp_inline(x); }
 double nn_tanh(double x) { return tanh_inline(x); }
 double nn_sigmoid(double x) { return 1.0 / (1.0 + exp_inline(-x)); }
 
-void nn_vexp(double *out, const double *in, size_t n)
+NN_CLONES void nn_vexp(double *out, const double *in, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         out[i] = exp_inline(in[i]);
 }
 
-void nn_vtanh(double *out, const double *in, size_t n)
+NN_CLONES void nn_vtanh(double *out, const double *in, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         out[i] = tanh_inline(in[i]);
 }
 
-void nn_vsigmoid(double *out, const double *in, size_t n)
+NN_CLONES void nn_vsigmoid(double *out, const double *in, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         out[i] = 1.0 / (1.0 + exp_inline(-in[i]));
@@ -159,7 +161,7 @@ void nn_act_forward(nn_act a, double slope, double *h, const double *z, size_t n
     }
 }
 
-void nn_act_backward(nn_act a, double slope, double *d, const double *z, const double *h,
+NN_CLONES void nn_act_backward(nn_act a, double slope, double *d, const double *z, const double *h,
                      size_t n)
 {
     switch (a) {

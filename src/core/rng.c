@@ -21,7 +21,7 @@ void nn_rng_seed(nn_rng *r, uint32_t seed)
     r->gauss = 0.0;
 }
 
-static void mt_regenerate(nn_rng *r)
+void nn_rng_refill(nn_rng *r)
 {
     static const uint32_t mag01[2] = {0u, 0x9908b0dfu};
     uint32_t *mt = r->mt, y;
@@ -37,18 +37,6 @@ static void mt_regenerate(nn_rng *r)
     y = (mt[MT_N - 1] & 0x80000000u) | (mt[0] & 0x7fffffffu);
     mt[MT_N - 1] = mt[MT_M - 1] ^ (y >> 1) ^ mag01[y & 1u];
     r->mti = 0;
-}
-
-uint32_t nn_rng_u32(nn_rng *r)
-{
-    if (r->mti >= MT_N)
-        mt_regenerate(r);
-    uint32_t y = r->mt[r->mti++];
-    y ^= y >> 11;
-    y ^= (y << 7) & 0x9d2c5680u;
-    y ^= (y << 15) & 0xefc60000u;
-    y ^= y >> 18;
-    return y;
 }
 
 double nn_rng_random(nn_rng *r)

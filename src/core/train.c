@@ -98,32 +98,52 @@ static void gather(double *dst /* (rows, B) */, const double *src /* (rows, n) *
 }
 
 /* grad = (1/B) * sum over the batch idx[0..B) of the loss gradient, from the full-set
- * activations in w (taken at the current weights). */
+ * activations in w (taken at the current weights). A full batch is reduced in place,
+ * visiting the samples in the shuffled order; a smaller batch is first copied out in
+ * batch order. Either way every sum runs over the batch in its order, as numpy's does. */
 static void batch_gradient(const nn_model *m, work *w, nn_loss loss, const double *y,
                            const size_t *idx, size_t B)
 {
     const int L = m->L;
+    const bool full = B == w->n;
+    const size_t ld = full ? w->n : B;
+    const double *Hs[NN_MAX_HIDDEN + 2], *Zs[NN_MAX_HIDDEN + 2], *ys = y;
     for (int l = 0; l <= L; l++) {
         size_t wl = (size_t)m->width[l];
-        gather(w->Hb[l], w->H[l], wl, w->n, idx, B);
-        if (w->Zb[l])
-            gather(w->Zb[l], w->Z[l], wl, w->n, idx, B);
+        if (full) {
+            Hs[l] = w->H[l];
+            Zs[l] = w->Z[l];
+        } else {
+            gather(w->Hb[l], w->H[l], wl, w->n, idx, B);
+            if (w->Zb[l])
+                gather(w->Zb[l], w->Z[l], wl, w->n, idx, B);
+            Hs[l] = w->Hb[l];
+            Zs[l] = w->Zb[l];
+        }
     }
-    for (size_t i = 0; i < B; i++)
-        w->yb[i] = y[idx[i]];
+    if (!full) {
+        for (size_t i = 0; i < B; i++)
+            w->yb[i] = y[idx[i]];
+        ys = w->yb;
+    }
     memset(w->grad, 0, m->n_params * sizeof *w->grad);
 
-    nn_loss_output_grad(loss, m->arch.out_act, w->E, w->Zb[L], w->Hb[L], w->yb, B);
+    double *E = w->E, *D = w->D;
+    nn_loss_output_grad(loss, m->arch.out_act, E, Zs[L], Hs[L], ys, ld);
     for (int l = L - 1; l >= 0; l--) {
         size_t n_in = (size_t)m->width[l], n_out = (size_t)m->width[l + 1];
         double *gb = m->has_bias[l] ? w->grad + m->b_off[l] : NULL;
-        nn_dense_backward_weights(w->grad + m->w_off[l], gb, w->E, w->Hb[l], B, n_in, n_out);
+        if (full)
+            nn_dense_backward_weights_idx(w->grad + m->w_off[l], gb, E, Hs[l], ld, idx, B,
+                                          n_in, n_out);
+        else
+            nn_dense_backward_weights(w->grad + m->w_off[l], gb, E, Hs[l], B, n_in, n_out);
         if (l > 0) {
-            nn_dense_backward_input(w->D, nn_model_W(m, l), w->E, B, n_in, n_out);
-            nn_act_backward(m->arch.act, m->arch.slope, w->D, w->Zb[l], w->Hb[l], n_in * B);
-            double *t = w->E;
-            w->E = w->D;
-            w->D = t;
+            nn_dense_backward_input(D, nn_model_W(m, l), E, ld, n_in, n_out);
+            nn_act_backward(m->arch.act, m->arch.slope, D, Zs[l], Hs[l], n_in * ld);
+            double *t = E;
+            E = D;
+            D = t;
         }
     }
     const double bd = (double)B;
