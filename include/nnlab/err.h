@@ -29,6 +29,9 @@ typedef struct nn_err {
 int nn_err_set(nn_err *e, int code, const char *where, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* Replace e->where (printf-style), keeping the code and message. */
+void nn_err_where(nn_err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Clear a record to NN_OK. */
 void nn_err_clear(nn_err *e);
 

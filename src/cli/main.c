@@ -1,1 +1,199 @@
-int main(void) { return 0; }
+/* main.c: nnlab's command table and dispatch (git's cmd_struct idea), and the helpers
+ * every command shares: error lines, exit codes, option parsing. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "nnlab/spec.h"
+
+const cmd nn_commands[] = {
+    {"run", cmd_run, "train the models of a spec and write a run directory",
+     "usage: nnlab run SPEC.json [--out DIR] [--set PATH=VALUE]... [--force] [--quiet] [--no-plots]\n"
+     "\n"
+     "Trains every model the spec describes, runs its studies and writes a run directory:\n"
+     "spec.json, manifest.json, summary.json, data.csv, <label>/metrics.csv,\n"
+     "<label>/model.json and the figures with the tables they were drawn from.\n"
+     "\n"
+     "  --out DIR          run directory (default: runs/<spec name>)\n"
+     "  --set PATH=VALUE   override a spec value: train.lr=0.5, models.relu.seed=7,\n"
+     "                     seed=3 (the default seed of every model); VALUE is JSON when it\n"
+     "                     parses (--set models.relu.hidden=[8,8,4]), else a string\n"
+     "  --force            replace an existing run directory (only an nnlab run)\n"
+     "  --quiet            print nothing but errors\n"
+     "  --no-plots         write tables and scripts, draw no PNGs\n"
+     "\n"
+     "Exit status: 0 complete; 1 the run failed, diverged or could not write; 2 bad usage\n"
+     "or a bad spec (nothing is written); 130/143 interrupted by SIGINT/SIGTERM.\n"},
+    {"check", cmd_check, "validate a spec and print it resolved, running nothing",
+     "usage: nnlab check SPEC.json [--set PATH=VALUE]...\n"
+     "\n"
+     "Reads the spec, applies the overrides, checks every key and the data it names, and\n"
+     "prints the resolved spec (every default filled in) on stdout. Writes nothing.\n"
+     "Exit status 0 when the spec is good, 2 when it is not.\n"},
+    {"list", cmd_list, "list data generators, activations, inits, optimizers, losses, studies",
+     "usage: nnlab list [generators|activations|inits|optimizers|losses|studies]\n"
+     "\n"
+     "Prints what a spec may name, with each generator's parameters and defaults.\n"},
+    {"data", cmd_data, "print a generated data set as CSV",
+     "usage: nnlab data GENERATOR [--seed N] [--set PARAM=VALUE]...\n"
+     "\n"
+     "Prints x1,x2,y for every point GENERATOR makes (original coordinates, 17 digits).\n"
+     "  --seed N           the data stream's seed (default: the notebook's)\n"
+     "  --set PARAM=VALUE  a generator parameter (see nnlab list generators)\n"},
+    {"help", cmd_help, "show help for a command", "usage: nnlab help [COMMAND]\n"},
+};
+const int nn_n_commands = (int)(sizeof nn_commands / sizeof nn_commands[0]);
+
+static void usage_all(FILE *f)
+{
+    fputs("usage: nnlab COMMAND [ARGS]    (nnlab COMMAND --help for more)\n\n"
+          "nnlab trains small neural networks exactly as the notebooks it re-implements do,\n"
+          "and writes everything that moves to a run directory.\n\ncommands:\n", f);
+    for (int i = 0; i < nn_n_commands; i++)
+        fprintf(f, "  %-7s %s\n", nn_commands[i].name, nn_commands[i].summary);
+    fputs("\nnnlab --version prints the version.\n", f);
+}
+
+int cli_fail(const nn_err *e)
+{
+    if (e->where[0])
+        fprintf(stderr, "nnlab: %s: %s\n", e->where, e->msg);
+    else
+        fprintf(stderr, "nnlab: %s\n", e->msg);
+    switch (e->code) {
+    case NN_EUSAGE:
+    case NN_ESPEC:
+        return 2;
+    case NN_OK:
+        return 0;
+    default:
+        return 1;
+    }
+}
+
+int cli_usage(const char *command, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "nnlab: %s: ", command);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return 2;
+}
+
+int cli_help_for(const char *name)
+{
+    for (int i = 0; i < nn_n_commands; i++)
+        if (strcmp(nn_commands[i].name, name) == 0) {
+            fputs(nn_commands[i].usage, stdout);
+            return 0;
+        }
+    return -1;
+}
+
+int cmd_help(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage_all(stdout);
+        return 0;
+    }
+    if (cli_help_for(argv[1]) == 0)
+        return 0;
+    const char *names[16];
+    for (int i = 0; i < nn_n_commands; i++)
+        names[i] = nn_commands[i].name;
+    const char *s = nn_suggest(argv[1], names, nn_n_commands);
+    return cli_usage("help", "unknown command \"%s\"%s%s%s", argv[1], s ? " (did you mean \"" : "",
+                     s ? s : "", s ? "\"?)" : "");
+}
+
+int parse_spec_args(int argc, char **argv, spec_args *a, const char *const *allowed, int n)
+{
+    memset(a, 0, sizeof *a);
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (arg[0] != '-' || strcmp(arg, "-") == 0) {
+            if (a->spec)
+                return cli_usage(argv[0], "one spec at a time (got \"%s\" and \"%s\")", a->spec, arg);
+            a->spec = arg;
+            continue;
+        }
+        if (strcmp(arg, "--") == 0) {
+            if (i + 1 < argc && !a->spec)
+                a->spec = argv[++i];
+            continue;
+        }
+        char opt[64];
+        const char *val = NULL, *eq = strchr(arg, '=');
+        snprintf(opt, sizeof opt, "%.*s", eq ? (int)(eq - arg) : (int)strlen(arg), arg);
+        if (eq)
+            val = eq + 1;
+        bool ok = false;
+        for (int k = 0; k < n; k++)
+            ok |= strcmp(opt, allowed[k]) == 0;
+        if (!ok) {
+            const char *s = nn_suggest(opt, allowed, n);
+            return cli_usage(argv[0], "unknown option \"%s\"%s%s%s (see nnlab %s --help)", opt,
+                             s ? " (did you mean \"" : "", s ? s : "", s ? "\"?)" : "", argv[0]);
+        }
+        bool takes = !strcmp(opt, "--set") || !strcmp(opt, "--out");
+        if (takes && !val) {
+            if (i + 1 >= argc)
+                return cli_usage(argv[0], "%s needs a value", opt);
+            val = argv[++i];
+        } else if (!takes && val) {
+            return cli_usage(argv[0], "%s takes no value", opt);
+        }
+        if (!strcmp(opt, "--set")) {
+            if (a->n_sets >= 64)
+                return cli_usage(argv[0], "at most 64 --set options");
+            a->sets[a->n_sets++] = val;
+        } else if (!strcmp(opt, "--out")) {
+            if (!*val)
+                return cli_usage(argv[0], "--out needs a directory");
+            a->out = val;
+        } else if (!strcmp(opt, "--force")) {
+            a->force = true;
+        } else if (!strcmp(opt, "--quiet")) {
+            a->quiet = true;
+        } else if (!strcmp(opt, "--no-plots")) {
+            a->no_plots = true;
+        }
+    }
+    if (!a->spec)
+        return cli_usage(argv[0], "missing SPEC.json (usage: nnlab %s SPEC.json ...)", argv[0]);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage_all(stderr);
+        return 2;
+    }
+    const char *c = argv[1];
+    if (!strcmp(c, "--help") || !strcmp(c, "-h")) {
+        usage_all(stdout);
+        return 0;
+    }
+    if (!strcmp(c, "--version")) {
+        printf("nnlab %s\n", NNLAB_VERSION);
+        return 0;
+    }
+    for (int i = 0; i < nn_n_commands; i++)
+        if (!strcmp(c, nn_commands[i].name)) {
+            for (int k = 2; k < argc; k++)
+                if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h"))
+                    return cli_help_for(c);
+            return nn_commands[i].fn(argc - 1, argv + 1);
+        }
+    const char *names[16];
+    for (int i = 0; i < nn_n_commands; i++)
+        names[i] = nn_commands[i].name;
+    const char *s = nn_suggest(c, names, nn_n_commands);
+    fprintf(stderr, "nnlab: unknown command \"%s\"%s%s%s (see nnlab --help)\n", c,
+            s ? " (did you mean \"" : "", s ? s : "", s ? "\"?)" : "");
+    return 2;
+}

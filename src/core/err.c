@@ -22,6 +22,16 @@ int nn_err_set(nn_err *e, int code, const char *where, const char *fmt, ...)
     return code;
 }
 
+void nn_err_where(nn_err *e, const char *fmt, ...)
+{
+    if (!e)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->where, sizeof e->where, fmt, ap);
+    va_end(ap);
+}
+
 void nn_err_clear(nn_err *e)
 {
     if (e) {

@@ -1,0 +1,36 @@
+/* json.h: writing JSON with control over how numbers look.
+ *
+ * cJSON parses; this prints. Summaries and manifests print every number with 17
+ * significant digits (round-trip exact, as the contract promises); resolved specs use
+ * the shortest form that reads back to the same double (0.1, not 0.10000000000000001).
+ * Non-finite numbers become null. Objects are indented two spaces; arrays of plain
+ * numbers or strings stay on one line. Returned strings are the caller's to free.
+ */
+#ifndef NNLAB_JSON_H
+#define NNLAB_JSON_H
+
+#include <stddef.h>
+
+typedef struct cJSON cJSON;
+
+enum nn_json_numbers { NN_JSON_SHORTEST, NN_JSON_DIGITS17 };
+
+/* The tree as text ending in a newline, or NULL when memory runs out. */
+char *nn_json_print(const cJSON *root, int numbers);
+
+/* One number as it would be printed (buf of at least 32 bytes). */
+void nn_json_number(char *buf, double v, int numbers);
+
+/* A growable string. */
+typedef struct nn_buf {
+    char *p;
+    size_t len, cap;
+    int failed;    /* an allocation failed; p is then NULL */
+} nn_buf;
+
+void nn_buf_puts(nn_buf *b, const char *s);
+void nn_buf_printf(nn_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* s as a JSON string literal, quotes included */
+void nn_buf_json_string(nn_buf *b, const char *s);
+
+#endif

@@ -1,0 +1,50 @@
+/* run.h: one run of a plan, from data to a complete run directory.
+ *
+ * Order: make the data, check it against the plan, create and initialise every model
+ * (all before anything is written, so a bad spec or an impossible init leaves no trace),
+ * then create the run directory and write spec.json, manifest.json ("running") and
+ * data.csv; train the models in turn, streaming each metrics.csv; save model.json files
+ * and summary.json; run the studies; finish the manifest with the run's status.
+ */
+#ifndef NNLAB_RUN_H
+#define NNLAB_RUN_H
+
+#include <stdbool.h>
+
+#include "nnlab/err.h"
+#include "nnlab/spec.h"
+#include "nnlab/train.h"
+
+typedef struct nn_run_opts {
+    const char *spec_file;     /* for messages */
+    const char *out_dir;
+    bool force;
+    bool no_plots;
+    int argc;                  /* the command line, for the manifest */
+    char *const *argv;
+    const char *version;
+    volatile const int *stop;  /* nonzero: interrupt (set from a signal handler) */
+    /* progress: called after every epoch of every model (may be NULL) */
+    void (*progress)(void *ctx, const char *label, int model, int n_models,
+                     const nn_epoch_stats *st, long max_epochs);
+    void *progress_ctx;
+} nn_run_opts;
+
+enum nn_run_status { NN_RUN_COMPLETE, NN_RUN_DIVERGED, NN_RUN_INTERRUPTED, NN_RUN_FAILED };
+
+typedef struct nn_run_result {
+    int status;                /* enum nn_run_status */
+    bool gnuplot_missing;      /* line plots were left as scripts */
+    bool wrote;                /* the run directory was created */
+    double wall_seconds;
+} nn_run_result;
+
+const char *nn_run_status_name(int status);
+
+/* Everything before the run directory: data, checks, models. Used by `nnlab check`.
+ * n_models models are created and freed (nothing kept). */
+int nn_run_prepare_check(nn_plan *p, nn_err *e);
+
+int nn_run(nn_plan *p, const nn_run_opts *o, nn_run_result *r, nn_err *e);
+
+#endif

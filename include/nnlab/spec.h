@@ -1,0 +1,102 @@
+/* spec.h: experiment specs: parse, override, validate, resolve, plan.
+ *
+ * A spec is JSON (docs/spec.md). nn_spec_load reads it, applies --set overrides (the one
+ * override mechanism: dotted paths, models addressed by label, values parsed as JSON
+ * when they parse), walks every key (unknown keys are errors with a suggestion, wrong
+ * types and out-of-range values are errors naming their JSON path), fills in every
+ * default, and returns a plan plus the resolved spec as JSON. Nothing is allocated for
+ * training and nothing is written here. Checks that need the data (batch size against
+ * the number of samples, a loss against the kind of targets) are in nn_plan_check_data.
+ */
+#ifndef NNLAB_SPEC_H
+#define NNLAB_SPEC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "nnlab/data.h"
+#include "nnlab/err.h"
+#include "nnlab/init.h"
+#include "nnlab/model.h"
+#include "nnlab/train.h"
+
+#define NN_LABEL_MAX 64
+#define NN_SPEC_MAX_BYTES (16u << 20)
+#define NN_MAX_MODELS 256
+
+typedef struct cJSON cJSON;
+
+typedef struct nn_model_plan {
+    char label[NN_LABEL_MAX + 1];
+    uint32_t seed;
+    nn_arch arch;          /* arch.n_in is set from the data */
+    nn_init_cfg init;
+} nn_model_plan;
+
+typedef enum { NN_STUDY_CURVES, NN_STUDY_DECISION, NN_STUDY_COUNT } nn_study_kind;
+
+typedef struct nn_study_plan {
+    nn_study_kind kind;
+    double range[2];       /* decision: plotting window in original coordinates */
+    int resolution;        /* decision: grid cells per side */
+    bool grid_own_stats;   /* decision: normalise the grid with its own statistics, as
+                              notebook 001 does (off: the training statistics) */
+} nn_study_plan;
+
+typedef struct nn_plan {
+    char name[NN_LABEL_MAX + 1];
+    const char *description;      /* points into resolved */
+    /* data */
+    const nn_generator *gen;      /* NULL for csv */
+    uint32_t data_seed;
+    double gen_params[NN_GEN_MAX_PARAMS];
+    char *csv_path;               /* owned, resolved against the spec's folder */
+    char target[NN_LABEL_MAX + 1];
+    bool zscore;
+    /* training */
+    nn_train_cfg train;
+    int n_models;
+    nn_model_plan *models;        /* owned */
+    int n_studies;
+    nn_study_plan *studies;       /* owned */
+    cJSON *resolved;              /* owned: the spec with overrides and defaults */
+} nn_plan;
+
+/* Read and resolve the spec at path with n_sets "PATH=VALUE" overrides. On failure e
+ * names the file and the place. The plan is zeroed first and must be freed with
+ * nn_plan_free whatever the result. */
+int nn_spec_load(nn_plan *p, const char *path, const char *const *sets, int n_sets,
+                 nn_err *e);
+
+/* The same from JSON text already in memory (name used in messages). */
+int nn_spec_load_text(nn_plan *p, const char *text, size_t len, const char *name,
+                      const char *dir, const char *const *sets, int n_sets, nn_err *e);
+
+void nn_plan_free(nn_plan *p);
+
+/* Cross-checks against the loaded data; sets every model's n_in. */
+int nn_plan_check_data(nn_plan *p, const nn_data *d, const char *file, nn_err *e);
+
+/* Make the data set the plan describes. */
+int nn_plan_make_data(const nn_plan *p, nn_data *d, nn_err *e);
+
+/* Apply one "PATH=VALUE" override to a parsed JSON tree. */
+int nn_spec_apply_set(cJSON *root, const char *assignment, nn_err *e);
+
+/* The resolved spec as JSON text (caller frees): numbers in shortest round-trip form. */
+char *nn_plan_to_json(const nn_plan *p);
+
+/* The study called name, or -1. */
+int nn_study_parse(const char *name);
+const char *nn_study_name(nn_study_kind k);
+
+/* The candidate nearest to word (edit distance), or NULL if none is plausibly meant. */
+const char *nn_suggest(const char *word, const char *const *candidates, int n);
+
+/* "a, b, c" into buf. */
+void nn_join(char *buf, size_t cap, const char *const *items, int n);
+
+/* A label or name: 1-64 of [A-Za-z0-9._-], not starting with '.' or '-'. */
+bool nn_label_ok(const char *s);
+
+#endif

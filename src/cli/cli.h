@@ -1,0 +1,46 @@
+/* cli.h: what the commands share. Only src/cli knows about argv, stderr and exit codes. */
+#ifndef NNLAB_CLI_H
+#define NNLAB_CLI_H
+
+#include <stdbool.h>
+
+#include "nnlab/err.h"
+
+#define NNLAB_VERSION "0.1.0"
+
+typedef struct cmd {
+    const char *name;
+    int (*fn)(int argc, char **argv);   /* argv[0] is the command name */
+    const char *summary;
+    const char *usage;                   /* full help text */
+} cmd;
+
+extern const cmd nn_commands[];
+extern const int nn_n_commands;
+
+int cmd_run(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_data(int argc, char **argv);
+int cmd_help(int argc, char **argv);
+
+/* Print "nnlab: where: msg" and return the exit status for e->code. */
+int cli_fail(const nn_err *e);
+/* Print "nnlab: <command>: msg" for a usage problem and return 2. */
+int cli_usage(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Print a command's help to stdout and return 0. */
+int cli_help_for(const char *name);
+
+/* Options shared by run and check. */
+typedef struct spec_args {
+    const char *spec;
+    const char *out;
+    const char *sets[64];
+    int n_sets;
+    bool force, quiet, no_plots;
+} spec_args;
+
+/* Parse argv for run/check; allowed lists the long options this command accepts. */
+int parse_spec_args(int argc, char **argv, spec_args *a, const char *const *allowed, int n);
+
+#endif

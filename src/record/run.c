@@ -1,0 +1,335 @@
+/* run.c: one run of a plan, start to finish (see run.h, docs/outputs.md). */
+#include "nnlab/run.h"
+
+#include <cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "nnlab/data.h"
+#include "nnlab/init.h"
+#include "nnlab/json.h"
+#include "nnlab/record.h"
+#include "nnlab/sha256.h"
+#include "nnlab/study.h"
+
+static const char *const run_status_names[] = {"complete", "diverged", "interrupted", "failed"};
+
+const char *nn_run_status_name(int s)
+{
+    return s >= 0 && s < 4 ? run_status_names[s] : "failed";
+}
+
+/* Everything that must succeed before a single byte is written. */
+typedef struct prepared {
+    nn_data data;
+    double *mean, *std;        /* z-score statistics, or NULL */
+    double *X;                 /* (d, n) normalised inputs */
+    nn_model **models;
+    nn_rng *rngs;              /* each model's stream, after its initialisation */
+    long (*draws)[NN_MAX_HIDDEN + 1];
+} prepared;
+
+static void prepared_free(prepared *pr, int n_models)
+{
+    nn_data_free(&pr->data);
+    free(pr->mean);
+    free(pr->std);
+    free(pr->X);
+    if (pr->models)
+        for (int i = 0; i < n_models; i++)
+            nn_model_free(pr->models[i]);
+    free(pr->models);
+    free(pr->rngs);
+    free(pr->draws);
+    memset(pr, 0, sizeof *pr);
+}
+
+static int prepare(nn_plan *p, prepared *pr, const char *file, nn_err *e)
+{
+    memset(pr, 0, sizeof *pr);
+    int rc = nn_plan_make_data(p, &pr->data, e);
+    if (rc)
+        return rc;
+    if ((rc = nn_plan_check_data(p, &pr->data, file, e)))
+        return rc;
+    size_t d = (size_t)pr->data.d;
+    if (p->zscore) {
+        pr->mean = malloc(d * sizeof *pr->mean);
+        pr->std = malloc(d * sizeof *pr->std);
+        if (!pr->mean || !pr->std)
+            return nn_err_set(e, NN_ENOMEM, "", "out of memory");
+        if ((rc = nn_data_zscore_fit(&pr->data, pr->mean, pr->std, e))) {
+            nn_err_where(e, "%s: /data/normalize", file);
+            return rc;
+        }
+    }
+    pr->X = nn_data_feature_major(&pr->data, pr->mean, pr->std);
+    pr->models = calloc((size_t)p->n_models, sizeof *pr->models);
+    pr->rngs = calloc((size_t)p->n_models, sizeof *pr->rngs);
+    pr->draws = calloc((size_t)p->n_models, sizeof *pr->draws);
+    if (!pr->X || !pr->models || !pr->rngs || !pr->draws)
+        return nn_err_set(e, NN_ENOMEM, "", "out of memory");
+    for (int i = 0; i < p->n_models; i++) {
+        nn_model_plan *mp = &p->models[i];
+        if (!(pr->models[i] = nn_model_create(&mp->arch, e))) {
+            nn_err_where(e, "%s: /models/%d", file, i);
+            return e->code;
+        }
+        if (pr->mean && (rc = nn_model_set_norm(pr->models[i], pr->mean, pr->std, e)))
+            return rc;
+        nn_rng_seed(&pr->rngs[i], mp->seed);
+        if ((rc = nn_init_model(pr->models[i], &mp->init, &pr->rngs[i], pr->draws[i], e))) {
+            nn_err_where(e, "%s: /models/%d/init", file, i);
+            return rc;
+        }
+    }
+    return NN_OK;
+}
+
+int nn_run_prepare_check(nn_plan *p, nn_err *e)
+{
+    prepared pr;
+    int rc = prepare(p, &pr, "spec", e);
+    prepared_free(&pr, p->n_models);
+    return rc;
+}
+
+/* ---- writing --------------------------------------------------------------------------- */
+
+static void iso_time(char *buf, size_t cap, time_t t)
+{
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+typedef struct manifest {
+    char path[4200];
+    char sha[65];
+    char started[32];
+    time_t t0;
+    struct timespec m0;
+} manifest;
+
+static double elapsed(const manifest *m)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - m->m0.tv_sec) + 1e-9 * (double)(now.tv_nsec - m->m0.tv_nsec);
+}
+
+static int write_manifest(const manifest *m, const nn_run_opts *o, const char *status,
+                          bool finished, nn_err *e)
+{
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "nnlab_version", o->version ? o->version : "");
+    cJSON_AddStringToObject(j, "spec_sha256", m->sha);
+    cJSON *cmd = cJSON_AddArrayToObject(j, "command");
+    for (int i = 0; i < o->argc; i++)
+        cJSON_AddItemToArray(cmd, cJSON_CreateString(o->argv[i]));
+    cJSON_AddStringToObject(j, "status", status);
+    cJSON_AddStringToObject(j, "started", m->started);
+    if (finished) {
+        char fin[32];
+        iso_time(fin, sizeof fin, time(NULL));
+        cJSON_AddStringToObject(j, "finished", fin);
+        cJSON_AddNumberToObject(j, "wall_seconds", elapsed(m));
+    } else {
+        cJSON_AddNullToObject(j, "finished");
+        cJSON_AddNullToObject(j, "wall_seconds");
+    }
+    char *text = nn_json_print(j, NN_JSON_DIGITS17);
+    cJSON_Delete(j);
+    if (!text)
+        return nn_err_set(e, NN_ENOMEM, m->path, "out of memory");
+    int rc = nn_write_text(m->path, text, e);
+    free(text);
+    return rc;
+}
+
+typedef struct metrics_ctx {
+    FILE *f;
+    const nn_run_opts *o;
+    const char *label;
+    int model, n_models;
+    long max_epochs;
+    bool classify;
+} metrics_ctx;
+
+static int on_epoch(void *vctx, const nn_model *m, const nn_optim *opt,
+                    const nn_epoch_stats *st, nn_err *e)
+{
+    (void)m, (void)opt, (void)e;
+    metrics_ctx *c = vctx;
+    if (c->classify)
+        fprintf(c->f, "%ld,%.17g,%.17g,%.17g\n", st->epoch, st->loss, st->mse, st->error);
+    else
+        fprintf(c->f, "%ld,%.17g,%.17g,\n", st->epoch, st->loss, st->mse);
+    if (c->o->progress)
+        c->o->progress(c->o->progress_ctx, c->label, c->model, c->n_models, st, c->max_epochs);
+    return NN_OK;
+}
+
+static cJSON *number_or_null(double v)
+{
+    return isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull();
+}
+
+/* ---- the run ---------------------------------------------------------------------------- */
+
+int nn_run(nn_plan *p, const nn_run_opts *o, nn_run_result *r, nn_err *e)
+{
+    memset(r, 0, sizeof *r);
+    r->status = NN_RUN_FAILED;
+    prepared pr;
+    manifest man = {0};
+    clock_gettime(CLOCK_MONOTONIC, &man.m0);
+    man.t0 = time(NULL);
+    iso_time(man.started, sizeof man.started, man.t0);
+    int rc = prepare(p, &pr, o->spec_file, e);
+    if (rc)
+        goto out;
+    if ((rc = nn_rundir_create(o->out_dir, o->force, e)))
+        goto out;
+    r->wrote = true;
+
+    char path[4200], name[256];
+    char *spec_text = nn_plan_to_json(p);
+    if (!spec_text) {
+        rc = nn_err_set(e, NN_ENOMEM, "", "out of memory");
+        goto out;
+    }
+    nn_sha256_hex(spec_text, strlen(spec_text), man.sha);
+    nn_path_join(path, sizeof path, o->out_dir, "spec.json");
+    rc = nn_write_text(path, spec_text, e);
+    free(spec_text);
+    nn_path_join(man.path, sizeof man.path, o->out_dir, "manifest.json");
+    if (rc || (rc = write_manifest(&man, o, "running", false, e)))
+        goto fail;
+    nn_file w;
+    nn_path_join(path, sizeof path, o->out_dir, "data.csv");
+    if ((rc = nn_file_open(&w, path, e)))
+        goto fail;
+    if ((rc = nn_data_write_csv(w.f, &pr.data, e))) {
+        nn_file_abort(&w);
+        goto fail;
+    }
+    if ((rc = nn_file_commit(&w, e)))
+        goto fail;
+
+    cJSON *summary = cJSON_CreateObject();
+    cJSON_AddStringToObject(summary, "name", p->name);
+    cJSON *models = cJSON_AddArrayToObject(summary, "models");
+    nn_trainset ts = {pr.data.n, pr.data.d, pr.X, pr.data.y, pr.data.classify};
+    int status = NN_RUN_COMPLETE, trained = 0;
+    const char *labels[NN_MAX_MODELS];
+    for (int i = 0; i < p->n_models; i++) {
+        nn_model_plan *mp = &p->models[i];
+        nn_model *m = pr.models[i];
+        labels[i] = mp->label;
+        nn_path_join(path, sizeof path, o->out_dir, mp->label);
+        if ((rc = nn_mkdir(path, e)))
+            break;
+        snprintf(name, sizeof name, "%s/metrics.csv", mp->label);
+        nn_path_join(path, sizeof path, o->out_dir, name);
+        if ((rc = nn_file_open(&w, path, e)))
+            break;
+        fputs("epoch,loss,mse,error\n", w.f);
+        nn_optim *opt = nn_optim_create(&p->train.opt, m->params, m->n_params, e);
+        if (!opt) {
+            nn_file_abort(&w);
+            rc = e->code;
+            break;
+        }
+        metrics_ctx mc = {w.f, o, mp->label, i, p->n_models, p->train.max_epochs, ts.classify};
+        nn_train_hooks hooks = {&mc, on_epoch, o->stop};
+        nn_train_result tr;
+        rc = nn_train(m, opt, &pr.rngs[i], &p->train, &ts, &hooks, &tr, e);
+        nn_optim_free(opt);
+        if (rc) {
+            nn_file_abort(&w);
+            break;
+        }
+        if ((rc = nn_file_commit(&w, e)))
+            break;
+        snprintf(name, sizeof name, "%s/model.json", mp->label);
+        nn_path_join(path, sizeof path, o->out_dir, name);
+        if ((rc = nn_model_save(m, mp->label, path, e)))
+            break;
+        trained++;
+        const char *ms = tr.status == NN_TRAIN_DIVERGED      ? "diverged"
+                         : tr.status == NN_TRAIN_INTERRUPTED ? "interrupted"
+                                                             : "complete";
+        cJSON *mj = cJSON_CreateObject();
+        cJSON_AddStringToObject(mj, "label", mp->label);
+        cJSON_AddNumberToObject(mj, "seed", mp->seed);
+        cJSON_AddStringToObject(mj, "status", ms);
+        cJSON_AddNumberToObject(mj, "epochs_run", (double)tr.epochs_run);
+        cJSON_AddNumberToObject(mj, "iterations", (double)tr.iterations);
+        cJSON_AddBoolToObject(mj, "converged", tr.converged);
+        cJSON_AddItemToObject(mj, "converged_epoch", tr.converged
+                                                         ? cJSON_CreateNumber((double)tr.converged_epoch)
+                                                         : cJSON_CreateNull());
+        if (tr.status == NN_TRAIN_DIVERGED)
+            cJSON_AddNumberToObject(mj, "diverged_epoch", (double)tr.diverged_epoch);
+        cJSON *fin = cJSON_AddObjectToObject(mj, "final");
+        cJSON_AddItemToObject(fin, "loss", number_or_null(tr.final.loss));
+        cJSON_AddItemToObject(fin, "mse", number_or_null(tr.final.mse));
+        cJSON_AddItemToObject(fin, "error", number_or_null(tr.final.error));
+        cJSON_AddNullToObject(fin, "test_error");
+        cJSON *dr = cJSON_AddArrayToObject(mj, "init_draws");
+        for (int l = 0; l < m->L; l++)
+            cJSON_AddItemToArray(dr, cJSON_CreateNumber((double)pr.draws[i][l]));
+        cJSON_AddItemToArray(models, mj);
+        if (tr.status == NN_TRAIN_DIVERGED && status == NN_RUN_COMPLETE)
+            status = NN_RUN_DIVERGED;
+        if (tr.status == NN_TRAIN_INTERRUPTED) {
+            status = NN_RUN_INTERRUPTED;
+            break;
+        }
+    }
+    cJSON *analyses = cJSON_AddObjectToObject(summary, "analyses");
+    if (!rc && status != NN_RUN_INTERRUPTED) {
+        nn_study_ctx sc = {o->out_dir, p->name, trained, labels, p->train.loss, !o->no_plots,
+                           false};
+        for (int s = 0; s < p->n_studies && !rc; s++) {
+            cJSON *a = cJSON_AddObjectToObject(analyses, nn_study_name(p->studies[s].kind));
+            switch (p->studies[s].kind) {
+            case NN_STUDY_DECISION:
+                rc = nn_study_decision(&sc, &p->studies[s], a, e);
+                break;
+            case NN_STUDY_CURVES:
+                rc = nn_study_curves(&sc, &p->studies[s], a, e);
+                break;
+            default:
+                break;
+            }
+        }
+        r->gnuplot_missing = sc.gnuplot_missing;
+    }
+    if (!rc) {
+        char *text = nn_json_print(summary, NN_JSON_DIGITS17);
+        nn_path_join(path, sizeof path, o->out_dir, "summary.json");
+        rc = text ? nn_write_text(path, text, e) : nn_err_set(e, NN_ENOMEM, "", "out of memory");
+        free(text);
+    }
+    cJSON_Delete(summary);
+    if (rc)
+        goto fail;
+    r->status = status;
+    r->wall_seconds = elapsed(&man);
+    rc = write_manifest(&man, o, nn_run_status_name(status), true, e);
+    goto out;
+fail:
+    r->status = NN_RUN_FAILED;
+    {
+        nn_err ignored;   /* the first error is the one to report */
+        write_manifest(&man, o, "failed", true, &ignored);
+    }
+out:
+    prepared_free(&pr, p->n_models);
+    return rc;
+}

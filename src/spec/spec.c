@@ -1,0 +1,1192 @@
+/* spec.c: reading, validating and resolving experiment specs (see spec.h, docs/spec.md).
+ *
+ * The validator walks the parsed tree object by object. Every getter either checks the
+ * value present (type, range, name) or inserts the default, so after a successful walk
+ * the tree is the resolved spec; objects are then put in the documented key order so
+ * spec.json reads the same for everyone. The first problem found is reported with the
+ * file, the JSON path, what was expected and, for names, the nearest valid one.
+ */
+#include "nnlab/spec.h"
+
+#include <cJSON.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nnlab/json.h"
+
+#define MAX_SETS 64
+
+/* ---- validation context ---------------------------------------------------------- */
+
+typedef struct V {
+    nn_err *e;
+    const char *file;
+    char path[512];
+    int n_sets;
+    char set_path[MAX_SETS][256];   /* JSON path each override wrote */
+    const char *set_text[MAX_SETS];
+} V;
+
+static size_t push(V *v, const char *seg)
+{
+    size_t mark = strlen(v->path);
+    snprintf(v->path + mark, sizeof v->path - mark, "/%s", seg);
+    return mark;
+}
+
+static size_t push_index(V *v, int i)
+{
+    char seg[16];
+    snprintf(seg, sizeof seg, "%d", i);
+    return push(v, seg);
+}
+
+static void pop(V *v, size_t mark) { v->path[mark] = '\0'; }
+
+static bool has_prefix_path(const char *path, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return strncmp(path, prefix, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+static int fail(V *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(V *v, const char *fmt, ...)
+{
+    char msg[1024], where[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    const char *set = NULL;
+    for (int i = 0; i < v->n_sets; i++)
+        if (has_prefix_path(v->path, v->set_path[i]) || has_prefix_path(v->set_path[i], v->path))
+            set = v->set_text[i];
+    if (set)
+        snprintf(where, sizeof where, "%s (with --set %.200s): %s", v->file, set,
+                 v->path[0] ? v->path : "/");
+    else
+        snprintf(where, sizeof where, "%s: %s", v->file, v->path[0] ? v->path : "/");
+    return nn_err_set(v->e, NN_ESPEC, where, "%s", msg);
+}
+
+static const char *type_of(const cJSON *j)
+{
+    if (cJSON_IsNull(j)) return "null";
+    if (cJSON_IsBool(j)) return cJSON_IsTrue(j) ? "true" : "false";
+    if (cJSON_IsNumber(j)) return "a number";
+    if (cJSON_IsString(j)) return "a string";
+    if (cJSON_IsArray(j)) return "an array";
+    if (cJSON_IsObject(j)) return "an object";
+    return "something else";
+}
+
+/* "got a string (\"abc\")" */
+static void got(char *buf, size_t cap, const cJSON *j)
+{
+    char num[40];
+    if (cJSON_IsString(j))
+        snprintf(buf, cap, "got a string (\"%.40s\")", j->valuestring);
+    else if (cJSON_IsNumber(j)) {
+        nn_json_number(num, j->valuedouble, NN_JSON_SHORTEST);
+        snprintf(buf, cap, "got %s", isfinite(j->valuedouble) ? num : "a non-finite number");
+    } else
+        snprintf(buf, cap, "got %s", type_of(j));
+}
+
+/* ---- getters: check the value present, or insert the default ----------------------- */
+
+enum { REQUIRED = 1, NULLABLE = 2, EXCL_LO = 4, EXCL_HI = 8 };
+
+static int unknown_keys(V *v, cJSON *obj, const char *const *keys, int n)
+{
+    for (cJSON *c = obj->child; c; c = c->next) {
+        bool known = false;
+        for (int i = 0; i < n && !known; i++)
+            known = strcmp(c->string, keys[i]) == 0;
+        if (!known) {
+            size_t m = push(v, c->string);
+            char list[600];
+            nn_join(list, sizeof list, keys, n);
+            const char *s = nn_suggest(c->string, keys, n);
+            int rc = s ? fail(v, "unknown key \"%.60s\" (did you mean \"%s\"?; expected one of: %s)",
+                              c->string, s, list)
+                       : fail(v, "unknown key \"%.60s\" (expected one of: %s)", c->string, list);
+            pop(v, m);
+            return rc;
+        }
+    }
+    return NN_OK;
+}
+
+static void reorder(cJSON *obj, const char *const *keys, int n)
+{
+    for (int i = 0; i < n; i++) {
+        cJSON *c = cJSON_DetachItemFromObjectCaseSensitive(obj, keys[i]);
+        if (c)
+            cJSON_AddItemToObject(obj, keys[i], c);
+    }
+}
+
+static int missing(V *v, const char *key, const char *what)
+{
+    size_t m = push(v, key);
+    int rc = fail(v, "missing required key \"%s\" (%s)", key, what);
+    pop(v, m);
+    return rc;
+}
+
+static void range_text(char *buf, size_t cap, double lo, double hi, int flags, bool integer)
+{
+    const char *kind = integer ? "an integer" : "a number";
+    char a[40], b[40];
+    nn_json_number(a, lo, NN_JSON_SHORTEST);
+    nn_json_number(b, hi, NN_JSON_SHORTEST);
+    bool has_hi = isfinite(hi), has_lo = isfinite(lo);
+    if (has_lo && has_hi && !(flags & (EXCL_LO | EXCL_HI)))
+        snprintf(buf, cap, "%s from %s to %s", kind, a, b);
+    else if (has_lo && has_hi)
+        snprintf(buf, cap, "%s %s %s and %s %s", kind, flags & EXCL_LO ? ">" : ">=", a,
+                 flags & EXCL_HI ? "<" : "<=", b);
+    else if (has_lo)
+        snprintf(buf, cap, "%s %s %s", kind, flags & EXCL_LO ? ">" : ">=", a);
+    else if (has_hi)
+        snprintf(buf, cap, "%s %s %s", kind, flags & EXCL_HI ? "<" : "<=", b);
+    else
+        snprintf(buf, cap, "%s", kind);
+}
+
+/* A number in [lo, hi] (bounds exclusive per flags); NaN out for an allowed null. */
+static int get_num(V *v, cJSON *obj, const char *key, double def, double lo, double hi,
+                   int flags, bool integer, double *out)
+{
+    cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, key);
+    char want[128], g[128];
+    range_text(want, sizeof want, lo, hi, flags, integer);
+    if (!j) {
+        if (flags & REQUIRED)
+            return missing(v, key, want);
+        if (isnan(def))
+            cJSON_AddItemToObject(obj, key, cJSON_CreateNull());
+        else
+            cJSON_AddItemToObject(obj, key, cJSON_CreateNumber(def));
+        *out = def;
+        return NN_OK;
+    }
+    size_t m = push(v, key);
+    int rc = NN_OK;
+    if (cJSON_IsNull(j) && (flags & NULLABLE)) {
+        *out = NAN;
+    } else if (!cJSON_IsNumber(j) || !isfinite(j->valuedouble)) {
+        got(g, sizeof g, j);
+        rc = fail(v, "expected %s%s, %s", want, flags & NULLABLE ? " or null" : "", g);
+    } else {
+        double x = j->valuedouble;
+        bool bad_int = integer && (x != floor(x) || fabs(x) > 9007199254740992.0);
+        bool below = (flags & EXCL_LO) ? !(x > lo) : !(x >= lo);
+        bool above = (flags & EXCL_HI) ? !(x < hi) : !(x <= hi);
+        got(g, sizeof g, j);
+        if (bad_int)
+            rc = fail(v, "expected %s, %s", want, g);
+        else if (below || above)
+            rc = fail(v, "%s is out of range (expected %s)", g + 4, want);
+        else
+            *out = x;
+    }
+    pop(v, m);
+    return rc;
+}
+
+static int get_bool(V *v, cJSON *obj, const char *key, int def, bool *out)
+{
+    cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!j) {
+        cJSON_AddItemToObject(obj, key, cJSON_CreateBool(def));
+        *out = def;
+        return NN_OK;
+    }
+    if (!cJSON_IsBool(j)) {
+        size_t m = push(v, key);
+        char g[128];
+        got(g, sizeof g, j);
+        int rc = fail(v, "expected true or false, %s", g);
+        pop(v, m);
+        return rc;
+    }
+    *out = cJSON_IsTrue(j);
+    return NN_OK;
+}
+
+/* One of names (the table of a concept: activations, losses, ...). def NULL = required. */
+static int get_enum(V *v, cJSON *obj, const char *key, const char *def, const char *what,
+                    const char *const *names, int n, int *out)
+{
+    cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, key);
+    char list[600];
+    nn_join(list, sizeof list, names, n);
+    if (!j) {
+        if (!def) {
+            char w[700];
+            snprintf(w, sizeof w, "one of: %s", list);
+            return missing(v, key, w);
+        }
+        cJSON_AddItemToObject(obj, key, cJSON_CreateString(def));
+        j = cJSON_GetObjectItemCaseSensitive(obj, key);
+    }
+    size_t m = push(v, key);
+    int rc = NN_OK;
+    if (!cJSON_IsString(j)) {
+        char g[128];
+        got(g, sizeof g, j);
+        rc = fail(v, "expected %s name (one of: %s), %s", what, list, g);
+    } else {
+        *out = -1;
+        for (int i = 0; i < n; i++)
+            if (strcmp(j->valuestring, names[i]) == 0)
+                *out = i;
+        if (*out < 0) {
+            const char *s = nn_suggest(j->valuestring, names, n);
+            if (s)
+                rc = fail(v, "unknown %s \"%.60s\" (expected one of: %s; did you mean \"%s\"?)",
+                          what, j->valuestring, list, s);
+            else
+                rc = fail(v, "unknown %s \"%.60s\" (expected one of: %s)", what,
+                          j->valuestring, list);
+        }
+    }
+    pop(v, m);
+    return rc;
+}
+
+static int get_str(V *v, cJSON *obj, const char *key, const char *def, size_t maxlen,
+                   const char **out)
+{
+    cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!j) {
+        if (!def)
+            return missing(v, key, "a string");
+        cJSON_AddItemToObject(obj, key, cJSON_CreateString(def));
+        j = cJSON_GetObjectItemCaseSensitive(obj, key);
+    }
+    size_t m = push(v, key);
+    int rc = NN_OK;
+    char g[128];
+    if (!cJSON_IsString(j)) {
+        got(g, sizeof g, j);
+        rc = fail(v, "expected a string, %s", g);
+    } else if (strlen(j->valuestring) > maxlen) {
+        rc = fail(v, "string is %zu bytes long (at most %zu allowed)", strlen(j->valuestring),
+                  maxlen);
+    } else {
+        for (const unsigned char *p = (const unsigned char *)j->valuestring; *p; p++)
+            if (*p < 0x20 || *p == 0x7f) {
+                rc = fail(v, "string contains a control character (byte 0x%02x)", *p);
+                break;
+            }
+        *out = j->valuestring;
+    }
+    pop(v, m);
+    return rc;
+}
+
+static int get_label(V *v, cJSON *obj, const char *key, const char *def, const char *what,
+                     char *out)
+{
+    const char *s;
+    int rc = get_str(v, obj, key, def, NN_LABEL_MAX, &s);
+    if (rc)
+        return rc;
+    if (!nn_label_ok(s)) {
+        size_t m = push(v, key);
+        rc = fail(v, "%s \"%.64s\" is not a safe file name (expected 1-64 of A-Z a-z 0-9 . _ -, "
+                  "not starting with . or -)", what, s);
+        pop(v, m);
+        return rc;
+    }
+    strcpy(out, s);
+    return NN_OK;
+}
+
+static int expect_object(V *v, cJSON *j, const char *what)
+{
+    if (cJSON_IsObject(j))
+        return NN_OK;
+    char g[128];
+    got(g, sizeof g, j);
+    return fail(v, "expected %s (a JSON object), %s", what, g);
+}
+
+/* An object member that defaults to {} */
+static cJSON *sub_object(cJSON *obj, const char *key)
+{
+    cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!j) {
+        j = cJSON_CreateObject();
+        cJSON_AddItemToObject(obj, key, j);
+    }
+    return j;
+}
+
+/* ---- the schema, section by section -------------------------------------------------- */
+
+static const char *const act_names[] = {"identity", "relu", "leaky_relu", "tanh", "sigmoid",
+                                        "softplus"};
+static const char *const loss_names[] = {"l2", "mse", "bce", "bce_logits"};
+static const char *const opt_names[] = {"sgd", "asgd", "adam"};
+static const char *const scheme_names[] = {"he", "xavier", "torch"};
+static const char *const dist_names[] = {"normal", "uniform"};
+static const char *const output_names[] = {"sigmoid", "identity"};
+static const char *const study_names[] = {"curves", "decision"};
+
+int nn_study_parse(const char *name)
+{
+    for (int i = 0; i < NN_STUDY_COUNT; i++)
+        if (strcmp(name, study_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+const char *nn_study_name(nn_study_kind k)
+{
+    return (unsigned)k < NN_STUDY_COUNT ? study_names[k] : NULL;
+}
+
+#define N_OF(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+static int check_data(V *v, cJSON *d, nn_plan *p, const char *dir)
+{
+    int rc;
+    if ((rc = expect_object(v, d, "the data section")))
+        return rc;
+    int ng;
+    const nn_generator *gens = nn_generators(&ng);
+    const char *names[16];
+    int nn = 0;
+    for (int i = 0; i < ng && nn < 15; i++)
+        names[nn++] = gens[i].name;
+    names[nn++] = "csv";
+    int gi;
+    if ((rc = get_enum(v, d, "generator", NULL, "generator", names, nn, &gi)))
+        return rc;
+    const char *keys[4 + NN_GEN_MAX_PARAMS];
+    int nk = 0;
+    keys[nk++] = "generator";
+    const char *norms[] = {"zscore", "none"};
+    if (gi == nn - 1) {                      /* csv */
+        keys[nk++] = "path";
+        keys[nk++] = "target";
+        keys[nk++] = "normalize";
+        if ((rc = unknown_keys(v, d, keys, nk)))
+            return rc;
+        const char *path, *target;
+        if ((rc = get_str(v, d, "path", NULL, 4000, &path)))
+            return rc;
+        if ((rc = get_str(v, d, "target", "y", NN_LABEL_MAX, &target)))
+            return rc;
+        if (!*target) {
+            size_t m = push(v, "target");
+            rc = fail(v, "the target column name is empty");
+            pop(v, m);
+            return rc;
+        }
+        strcpy(p->target, target);
+        /* resolve against the spec's folder, and keep that in the resolved spec */
+        size_t need = strlen(dir) + strlen(path) + 2;
+        p->csv_path = malloc(need);
+        if (!p->csv_path)
+            return nn_err_set(v->e, NN_ENOMEM, "", "out of memory");
+        if (path[0] == '/' || !*dir || strcmp(dir, ".") == 0)
+            snprintf(p->csv_path, need, "%s", path);
+        else
+            snprintf(p->csv_path, need, "%s/%s", dir, path);
+        cJSON_ReplaceItemInObjectCaseSensitive(d, "path", cJSON_CreateString(p->csv_path));
+        p->gen = NULL;
+    } else {
+        const nn_generator *g = &gens[gi];
+        keys[nk++] = "seed";
+        keys[nk++] = "normalize";
+        for (int i = 0; i < g->n_params; i++)
+            keys[nk++] = g->params[i].name;
+        if ((rc = unknown_keys(v, d, keys, nk)))
+            return rc;
+        double s;
+        if ((rc = get_num(v, d, "seed", g->default_seed, 0, 4294967295.0, 0, true, &s)))
+            return rc;
+        p->data_seed = (uint32_t)s;
+        for (int i = 0; i < g->n_params; i++)
+            if ((rc = get_num(v, d, g->params[i].name, g->params[i].def, g->params[i].min,
+                              g->params[i].max, 0, true, &p->gen_params[i])))
+                return rc;
+        p->gen = g;
+    }
+    int ni;
+    if ((rc = get_enum(v, d, "normalize", "zscore", "normalisation", norms, 2, &ni)))
+        return rc;
+    p->zscore = ni == 0;
+    reorder(d, keys, nk);
+    return NN_OK;
+}
+
+static int check_train(V *v, cJSON *t, nn_plan *p)
+{
+    static const char *const keys[] = {"optimizer", "lr", "beta1", "beta2", "eps", "loss",
+                                       "batch", "max_epochs", "max_iter", "target_error"};
+    int rc, k;
+    if ((rc = expect_object(v, t, "the train section")) ||
+        (rc = unknown_keys(v, t, keys, N_OF(keys))))
+        return rc;
+    nn_train_cfg *c = &p->train;
+    if ((rc = get_enum(v, t, "optimizer", "sgd", "optimizer", opt_names, N_OF(opt_names), &k)))
+        return rc;
+    c->opt.kind = (nn_opt_kind)k;
+    if ((rc = get_num(v, t, "lr", 0.1, 0, 1e6, EXCL_LO, false, &c->opt.lr)))
+        return rc;
+    if (c->opt.kind == NN_OPT_ADAM) {
+        if ((rc = get_num(v, t, "beta1", 0.9, 0, 1, EXCL_HI, false, &c->opt.beta1)) ||
+            (rc = get_num(v, t, "beta2", 0.999, 0, 1, EXCL_HI, false, &c->opt.beta2)) ||
+            (rc = get_num(v, t, "eps", 1e-8, 0, 1, EXCL_LO, false, &c->opt.eps)))
+            return rc;
+    } else {
+        static const char *const adam_only[] = {"beta1", "beta2", "eps"};
+        for (int i = 0; i < 3; i++)
+            if (cJSON_GetObjectItemCaseSensitive(t, adam_only[i])) {
+                size_t m = push(v, adam_only[i]);
+                rc = fail(v, "\"%s\" is an adam setting, but the optimizer is \"%s\"",
+                          adam_only[i], opt_names[c->opt.kind]);
+                pop(v, m);
+                return rc;
+            }
+    }
+    if ((rc = get_enum(v, t, "loss", "l2", "loss", loss_names, N_OF(loss_names), &k)))
+        return rc;
+    c->loss = (nn_loss)k;
+    cJSON *b = cJSON_GetObjectItemCaseSensitive(t, "batch");
+    if (!b) {
+        cJSON_AddItemToObject(t, "batch", cJSON_CreateString("full"));
+        c->batch = 0;
+    } else if (cJSON_IsString(b) && strcmp(b->valuestring, "full") == 0) {
+        c->batch = 0;
+    } else {
+        double x;
+        if (cJSON_IsString(b)) {
+            size_t m = push(v, "batch");
+            rc = fail(v, "expected \"full\" or a batch size (an integer >= 1), got a string "
+                      "(\"%.40s\")", b->valuestring);
+            pop(v, m);
+            return rc;
+        }
+        if ((rc = get_num(v, t, "batch", 0, 1, 1e9, 0, true, &x)))
+            return rc;
+        c->batch = (size_t)x;
+    }
+    double x;
+    if ((rc = get_num(v, t, "max_epochs", 1000, 1, 1e9, 0, true, &x)))
+        return rc;
+    c->max_epochs = (long)x;
+    if ((rc = get_num(v, t, "max_iter", NAN, 1, 1e12, NULLABLE, true, &x)))
+        return rc;
+    c->max_iter = isnan(x) ? 0 : (long)x;
+    if ((rc = get_num(v, t, "target_error", NAN, 0, 1, NULLABLE, false, &x)))
+        return rc;
+    c->target_error = isnan(x) ? -1.0 : x;
+    reorder(t, keys, N_OF(keys));
+    return NN_OK;
+}
+
+static int check_init(V *v, cJSON *in, nn_model_plan *mp)
+{
+    static const char *const keys[] = {"scheme", "distribution", "gain", "redraw_tolerance",
+                                       "redraw_max", "bias"};
+    int rc, k;
+    if ((rc = expect_object(v, in, "the init section")) ||
+        (rc = unknown_keys(v, in, keys, N_OF(keys))))
+        return rc;
+    nn_init_cfg *c = &mp->init;
+    nn_act a = mp->arch.act;
+    const char *def = a == NN_ACT_RELU || a == NN_ACT_LEAKY_RELU ? "he" : "xavier";
+    if ((rc = get_enum(v, in, "scheme", def, "init scheme", scheme_names, N_OF(scheme_names), &k)))
+        return rc;
+    c->scheme = (nn_init_scheme)k;
+    bool torch = c->scheme == NN_INIT_TORCH;
+    if ((rc = get_enum(v, in, "distribution", torch ? "uniform" : "normal", "distribution",
+                       dist_names, N_OF(dist_names), &k)))
+        return rc;
+    c->dist = (nn_init_dist)k;
+    if (torch && c->dist != NN_DIST_UNIFORM) {
+        size_t m = push(v, "distribution");
+        rc = fail(v, "the torch scheme draws uniform weights (set distribution to \"uniform\" "
+                  "or drop it)");
+        pop(v, m);
+        return rc;
+    }
+    double x;
+    if ((rc = get_num(v, in, "gain", 1.0, 0, 1e6, EXCL_LO, false, &c->gain)) ||
+        (rc = get_num(v, in, "redraw_tolerance", NAN, 0, 1e6, NULLABLE | EXCL_LO, false, &x)))
+        return rc;
+    c->redraw_tol = isnan(x) ? -1.0 : x;
+    if ((rc = get_num(v, in, "redraw_max", 1000000, 1, 1e9, 0, true, &x)))
+        return rc;
+    c->redraw_max = (long)x;
+    if (torch) {
+        if (cJSON_GetObjectItemCaseSensitive(in, "bias")) {
+            size_t m = push(v, "bias");
+            rc = fail(v, "the torch scheme draws its biases; a constant bias applies to he and "
+                      "xavier only");
+            pop(v, m);
+            return rc;
+        }
+        c->bias_value = 0;
+    } else if ((rc = get_num(v, in, "bias", 0.1, -1e6, 1e6, 0, false, &c->bias_value))) {
+        return rc;
+    }
+    reorder(in, keys, N_OF(keys));
+    return NN_OK;
+}
+
+static int check_model(V *v, cJSON *mj, nn_model_plan *mp, const nn_plan *p, double top_seed,
+                       bool single)
+{
+    static const char *const keys[] = {"label", "seed", "hidden", "activation", "leaky_slope",
+                                       "output", "bias", "output_bias", "init"};
+    int rc, k;
+    if ((rc = expect_object(v, mj, "a model")) || (rc = unknown_keys(v, mj, keys, N_OF(keys))))
+        return rc;
+    if ((rc = get_label(v, mj, "label", single ? "model" : NULL, "label", mp->label)))
+        return rc;
+    double s;
+    if ((rc = get_num(v, mj, "seed", top_seed, 0, 4294967295.0, 0, true, &s)))
+        return rc;
+    mp->seed = (uint32_t)s;
+    nn_arch *a = &mp->arch;
+    memset(a, 0, sizeof *a);
+    a->n_out = 1;
+    cJSON *h = cJSON_GetObjectItemCaseSensitive(mj, "hidden");
+    if (!h) {
+        cJSON_AddItemToObject(mj, "hidden", cJSON_CreateArray());
+    } else {
+        size_t m = push(v, "hidden");
+        if (!cJSON_IsArray(h)) {
+            char g[128];
+            got(g, sizeof g, h);
+            rc = fail(v, "expected a list of hidden-layer widths such as [6, 3], %s", g);
+        } else if (cJSON_GetArraySize(h) > NN_MAX_HIDDEN) {
+            rc = fail(v, "%d hidden layers (at most %d)", cJSON_GetArraySize(h), NN_MAX_HIDDEN);
+        } else {
+            int i = 0;
+            for (cJSON *c = h->child; c && !rc; c = c->next, i++) {
+                size_t m2 = push_index(v, i);
+                char g[128];
+                got(g, sizeof g, c);
+                if (!cJSON_IsNumber(c) || c->valuedouble != floor(c->valuedouble) ||
+                    !isfinite(c->valuedouble))
+                    rc = fail(v, "expected a layer width (an integer from 1 to %d), %s",
+                              NN_MAX_WIDTH, g);
+                else if (c->valuedouble < 1 || c->valuedouble > NN_MAX_WIDTH)
+                    rc = fail(v, "width %s is out of range (expected an integer from 1 to %d "
+                              "working units; the constant bias unit is not counted)",
+                              g + 4, NN_MAX_WIDTH);
+                else
+                    a->hidden[i] = (int)c->valuedouble;
+                pop(v, m2);
+            }
+            a->n_hidden = i;
+        }
+        pop(v, m);
+        if (rc)
+            return rc;
+    }
+    if ((rc = get_enum(v, mj, "activation", "relu", "activation", act_names, N_OF(act_names), &k)))
+        return rc;
+    a->act = (nn_act)k;
+    if (a->act == NN_ACT_LEAKY_RELU) {
+        if ((rc = get_num(v, mj, "leaky_slope", 0.01, 0, 1, EXCL_HI, false, &a->slope)))
+            return rc;
+    } else if (cJSON_GetObjectItemCaseSensitive(mj, "leaky_slope")) {
+        size_t m = push(v, "leaky_slope");
+        rc = fail(v, "\"leaky_slope\" applies to the leaky_relu activation only");
+        pop(v, m);
+        return rc;
+    }
+    int req = nn_loss_required_output(p->train.loss);
+    const char *out_def = req == NN_ACT_IDENTITY ? "identity" : "sigmoid";
+    if ((rc = get_enum(v, mj, "output", out_def, "output activation", output_names, 2, &k)))
+        return rc;
+    a->out_act = k == 0 ? NN_ACT_SIGMOID : NN_ACT_IDENTITY;
+    if (req >= 0 && (int)a->out_act != req) {
+        size_t m = push(v, "output");
+        rc = fail(v, "loss \"%s\" needs a%s output (set output to \"%s\")",
+                  loss_names[p->train.loss], req == NN_ACT_SIGMOID ? " sigmoid" : "n identity",
+                  req == NN_ACT_SIGMOID ? "sigmoid" : "identity");
+        pop(v, m);
+        return rc;
+    }
+    bool b;
+    if ((rc = get_bool(v, mj, "bias", 1, &b)))
+        return rc;
+    a->bias = b;
+    if ((rc = get_bool(v, mj, "output_bias", b, &b)))
+        return rc;
+    a->output_bias = b;
+    cJSON *in = sub_object(mj, "init");
+    size_t m = push(v, "init");
+    rc = check_init(v, in, mp);
+    pop(v, m);
+    if (rc)
+        return rc;
+    reorder(mj, keys, N_OF(keys));
+    return NN_OK;
+}
+
+static int check_studies(V *v, cJSON *root, nn_plan *p)
+{
+    cJSON *s = cJSON_GetObjectItemCaseSensitive(root, "studies");
+    if (!s) {
+        s = cJSON_CreateArray();
+        cJSON_AddItemToArray(s, cJSON_CreateString("curves"));
+        cJSON_AddItemToObject(root, "studies", s);
+    }
+    size_t m = push(v, "studies");
+    int rc = NN_OK;
+    if (!cJSON_IsArray(s)) {
+        char g[128];
+        got(g, sizeof g, s);
+        rc = fail(v, "expected a list of studies such as [\"decision\", \"curves\"], %s", g);
+        pop(v, m);
+        return rc;
+    }
+    int n = cJSON_GetArraySize(s);
+    p->studies = calloc((size_t)(n ? n : 1), sizeof *p->studies);
+    if (!p->studies)
+        return nn_err_set(v->e, NN_ENOMEM, "", "out of memory");
+    int i = 0;
+    for (cJSON *c = s->child; c && !rc; c = c->next, i++) {
+        size_t m2 = push_index(v, i);
+        cJSON *obj = c;
+        if (cJSON_IsString(c)) {           /* "decision" is {"name": "decision"} */
+            obj = cJSON_CreateObject();
+            cJSON_AddItemToObject(obj, "name", cJSON_CreateString(c->valuestring));
+            cJSON_ReplaceItemViaPointer(s, c, obj);
+            c = obj;
+        }
+        nn_study_plan *sp = &p->studies[i];
+        int k;
+        if (!(rc = expect_object(v, obj, "a study name or object")) &&
+            !(rc = get_enum(v, obj, "name", NULL, "study", study_names, N_OF(study_names), &k))) {
+            sp->kind = (nn_study_kind)k;
+            for (int q = 0; q < i && !rc; q++)
+                if (p->studies[q].kind == sp->kind)
+                    rc = fail(v, "study \"%s\" is listed twice", study_names[k]);
+        }
+        if (!rc && sp->kind == NN_STUDY_DECISION) {
+            static const char *const keys[] = {"name", "range", "resolution",
+                                               "grid_normalization"};
+            static const char *const grids[] = {"training", "grid"};
+            double res;
+            int g;
+            if (!(rc = unknown_keys(v, obj, keys, N_OF(keys))) &&
+                !(rc = get_num(v, obj, "resolution", 150, 10, 2000, 0, true, &res)) &&
+                !(rc = get_enum(v, obj, "grid_normalization", "training", "grid normalisation",
+                                grids, 2, &g))) {
+                sp->resolution = (int)res;
+                sp->grid_own_stats = g == 1;
+                cJSON *r = cJSON_GetObjectItemCaseSensitive(obj, "range");
+                if (!r) {
+                    r = cJSON_CreateDoubleArray((const double[]){-5, 5}, 2);
+                    cJSON_AddItemToObject(obj, "range", r);
+                }
+                size_t m3 = push(v, "range");
+                if (!cJSON_IsArray(r) || cJSON_GetArraySize(r) != 2 ||
+                    !cJSON_IsNumber(r->child) || !cJSON_IsNumber(r->child->next) ||
+                    !isfinite(r->child->valuedouble) || !isfinite(r->child->next->valuedouble) ||
+                    !(r->child->valuedouble < r->child->next->valuedouble))
+                    rc = fail(v, "expected [low, high] with low < high, such as [-5, 5]");
+                else
+                    sp->range[0] = r->child->valuedouble, sp->range[1] = r->child->next->valuedouble;
+                pop(v, m3);
+                reorder(obj, keys, N_OF(keys));
+            }
+        } else if (!rc) {
+            static const char *const keys[] = {"name"};
+            rc = unknown_keys(v, obj, keys, 1);
+        }
+        pop(v, m2);
+    }
+    p->n_studies = i;
+    pop(v, m);
+    return rc;
+}
+
+static int check_root(V *v, cJSON *root, nn_plan *p, const char *default_name, const char *dir)
+{
+    static const char *const keys[] = {"name", "description", "seed", "data", "train",
+                                       "model", "models", "studies"};
+    int rc;
+    if ((rc = expect_object(v, root, "a spec")) || (rc = unknown_keys(v, root, keys, N_OF(keys))))
+        return rc;
+    if ((rc = get_label(v, root, "name", default_name, "name", p->name)))
+        return rc;
+    const char *desc;
+    if ((rc = get_str(v, root, "description", "", 4000, &desc)))
+        return rc;
+    double top_seed;
+    if ((rc = get_num(v, root, "seed", 0, 0, 4294967295.0, 0, true, &top_seed)))
+        return rc;
+    cJSON *d = cJSON_GetObjectItemCaseSensitive(root, "data");
+    if (!d)
+        return missing(v, "data", "an object naming a generator, e.g. {\"generator\": \"wedges\"}");
+    size_t m = push(v, "data");
+    rc = check_data(v, d, p, dir);
+    pop(v, m);
+    if (rc)
+        return rc;
+    cJSON *t = sub_object(root, "train");
+    m = push(v, "train");
+    rc = check_train(v, t, p);
+    pop(v, m);
+    if (rc)
+        return rc;
+    cJSON *one = cJSON_GetObjectItemCaseSensitive(root, "model");
+    cJSON *many = cJSON_GetObjectItemCaseSensitive(root, "models");
+    if (one && many) {
+        m = push(v, "model");
+        rc = fail(v, "give either \"model\" (one model) or \"models\" (a list), not both");
+        pop(v, m);
+        return rc;
+    }
+    if (!one && !many)
+        return missing(v, "models", "a list of models, each with a label");
+    if (many) {
+        m = push(v, "models");
+        if (!cJSON_IsArray(many) || cJSON_GetArraySize(many) < 1) {
+            rc = fail(v, "expected a non-empty list of models");
+        } else if (cJSON_GetArraySize(many) > NN_MAX_MODELS) {
+            rc = fail(v, "%d models (at most %d in one run)", cJSON_GetArraySize(many),
+                      NN_MAX_MODELS);
+        }
+        pop(v, m);
+        if (rc)
+            return rc;
+    }
+    int n = many ? cJSON_GetArraySize(many) : 1;
+    p->models = calloc((size_t)n, sizeof *p->models);
+    if (!p->models)
+        return nn_err_set(v->e, NN_ENOMEM, "", "out of memory");
+    int i = 0;
+    for (cJSON *c = many ? many->child : one; c; c = many ? c->next : NULL, i++) {
+        size_t mk = push(v, many ? "models" : "model");
+        size_t mi = many ? push_index(v, i) : strlen(v->path);
+        rc = check_model(v, c, &p->models[i], p, top_seed, !many);
+        for (int q = 0; q < i && !rc; q++)
+            if (strcmp(p->models[q].label, p->models[i].label) == 0) {
+                size_t ml = push(v, "label");
+                rc = fail(v, "label \"%s\" is used by models %d and %d (labels name output "
+                          "folders and must differ)", p->models[i].label, q, i);
+                pop(v, ml);
+            }
+        pop(v, mi);
+        pop(v, mk);
+        if (rc)
+            return rc;
+    }
+    p->n_models = n;
+    if ((rc = check_studies(v, root, p)))
+        return rc;
+    reorder(root, keys, N_OF(keys));
+    p->description = cJSON_GetObjectItemCaseSensitive(root, "description")->valuestring;
+    return NN_OK;
+}
+
+/* ---- parsing ------------------------------------------------------------------------ */
+
+static void line_col(const char *text, size_t off, size_t *line, size_t *col)
+{
+    *line = 1;
+    *col = 1;
+    for (size_t i = 0; i < off; i++) {
+        if (text[i] == '\n') {
+            (*line)++;
+            *col = 1;
+        } else if (text[i] != '\r') {
+            (*col)++;
+        }
+    }
+}
+
+/* A hint for a JSON syntax error at text[off] (cJSON reports where it stopped). */
+static const char *syntax_hint(const char *text, size_t len, size_t off, char *buf, size_t cap)
+{
+    size_t i = off;
+    while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n'))
+        i++;
+    if (i >= len)
+        return "unexpected end of file (an unclosed object, list or string?)";
+    char c = text[i];
+    if (c == '/' && i + 1 < len && (text[i + 1] == '/' || text[i + 1] == '*'))
+        return "comments are not allowed in JSON";
+    if (c == '\'')
+        return "strings take double quotes in JSON";
+    if (c == '}' || c == ']') {
+        size_t k = i;
+        while (k > 0 && (text[k - 1] == ' ' || text[k - 1] == '\t' || text[k - 1] == '\r' ||
+                         text[k - 1] == '\n'))
+            k--;
+        if (k > 0 && text[k - 1] == ',')
+            return "trailing comma before the closing bracket";
+    }
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+        if (strncmp(text + i, "NaN", 3) == 0 || strncmp(text + i, "Infinity", 8) == 0 ||
+            strncmp(text + i, "nan", 3) == 0 || strncmp(text + i, "inf", 3) == 0)
+            return "NaN and Infinity are not JSON numbers";
+        return "unquoted word (strings and keys take double quotes)";
+    }
+    if ((unsigned char)c < 0x20) {
+        snprintf(buf, cap, "control character 0x%02x", (unsigned char)c);
+        return buf;
+    }
+    snprintf(buf, cap, "unexpected '%c'", c);
+    return buf;
+}
+
+/* Duplicate keys: cJSON keeps both and reads the first, silently. */
+static int no_duplicates(V *v, cJSON *j)
+{
+    if (cJSON_IsObject(j)) {
+        for (cJSON *a = j->child; a; a = a->next) {
+            for (cJSON *b = a->next; b; b = b->next)
+                if (strcmp(a->string, b->string) == 0) {
+                    size_t m = push(v, a->string);
+                    int rc = fail(v, "key \"%.60s\" appears twice in the same object", a->string);
+                    pop(v, m);
+                    return rc;
+                }
+            size_t m = push(v, a->string);
+            int rc = no_duplicates(v, a);
+            pop(v, m);
+            if (rc)
+                return rc;
+        }
+    } else if (cJSON_IsArray(j)) {
+        int i = 0;
+        for (cJSON *a = j->child; a; a = a->next, i++) {
+            size_t m = push_index(v, i);
+            int rc = no_duplicates(v, a);
+            pop(v, m);
+            if (rc)
+                return rc;
+        }
+    }
+    return NN_OK;
+}
+
+/* The JSON path an override writes, for error messages ("/models/1/seed"). */
+static void set_json_path(const cJSON *root, const char *assignment, char *out, size_t cap)
+{
+    const char *eq = strchr(assignment, '=');
+    size_t n = eq ? (size_t)(eq - assignment) : strlen(assignment), k = 0;
+    const cJSON *cur = root;
+    out[0] = '\0';
+    const char *seg = assignment;
+    while (seg < assignment + n && k + 2 < cap) {
+        const char *dot = memchr(seg, '.', (size_t)(assignment + n - seg));
+        size_t sl = dot ? (size_t)(dot - seg) : (size_t)(assignment + n - seg);
+        char name[256];
+        snprintf(name, sizeof name, "%.*s", (int)sl, seg);
+        if (cJSON_IsArray(cur)) {
+            int i = 0;
+            const cJSON *hit = NULL;
+            for (const cJSON *c = cur->child; c; c = c->next, i++) {
+                const cJSON *l = cJSON_GetObjectItemCaseSensitive(c, "label");
+                if (cJSON_IsString(l) && strcmp(l->valuestring, name) == 0) {
+                    hit = c;
+                    break;
+                }
+            }
+            if (hit)
+                snprintf(name, sizeof name, "%d", i);
+            cur = hit;
+        } else {
+            cur = cur ? cJSON_GetObjectItemCaseSensitive(cur, name) : NULL;
+        }
+        k += (size_t)snprintf(out + k, cap - k, "/%s", name);
+        seg += sl + 1;
+        if (!dot)
+            break;
+    }
+}
+
+int nn_spec_load_text(nn_plan *p, const char *text, size_t len, const char *name,
+                      const char *dir, const char *const *sets, int n_sets, nn_err *e)
+{
+    memset(p, 0, sizeof *p);
+    V v = {.e = e, .file = name};
+    char where[600], hint[64];
+    if (len >= 3 && (unsigned char)text[0] == 0xEF && (unsigned char)text[1] == 0xBB &&
+        (unsigned char)text[2] == 0xBF) {
+        text += 3;                              /* a UTF-8 byte order mark: allowed */
+        len -= 3;
+    }
+    const char *nul = memchr(text, '\0', len);
+    if (nul) {
+        size_t line, col;
+        line_col(text, (size_t)(nul - text), &line, &col);
+        snprintf(where, sizeof where, "%s:%zu:%zu", name, line, col);
+        return nn_err_set(e, NN_ESPEC, where, "NUL byte in the spec (not a text file?)");
+    }
+    size_t i = 0;
+    while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n'))
+        i++;
+    if (i == len)
+        return nn_err_set(e, NN_ESPEC, name, "spec is empty (expected a JSON object)");
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+    if (root) {                                 /* anything but white space after it? */
+        size_t off = (size_t)(end - text);
+        while (off < len && (text[off] == ' ' || text[off] == '\t' || text[off] == '\r' ||
+                             text[off] == '\n'))
+            off++;
+        if (off < len) {
+            cJSON_Delete(root);
+            size_t line, col;
+            line_col(text, off, &line, &col);
+            snprintf(where, sizeof where, "%s:%zu:%zu", name, line, col);
+            return nn_err_set(e, NN_ESPEC, where, "invalid JSON: text after the end of the "
+                              "top-level object");
+        }
+    } else {
+        size_t off = end && end >= text && end <= text + len ? (size_t)(end - text) : 0;
+        size_t line, col;
+        line_col(text, off, &line, &col);
+        snprintf(where, sizeof where, "%s:%zu:%zu", name, line, col);
+        return nn_err_set(e, NN_ESPEC, where, "invalid JSON: %s",
+                          syntax_hint(text, len, off, hint, sizeof hint));
+    }
+    p->resolved = root;
+    int rc = no_duplicates(&v, root);
+    if (rc)
+        return rc;
+    if (n_sets > MAX_SETS)
+        return nn_err_set(e, NN_EUSAGE, "--set", "at most %d --set options", MAX_SETS);
+    for (int s = 0; s < n_sets; s++) {
+        if ((rc = nn_spec_apply_set(root, sets[s], e)))
+            return rc;
+        set_json_path(root, sets[s], v.set_path[s], sizeof v.set_path[s]);
+        v.set_text[s] = sets[s];
+        v.n_sets = s + 1;
+    }
+    char base[NN_LABEL_MAX + 1];
+    {   /* default name: the file's base name without .json, made safe */
+        const char *b = strrchr(name, '/');
+        b = b ? b + 1 : name;
+        size_t k = 0;
+        for (; b[k] && k < NN_LABEL_MAX && strcmp(b + k, ".json") != 0; k++) {
+            char c = b[k];
+            bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                      (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+            base[k] = ok ? c : '_';
+        }
+        base[k] = '\0';
+        if (!nn_label_ok(base))
+            strcpy(base, "run");
+    }
+    return check_root(&v, root, p, base, dir);
+}
+
+int nn_spec_load(nn_plan *p, const char *path, const char *const *sets, int n_sets, nn_err *e)
+{
+    memset(p, 0, sizeof *p);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return nn_err_set(e, NN_ESPEC, path, "cannot open spec: %s", strerror(errno));
+    char *buf = malloc(NN_SPEC_MAX_BYTES + 1);
+    if (!buf) {
+        fclose(f);
+        return nn_err_set(e, NN_ENOMEM, path, "out of memory");
+    }
+    size_t n = fread(buf, 1, NN_SPEC_MAX_BYTES + 1, f);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        free(buf);
+        return nn_err_set(e, NN_ESPEC, path, "cannot read spec (is it a directory?)");
+    }
+    if (n > NN_SPEC_MAX_BYTES) {
+        free(buf);
+        return nn_err_set(e, NN_ESPEC, path, "spec is larger than %u MiB", NN_SPEC_MAX_BYTES >> 20);
+    }
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    if (slash)
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    else
+        strcpy(dir, ".");
+    if (!dir[0])
+        strcpy(dir, "/");
+    int rc = nn_spec_load_text(p, buf, n, path, dir, sets, n_sets, e);
+    free(buf);
+    return rc;
+}
+
+void nn_plan_free(nn_plan *p)
+{
+    if (!p)
+        return;
+    free(p->csv_path);
+    free(p->models);
+    free(p->studies);
+    cJSON_Delete(p->resolved);
+    memset(p, 0, sizeof *p);
+}
+
+char *nn_plan_to_json(const nn_plan *p)
+{
+    return nn_json_print(p->resolved, NN_JSON_SHORTEST);
+}
+
+/* ---- overrides ---------------------------------------------------------------------- */
+
+static bool all_digits(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return false;
+    return true;
+}
+
+int nn_spec_apply_set(cJSON *root, const char *assignment, nn_err *e)
+{
+    char where[400];
+    snprintf(where, sizeof where, "--set %.300s", assignment);
+    const char *eq = strchr(assignment, '=');
+    if (!eq || eq == assignment)
+        return nn_err_set(e, NN_EUSAGE, where, "expected PATH=VALUE, such as train.lr=0.5");
+    char path[512];
+    if ((size_t)(eq - assignment) >= sizeof path)
+        return nn_err_set(e, NN_EUSAGE, where, "path too long");
+    memcpy(path, assignment, (size_t)(eq - assignment));
+    path[eq - assignment] = '\0';
+    const char *text = eq + 1;
+    cJSON *val = NULL;
+    const char *vend = NULL;
+    val = cJSON_ParseWithOpts(text, &vend, 1);
+    if (!val)
+        val = cJSON_CreateString(text);   /* not JSON: the value is the string itself */
+    if (!val)
+        return nn_err_set(e, NN_ENOMEM, where, "out of memory");
+
+    cJSON *cur = root;
+    char *seg = path;
+    for (;;) {
+        char *dot = strchr(seg, '.');
+        if (dot)
+            *dot = '\0';
+        if (!*seg) {
+            cJSON_Delete(val);
+            return nn_err_set(e, NN_EUSAGE, where, "empty step in the path (two dots?)");
+        }
+        cJSON *next = NULL, *parent = cur;
+        bool in_array = cJSON_IsArray(cur);
+        if (in_array) {
+            /* a list of labelled objects is addressed by label, other lists by index */
+            const char *labels[NN_MAX_MODELS];
+            int nl = 0, i = 0;
+            for (cJSON *c = cur->child; c; c = c->next, i++) {
+                cJSON *l = cJSON_GetObjectItemCaseSensitive(c, "label");
+                if (cJSON_IsString(l)) {
+                    if (nl < NN_MAX_MODELS)
+                        labels[nl++] = l->valuestring;
+                    if (strcmp(l->valuestring, seg) == 0)
+                        next = c;
+                }
+            }
+            if (!next && all_digits(seg) && strlen(seg) < 9)
+                next = cJSON_GetArrayItem(cur, atoi(seg));
+            if (!next) {
+                char list[600];
+                nn_join(list, sizeof list, labels, nl);
+                const char *s = nn_suggest(seg, labels, nl);
+                cJSON_Delete(val);
+                if (nl)
+                    return nn_err_set(e, NN_EUSAGE, where, "no element labelled \"%s\" (labels: "
+                                      "%s%s%s%s)", seg, list, s ? "; did you mean \"" : "",
+                                      s ? s : "", s ? "\"?" : "");
+                return nn_err_set(e, NN_EUSAGE, where, "no element %s in that list", seg);
+            }
+        } else if (cJSON_IsObject(cur)) {
+            next = cJSON_GetObjectItemCaseSensitive(cur, seg);
+        } else {
+            cJSON_Delete(val);
+            return nn_err_set(e, NN_EUSAGE, where, "\"%s\" is inside %s, which has no members",
+                              seg, type_of(cur));
+        }
+        if (!dot) {                             /* last step: replace or add */
+            if (in_array)
+                cJSON_ReplaceItemViaPointer(parent, next, val);
+            else if (next)
+                cJSON_ReplaceItemInObjectCaseSensitive(parent, seg, val);
+            else
+                cJSON_AddItemToObject(parent, seg, val);
+            return NN_OK;
+        }
+        if (!next) {                            /* a missing intermediate object */
+            next = cJSON_CreateObject();
+            cJSON_AddItemToObject(parent, seg, next);
+        }
+        cur = next;
+        seg = dot + 1;
+    }
+}
+
+/* ---- data ---------------------------------------------------------------------------- */
+
+int nn_plan_make_data(const nn_plan *p, nn_data *d, nn_err *e)
+{
+    if (p->gen)
+        return nn_data_generate(p->gen, p->data_seed, p->gen_params, d, e);
+    return nn_data_load_csv(p->csv_path, p->target, d, e);
+}
+
+int nn_plan_check_data(nn_plan *p, const nn_data *d, const char *file, nn_err *e)
+{
+    V v = {.e = e, .file = file};
+    int rc = NN_OK;
+    for (int i = 0; i < p->n_models; i++)
+        p->models[i].arch.n_in = d->d;
+    if (p->train.batch > d->n) {
+        strcpy(v.path, "/train/batch");
+        return fail(&v, "batch size %zu is larger than the %zu training samples", p->train.batch,
+                    d->n);
+    }
+    if (!d->classify) {
+        if (p->train.loss == NN_LOSS_BCE || p->train.loss == NN_LOSS_BCE_LOGITS) {
+            strcpy(v.path, "/train/loss");
+            return fail(&v, "loss \"%s\" needs 0/1 targets, but the data's targets are not all "
+                        "0 or 1 (use l2 or mse for regression)", loss_names[p->train.loss]);
+        }
+        if (p->train.target_error >= 0) {
+            strcpy(v.path, "/train/target_error");
+            return fail(&v, "target_error needs 0/1 targets (an error rate), but the data's "
+                        "targets are not all 0 or 1");
+        }
+    }
+    for (int s = 0; s < p->n_studies; s++)
+        if (p->studies[s].kind == NN_STUDY_DECISION && d->d != 2) {
+            snprintf(v.path, sizeof v.path, "/studies/%d", s);
+            return fail(&v, "the decision study draws the input plane and needs 2 features, the "
+                        "data has %d", d->d);
+        }
+    for (int i = 0; i < p->n_models && !rc; i++) {
+        size_t np = nn_arch_n_params(&p->models[i].arch);
+        if (np == 0) {
+            snprintf(v.path, sizeof v.path, "/models/%d/hidden", i);
+            rc = fail(&v, "model \"%s\" would have more than %d parameters", p->models[i].label,
+                      NN_MAX_PARAMS);
+        }
+    }
+    return rc;
+}

@@ -1,0 +1,75 @@
+/* suggest.c: "did you mean" for names, and small string helpers shared by the spec
+ * reader and the command line. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "nnlab/spec.h"
+
+/* Damerau-free edit distance (Levenshtein), capped at 64 characters. */
+static int distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64)
+        return 99;
+    int row[65];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = (int)j;
+    for (size_t i = 1; i <= la; i++) {
+        int prev = row[0];
+        row[0] = (int)i;
+        for (size_t j = 1; j <= lb; j++) {
+            int cur = row[j];
+            int sub = prev + (a[i - 1] != b[j - 1]);
+            int del = row[j] + 1, ins = row[j - 1] + 1;
+            row[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+            prev = cur;
+        }
+    }
+    return row[lb];
+}
+
+const char *nn_suggest(const char *word, const char *const *candidates, int n)
+{
+    const char *best = NULL;
+    int bestd = 99;
+    size_t lw = strlen(word);
+    for (int i = 0; i < n; i++) {
+        int d = distance(word, candidates[i]);
+        /* a prefix of a long enough name counts as close ("asg" -> "asgd") */
+        if (lw >= 3 && strncmp(word, candidates[i], lw) == 0 && d > 1)
+            d = 1;
+        if (d < bestd) {
+            bestd = d;
+            best = candidates[i];
+        }
+    }
+    int limit = lw <= 4 ? 1 : lw <= 8 ? 2 : 3;
+    return bestd <= limit ? best : NULL;
+}
+
+void nn_join(char *buf, size_t cap, const char *const *items, int n)
+{
+    size_t k = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < n && k + 1 < cap; i++) {
+        int w = snprintf(buf + k, cap - k, "%s%s", i ? ", " : "", items[i]);
+        if (w < 0)
+            break;
+        k += (size_t)w;
+    }
+}
+
+bool nn_label_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 1 || n > NN_LABEL_MAX || s[0] == '.' || s[0] == '-')
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '-'))
+            return false;
+    }
+    return true;
+}

@@ -1,0 +1,90 @@
+/* curves.c: train error and mse against epoch for every model (notebook 001's bottom
+ * row), drawn by gnuplot from each model's metrics.csv. The script stays in the run
+ * directory so anyone can restyle and redraw it with `gnuplot curves.gp`. */
+#include <cJSON.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "nnlab/figure.h"
+#include "nnlab/record.h"
+#include "nnlab/study.h"
+
+/* Does the first model's metrics.csv carry error values (classification)? */
+static bool has_error_column(const char *dir, const char *label)
+{
+    char path[4200], name[200], line[512];
+    snprintf(name, sizeof name, "%s/metrics.csv", label);
+    nn_path_join(path, sizeof path, dir, name);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return false;
+    bool yes = false;
+    if (fgets(line, sizeof line, f) && fgets(line, sizeof line, f)) {
+        size_t n = strcspn(line, "\r\n");
+        line[n] = '\0';
+        yes = n > 0 && line[n - 1] != ',';
+    }
+    fclose(f);
+    return yes;
+}
+
+static void plot_cmd(FILE *f, const nn_study_ctx *c, int col)
+{
+    char q[300], file[200];
+    fputs("plot ", f);
+    for (int i = 0; i < c->n_labels; i++) {
+        snprintf(file, sizeof file, "%s/metrics.csv", c->labels[i]);
+        nn_gp_quote(q, sizeof q, file);
+        fprintf(f, "%s%s using 1:%d skip 1 with lines lw 2 ", i ? ", \\\n     " : "", q, col);
+        nn_gp_quote(q, sizeof q, c->labels[i]);
+        fprintf(f, "title %s", q);
+    }
+    fputs("\n", f);
+}
+
+int nn_study_curves(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e)
+{
+    (void)sp;
+    char path[4200], title[300], q[400];
+    nn_path_join(path, sizeof path, c->dir, "curves.gp");
+    nn_file w;
+    int rc = nn_file_open(&w, path, e);
+    if (rc)
+        return rc;
+    bool err = c->n_labels > 0 && has_error_column(c->dir, c->labels[0]);
+    FILE *f = w.f;
+    fputs("# nnlab: train error and mse against epoch, one line per model.\n"
+          "# Redraw from this folder with: gnuplot curves.gp\n"
+          "if (!exists(\"outfile\")) outfile = 'curves.png'\n", f);
+    fprintf(f, "set terminal pngcairo size %d,460 noenhanced font 'sans,10'\n",
+            err ? 1100 : 620);
+    fputs("set output outfile\nset datafile separator ','\nset grid\nset key top right\n"
+          "set xlabel 'epoch'\n", f);
+    snprintf(title, sizeof title, "%s: training curves", c->name);
+    nn_gp_quote(q, sizeof q, title);
+    fprintf(f, "set multiplot layout 1,%d title %s\n", err ? 2 : 1, q);
+    if (err) {
+        fputs("set title 'train error'\nset ylabel 'misclassification rate'\n", f);
+        plot_cmd(f, c, 4);
+    }
+    fputs("set title 'mean squared error'\nset ylabel 'mse'\n", f);
+    plot_cmd(f, c, 3);
+    fputs("unset multiplot\n", f);
+    if ((rc = nn_file_commit(&w, e)))
+        return rc;
+    cJSON_AddStringToObject(out, "script", "curves.gp");
+    if (!c->draw || c->gnuplot_missing)
+        return NN_OK;
+    bool missing;
+    nn_err ge;
+    if (nn_gnuplot_run(c->dir, "curves.gp", "curves.png", &missing, &ge) != NN_OK) {
+        if (missing) {
+            c->gnuplot_missing = true;
+            return NN_OK;
+        }
+        *e = ge;
+        return ge.code;
+    }
+    cJSON_AddStringToObject(out, "figure", "curves.png");
+    return NN_OK;
+}
