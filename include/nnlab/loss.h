@@ -3,8 +3,9 @@
  *   l2          (1/2) mean (h - y)^2, gradient (h - y) per sample: notebooks 000/001's
  *               objective (they backpropagate output - target)
  *   mse         mean (h - y)^2, PyTorch's MSELoss
- *   bce         binary cross-entropy on a sigmoid output (logs clamped at -100, as
- *               PyTorch's BCELoss does); gradient h - y with respect to the logit
+ *   bce         binary cross-entropy on a sigmoid output, computed from the logit z in
+ *               the stable form below (not from the rounded h, whose log(1 - h) loses
+ *               digits as h nears 1); gradient h - y with respect to the logit
  *   bce_logits  binary cross-entropy on an identity output read as a logit, computed
  *               stably as max(z, 0) - z y + log(1 + exp(-|z|))
  * Every run also reports mse (numpy's np.mean((h - y)**2), bit for bit) and, for 0/1

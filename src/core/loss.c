@@ -50,14 +50,7 @@ double nn_loss_value(nn_loss l, const double *z, const double *h, const double *
         return 0.5 * nn_loss_mse(h, y, n, scratch);
     case NN_LOSS_MSE:
         return nn_loss_mse(h, y, n, scratch);
-    case NN_LOSS_BCE:
-        for (size_t s = 0; s < n; s++) {
-            double lp = h[s] > 0 ? log(h[s]) : -INFINITY, lq = h[s] < 1 ? log1p(-h[s]) : -INFINITY;
-            lp = lp < -100.0 ? -100.0 : lp;
-            lq = lq < -100.0 ? -100.0 : lq;
-            scratch[s] = -(y[s] * lp + (1.0 - y[s]) * lq);
-        }
-        return nn_sum_numpy(scratch, n) / (double)n;
+    case NN_LOSS_BCE:         /* from the logit: log h and log(1 - h) lose digits near 1 */
     case NN_LOSS_BCE_LOGITS:
         for (size_t s = 0; s < n; s++) {
             double v = z[s];

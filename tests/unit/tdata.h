@@ -8,7 +8,7 @@
 
 /* Parse tests/data/<name>; the tests run from the project root. Exits on failure:
  * a test without its reference data cannot pass. */
-static cJSON *tdata_load(const char *name)
+static inline cJSON *tdata_load(const char *name)
 {
     char path[512];
     snprintf(path, sizeof path, "tests/data/%s", name);
@@ -36,7 +36,7 @@ static cJSON *tdata_load(const char *name)
     return j;
 }
 
-static double tdata_num(const cJSON *arr, int i)
+static inline double tdata_num(const cJSON *arr, int i)
 {
     return cJSON_GetArrayItem(arr, i)->valuedouble;
 }
