@@ -27,7 +27,7 @@ CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(B)/%.o)
-TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
+TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%) $(B)/tests/jget
 
 ifeq ($(MODE),release)
 all: libnnlab.a nnlab
@@ -65,3 +65,4 @@ clean:
 .PHONY: all check bench clean
 .SECONDARY:
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_SRC:tests/unit/%.c=$(B)/tests/unit/%.d)
+-include $(B)/tests/unit/jget.d

@@ -43,7 +43,7 @@ const char *nn_run_status_name(int status);
 
 /* Everything before the run directory: data, checks, models. Used by `nnlab check`.
  * n_models models are created and freed (nothing kept). */
-int nn_run_prepare_check(nn_plan *p, nn_err *e);
+int nn_run_prepare_check(nn_plan *p, const char *file, nn_err *e);
 
 int nn_run(nn_plan *p, const nn_run_opts *o, nn_run_result *r, nn_err *e);
 

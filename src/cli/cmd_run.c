@@ -113,7 +113,7 @@ int cmd_check(int argc, char **argv)
         return rc;
     nn_plan plan;
     nn_err e = {0};
-    if (nn_spec_load(&plan, a.spec, a.sets, a.n_sets, &e) || nn_run_prepare_check(&plan, &e)) {
+    if (nn_spec_load(&plan, a.spec, a.sets, a.n_sets, &e) || nn_run_prepare_check(&plan, a.spec, &e)) {
         nn_plan_free(&plan);
         return cli_fail(&e);
     }

@@ -76,7 +76,7 @@ int nn_init_model(nn_model *m, const nn_init_cfg *c, nn_rng *r, long *draws, nn_
                    fabs(nn_mean_numpy(W, n)) > c->redraw_tol) {
                 if (k >= c->redraw_max)
                     return nn_err_set(e, NN_ESPEC, "",
-                                      "init: the redraw rule accepted none of %ld draws of "
+                                      "the redraw rule accepted none of %ld draws of "
                                       "layer %d (%zu x %zu weights, std %.4g, tolerance %g); "
                                       "raise redraw_tolerance or set it to null",
                                       k, l + 1, rows, cols, std, c->redraw_tol);

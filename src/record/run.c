@@ -89,10 +89,10 @@ static int prepare(nn_plan *p, prepared *pr, const char *file, nn_err *e)
     return NN_OK;
 }
 
-int nn_run_prepare_check(nn_plan *p, nn_err *e)
+int nn_run_prepare_check(nn_plan *p, const char *file, nn_err *e)
 {
     prepared pr;
-    int rc = prepare(p, &pr, "spec", e);
+    int rc = prepare(p, &pr, file, e);
     prepared_free(&pr, p->n_models);
     return rc;
 }
@@ -159,15 +159,28 @@ typedef struct metrics_ctx {
     bool classify;
 } metrics_ctx;
 
+/* A CSV number: 17 significant digits; non-finite values as nan, inf, -inf (never -nan). */
+static void put_num(FILE *f, double v)
+{
+    if (isnan(v))
+        fputs("nan", f);
+    else
+        fprintf(f, "%.17g", v);
+}
+
 static int on_epoch(void *vctx, const nn_model *m, const nn_optim *opt,
                     const nn_epoch_stats *st, nn_err *e)
 {
     (void)m, (void)opt, (void)e;
     metrics_ctx *c = vctx;
+    fprintf(c->f, "%ld,", st->epoch);
+    put_num(c->f, st->loss);
+    fputc(',', c->f);
+    put_num(c->f, st->mse);
+    fputc(',', c->f);
     if (c->classify)
-        fprintf(c->f, "%ld,%.17g,%.17g,%.17g\n", st->epoch, st->loss, st->mse, st->error);
-    else
-        fprintf(c->f, "%ld,%.17g,%.17g,\n", st->epoch, st->loss, st->mse);
+        put_num(c->f, st->error);
+    fputc('\n', c->f);
     if (c->o->progress)
         c->o->progress(c->o->progress_ctx, c->label, c->model, c->n_models, st, c->max_epochs);
     return NN_OK;

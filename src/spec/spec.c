@@ -816,37 +816,67 @@ static void line_col(const char *text, size_t off, size_t *line, size_t *col)
     }
 }
 
-/* A hint for a JSON syntax error at text[off] (cJSON reports where it stopped). */
-static const char *syntax_hint(const char *text, size_t len, size_t off, char *buf, size_t cap)
+static bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+/* A hint for a JSON syntax error near text[*off], where cJSON stopped (it may stop on
+ * the offending character or one past it, and on the last byte when input runs out).
+ * *off is moved to the character the hint is about. */
+static const char *syntax_hint(const char *text, size_t len, size_t *off, char *buf, size_t cap)
 {
-    size_t i = off;
-    while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n'))
-        i++;
-    if (i >= len)
+    size_t i = *off < len ? *off : len;
+    size_t j = i;
+    while (j < len && is_ws(text[j]))
+        j++;
+    size_t p = i;                                   /* last non-space before i */
+    while (p > 0 && is_ws(text[p - 1]))
+        p--;
+    if (j >= len) {                                 /* only white space is left */
+        if (p > 0 && (text[p - 1] == '}' || text[p - 1] == ']')) {
+            size_t q = p - 1;
+            while (q > 0 && is_ws(text[q - 1]))
+                q--;
+            if (q > 0 && text[q - 1] == ',') {
+                *off = q - 1;
+                return "trailing comma before the closing bracket";
+            }
+        }
+        *off = len;
         return "unexpected end of file (an unclosed object, list or string?)";
-    char c = text[i];
-    if (c == '/' && i + 1 < len && (text[i + 1] == '/' || text[i + 1] == '*'))
-        return "comments are not allowed in JSON";
-    if (c == '\'')
-        return "strings take double quotes in JSON";
-    if (c == '}' || c == ']') {
-        size_t k = i;
-        while (k > 0 && (text[k - 1] == ' ' || text[k - 1] == '\t' || text[k - 1] == '\r' ||
-                         text[k - 1] == '\n'))
-            k--;
-        if (k > 0 && text[k - 1] == ',')
-            return "trailing comma before the closing bracket";
     }
+    for (size_t k = i > 0 ? i - 1 : i; k <= j && k < len; k++) {
+        if (text[k] == '/' && k + 1 < len && (text[k + 1] == '/' || text[k + 1] == '*')) {
+            *off = k;
+            return "comments are not allowed in JSON";
+        }
+        if (text[k] == '\'') {
+            *off = k;
+            return "strings take double quotes in JSON";
+        }
+    }
+    char c = text[j];
+    if (c == '}' || c == ']') {
+        size_t q = j;
+        while (q > 0 && is_ws(text[q - 1]))
+            q--;
+        if (q > 0 && text[q - 1] == ',') {
+            *off = q - 1;
+            return "trailing comma before the closing bracket";
+        }
+    }
+    *off = j;
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
-        if (strncmp(text + i, "NaN", 3) == 0 || strncmp(text + i, "Infinity", 8) == 0 ||
-            strncmp(text + i, "nan", 3) == 0 || strncmp(text + i, "inf", 3) == 0)
+        if (strncmp(text + j, "NaN", 3) == 0 || strncmp(text + j, "Infinity", 8) == 0 ||
+            strncmp(text + j, "nan", 3) == 0 || strncmp(text + j, "inf", 3) == 0)
             return "NaN and Infinity are not JSON numbers";
-        return "unquoted word (strings and keys take double quotes)";
+        return "unquoted word (strings and keys take double quotes; true, false and null are "
+               "lower case)";
     }
     if ((unsigned char)c < 0x20) {
         snprintf(buf, cap, "control character 0x%02x", (unsigned char)c);
         return buf;
     }
+    if ((unsigned char)c >= 0x80)
+        return "unexpected non-ASCII character outside a string";
     snprintf(buf, cap, "unexpected '%c'", c);
     return buf;
 }
@@ -958,11 +988,11 @@ int nn_spec_load_text(nn_plan *p, const char *text, size_t len, const char *name
         }
     } else {
         size_t off = end && end >= text && end <= text + len ? (size_t)(end - text) : 0;
+        const char *why = syntax_hint(text, len, &off, hint, sizeof hint);
         size_t line, col;
         line_col(text, off, &line, &col);
         snprintf(where, sizeof where, "%s:%zu:%zu", name, line, col);
-        return nn_err_set(e, NN_ESPEC, where, "invalid JSON: %s",
-                          syntax_hint(text, len, off, hint, sizeof hint));
+        return nn_err_set(e, NN_ESPEC, where, "invalid JSON: %s", why);
     }
     p->resolved = root;
     int rc = no_duplicates(&v, root);

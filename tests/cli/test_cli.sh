@@ -1,0 +1,157 @@
+#!/bin/sh
+# Command-line behaviour: exit codes, files, --set, refusal to overwrite, --force,
+# byte-identical reruns, gnuplot missing, and notebook 001's printed outcomes read back
+# from summary.json. Runs from the project root with $NNLAB and $TESTBIN (for jget).
+NNLAB=${NNLAB:-./nnlab}
+TESTBIN=${TESTBIN:-build/release/tests}
+J="$TESTBIN/jget"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0 checks=0
+ok() { checks=$((checks + 1)); }
+no() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*" >&2; }
+expect_exit() { # want cmd...
+    want=$1; shift
+    "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?
+    if [ "$rc" = "$want" ]; then ok; else no "exit $rc (want $want): $*"; cat "$tmp/err" >&2; fi
+}
+expect_eq() { # got want what
+    if [ "$1" = "$2" ]; then ok; else no "$3: got '$1', want '$2'"; fi
+}
+
+# ---- usage and help --------------------------------------------------------------
+expect_exit 0 "$NNLAB" --version
+expect_eq "$(cat "$tmp/out")" "nnlab 0.1.0" "--version"
+expect_exit 2 "$NNLAB"
+expect_exit 2 "$NNLAB" rnu
+grep -q 'did you mean "run"' "$tmp/err" && ok || no "no suggestion for rnu"
+expect_exit 0 "$NNLAB" run --help
+grep -q "usage: nnlab run" "$tmp/out" && ok || no "run --help"
+expect_exit 0 "$NNLAB" help check
+grep -q "usage: nnlab check" "$tmp/out" && ok || no "help check"
+expect_exit 2 "$NNLAB" run
+expect_exit 2 "$NNLAB" run experiments/init.json --ouput x
+grep -q 'did you mean "--out"' "$tmp/err" && ok || no "no suggestion for --ouput"
+expect_exit 2 "$NNLAB" run experiments/no-such-spec.json --out "$tmp/none"
+[ ! -e "$tmp/none" ] && ok || no "missing spec wrote a directory"
+expect_exit 0 "$NNLAB" list
+grep -q "wedges" "$tmp/out" && ok || no "list shows generators"
+expect_exit 2 "$NNLAB" list gens
+
+# ---- data -----------------------------------------------------------------------
+# sizes and class counts from a reference run of notebook 001 (issue 2)
+expect_exit 0 "$NNLAB" data wedges
+expect_eq "$(wc -l < "$tmp/out")" 180 "wedges seed 8: 179 points and a header"
+expect_eq "$(grep -c ',1$' "$tmp/out")" 41 "wedges seed 8: 41 positive"
+expect_eq "$(head -1 "$tmp/out")" "x1,x2,y" "data header"
+expect_exit 0 "$NNLAB" data disk_ring --seed 3
+expect_eq "$(grep -c ',1$' "$tmp/out")/$(($(wc -l < "$tmp/out") - 1))" "40/131" "disk_ring seed 3"
+expect_exit 0 "$NNLAB" data stripes
+expect_eq "$(grep -c ',1$' "$tmp/out")/$(($(wc -l < "$tmp/out") - 1))" "105/301" "stripes seed 6"
+expect_exit 0 "$NNLAB" data disk_ring --set pos_draws=100 --set neg_draws=1000
+expect_eq "$(($(wc -l < "$tmp/out") - 1))" 393 "notebook 000's disk and ring"
+expect_exit 2 "$NNLAB" data wedge
+expect_exit 2 "$NNLAB" data wedges --seed -1
+expect_exit 2 "$NNLAB" data wedges --set pos_draws=5
+
+# ---- check ------------------------------------------------------------------------
+expect_exit 0 "$NNLAB" check experiments/init.json --set train.lr=0.5
+expect_eq "$("$J" "$tmp/out" train.lr)" 0.5 "check prints the resolved spec"
+expect_eq "$("$J" "$tmp/out" models.0.init.redraw_max)" 1000000 "defaults filled in"
+[ ! -e runs/init-check-probe ] && ok || no "check wrote something"
+
+# ---- a run and its files ----------------------------------------------------------
+A="$tmp/a"
+expect_exit 0 "$NNLAB" run experiments/init.json --out "$A" --quiet
+[ ! -s "$tmp/out" ] && ok || no "run printed on stdout"
+[ ! -s "$tmp/err" ] && ok || no "--quiet printed on stderr"
+for f in spec.json manifest.json summary.json data.csv curves.gp curves.png \
+         tanh-xavier/metrics.csv tanh-xavier/model.json relu-he/metrics.csv relu-he/model.json \
+         decision-tanh-xavier.png decision-tanh-xavier.csv decision-relu-he-points.csv; do
+    [ -s "$A/$f" ] && ok || no "missing $f"
+done
+[ -z "$(find "$A" -name '*.part')" ] && ok || no "temporary files left behind"
+expect_eq "$("$J" "$A/manifest.json" status)" complete "manifest status"
+expect_eq "$(head -1 "$A/relu-he/metrics.csv")" "epoch,loss,mse,error" "metrics header"
+expect_eq "$(sed -n 2p "$A/relu-he/metrics.csv" | cut -d, -f1)" 0 "row 0 is the state before training"
+# notebook 001, Example 1 prints: relu converged during epoch 1183; tanh did not converge
+expect_eq "$("$J" "$A/summary.json" 'models[label=relu-he].converged_epoch')" 1183 "001 Example 1 relu"
+expect_eq "$("$J" "$A/summary.json" 'models[label=tanh-xavier].converged')" false "001 Example 1 tanh"
+expect_eq "$("$J" "$A/summary.json" 'models[label=tanh-xavier].converged_epoch')" null "001 Example 1 tanh epoch"
+expect_eq "$(tail -1 "$A/relu-he/metrics.csv" | cut -d, -f1)" 1183 "metrics stop at the converged epoch"
+# the redraw rule takes the 2nd, 8th and 127th draw (reference run of notebook 001)
+expect_eq "$("$J" "$A/summary.json" 'models[label=relu-he].init_draws')" "[2,8,127]" "redraws"
+
+# ---- never overwrite; --force only over a run --------------------------------------
+before=$(cksum < "$A/summary.json")
+expect_exit 2 "$NNLAB" run experiments/init.json --out "$A"
+grep -q "already exists" "$tmp/err" && ok || no "refusal message"
+expect_eq "$(cksum < "$A/summary.json")" "$before" "refused run left files alone"
+expect_exit 0 "$NNLAB" run experiments/init.json --out "$A" --force --quiet --no-plots
+[ ! -e "$A/curves.png" ] && ok || no "--force left old files in place"
+mkdir "$tmp/precious" && echo keep > "$tmp/precious/thesis.tex"
+expect_exit 2 "$NNLAB" run experiments/init.json --out "$tmp/precious" --force
+[ -f "$tmp/precious/thesis.tex" ] && ok || no "--force deleted a folder that was not a run"
+
+# ---- the same spec and seed give the same bytes -------------------------------------
+expect_exit 0 "$NNLAB" run experiments/init.json --out "$tmp/b" --quiet
+expect_exit 0 "$NNLAB" run experiments/init.json --out "$tmp/c" --quiet
+expect_exit 0 "$NNLAB" run "$tmp/b/spec.json" --out "$tmp/d" --quiet
+for f in data.csv summary.json spec.json tanh-xavier/metrics.csv relu-he/metrics.csv \
+         tanh-xavier/model.json relu-he/model.json decision-relu-he.csv \
+         decision-tanh-xavier-points.csv decision-relu-he.png curves.gp; do
+    cmp -s "$tmp/b/$f" "$tmp/c/$f" && ok || no "$f differs between two runs"
+    cmp -s "$tmp/b/$f" "$tmp/d/$f" && ok || no "$f differs when rerun from spec.json"
+done
+
+# ---- --set ------------------------------------------------------------------------
+expect_exit 0 "$NNLAB" run experiments/init.json --out "$tmp/s" --quiet --no-plots \
+    --set models.relu-he.seed=7 --set train.max_epochs=5 --set 'models.tanh-xavier.hidden=[4,2]'
+expect_eq "$("$J" "$tmp/s/summary.json" 'models[label=relu-he].seed')" 7 "--set by label"
+expect_eq "$("$J" "$tmp/s/summary.json" 'models[label=tanh-xavier].seed')" 3 "other model untouched"
+expect_eq "$("$J" "$tmp/s/summary.json" 'models[label=tanh-xavier].epochs_run')" 5 "--set train.max_epochs"
+expect_eq "$("$J" "$tmp/s/spec.json" 'models.0.hidden')" "[4,2]" "--set a JSON list"
+expect_exit 0 "$NNLAB" run experiments/init.json --out "$tmp/t" --quiet --no-plots \
+    --set seed=5 --set train.max_epochs=2
+expect_eq "$("$J" "$tmp/t/summary.json" models.0.seed),$("$J" "$tmp/t/summary.json" models.1.seed)" \
+    "5,5" "--set seed= sets every model's default"
+expect_exit 2 "$NNLAB" run experiments/init.json --out "$tmp/u" --set train.lr=abc
+[ ! -e "$tmp/u" ] && ok || no "bad --set wrote something"
+
+# ---- notebook 001: Example 2 and Example 3 with biases ------------------------------
+expect_exit 0 "$NNLAB" run experiments/init-2.json --out "$tmp/e2" --quiet --no-plots
+expect_eq "$("$J" "$tmp/e2/summary.json" models.0.converged),$("$J" "$tmp/e2/summary.json" models.1.converged)" \
+    "false,false" "001 Example 2: neither converges"
+expect_exit 0 "$NNLAB" run experiments/init-3-bias.json --out "$tmp/e3" --quiet --no-plots
+expect_eq "$("$J" "$tmp/e3/summary.json" 'models[label=tanh-xavier].converged_epoch')" 4165 "001 Example 3 biases, tanh"
+expect_eq "$("$J" "$tmp/e3/summary.json" 'models[label=relu-he].converged_epoch')" 1029 "001 Example 3 biases, relu"
+
+# ---- without gnuplot: the run succeeds, scripts stay, one line says so -------------
+NNLAB_GNUPLOT=/nonexistent/gnuplot "$NNLAB" run experiments/init.json --out "$tmp/g" \
+    --set train.max_epochs=3 >"$tmp/out" 2>"$tmp/err"; rc=$?
+expect_eq "$rc" 0 "run without gnuplot"
+[ -f "$tmp/g/curves.gp" ] && [ ! -e "$tmp/g/curves.png" ] && [ -f "$tmp/g/decision-relu-he.png" ] \
+    && ok || no "without gnuplot: script kept, libpng figures drawn"
+expect_eq "$(grep -c 'gnuplot not found' "$tmp/err")" 1 "one line about gnuplot"
+
+# ---- a diverging model: status, exit 1, the other model goes on --------------------
+expect_exit 1 "$NNLAB" run tests/cli/diverge.json --out "$tmp/v" --quiet
+expect_eq "$("$J" "$tmp/v/manifest.json" status)" diverged "manifest says diverged"
+expect_eq "$("$J" "$tmp/v/summary.json" 'models[label=linear].status')" diverged "model status"
+expect_eq "$("$J" "$tmp/v/summary.json" 'models[label=relu].status')" complete "other model completes"
+ep=$("$J" "$tmp/v/summary.json" 'models[label=linear].diverged_epoch')
+expect_eq "$(tail -1 "$tmp/v/linear/metrics.csv" | cut -d, -f1)" "$ep" "metrics end at the diverged epoch"
+
+# ---- SIGINT: interrupted, complete lines, exit 130 ---------------------------------
+"$NNLAB" run experiments/init-3-deep.json --out "$tmp/i" --quiet --no-plots &
+pid=$!
+sleep 1
+kill -INT $pid
+wait $pid; rc=$?
+expect_eq "$rc" 130 "exit after SIGINT"
+expect_eq "$("$J" "$tmp/i/manifest.json" status)" interrupted "manifest after SIGINT"
+[ "$(tail -c 1 "$tmp/i/tanh-xavier/metrics.csv" | od -An -c | tr -d ' ')" = '\n' ] && ok \
+    || no "metrics.csv does not end on a complete line"
+
+echo "cli: $checks checks, $fails failed"
+[ "$fails" -eq 0 ]
