@@ -31,8 +31,8 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%) $(B)/tests/jget
 
 ifeq ($(MODE),release)
 all: libnnlab.a nnlab
-libnnlab.a: $(B)/libnnlab.a ; cp $< $@
-nnlab: $(B)/nnlab ; cp $< $@
+libnnlab.a: $(B)/libnnlab.a ; cp $< $@.tmp && mv $@.tmp $@
+nnlab: $(B)/nnlab ; cp $< $@.tmp && mv $@.tmp $@
 else
 all: $(B)/libnnlab.a $(B)/nnlab
 endif

@@ -28,9 +28,9 @@ typedef struct nn_study_ctx {
 } nn_study_ctx;
 
 /* Decision regions of every model over a grid in original coordinates: per model
- * decision-<label>.csv (x1, x2, output), decision-<label>-points.csv (x1, x2, y, output,
- * predicted, correct) and decision-<label>.png. out gets {"<label>": {"error",
- * "wrong", "positive_fraction"}}. */
+ * decision-<label>-points.csv (x1, x2, y, output, predicted, correct) and, when drawing,
+ * decision-<label>.png with the grid it was drawn from, decision-<label>.csv (x1, x2,
+ * output). out gets {"<label>": {"error", "wrong", "positive_fraction"}}. */
 int nn_study_decision(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e);
 
 /* Train error and mse against epoch for every model: curves.gp and curves.png, drawn

@@ -108,6 +108,9 @@ static void iso_time(char *buf, size_t cap, time_t t)
 
 typedef struct manifest {
     char path[4200];
+    int n_models;
+    const char *labels[NN_MAX_MODELS];
+    double train_seconds[NN_MAX_MODELS];
     char sha[65];
     char started[32];
     time_t t0;
@@ -137,6 +140,9 @@ static int write_manifest(const manifest *m, const nn_run_opts *o, const char *s
         iso_time(fin, sizeof fin, time(NULL));
         cJSON_AddStringToObject(j, "finished", fin);
         cJSON_AddNumberToObject(j, "wall_seconds", elapsed(m));
+        cJSON *t = cJSON_AddObjectToObject(j, "train_seconds");
+        for (int i = 0; i < m->n_models; i++)
+            cJSON_AddNumberToObject(t, m->labels[i], m->train_seconds[i]);
     } else {
         cJSON_AddNullToObject(j, "finished");
         cJSON_AddNullToObject(j, "wall_seconds");
@@ -260,7 +266,13 @@ int nn_run(nn_plan *p, const nn_run_opts *o, nn_run_result *r, nn_err *e)
         metrics_ctx mc = {w.f, o, mp->label, i, p->n_models, p->train.max_epochs, ts.classify};
         nn_train_hooks hooks = {&mc, on_epoch, o->stop};
         nn_train_result tr;
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
         rc = nn_train(m, opt, &pr.rngs[i], &p->train, &ts, &hooks, &tr, e);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        man.labels[man.n_models] = mp->label;
+        man.train_seconds[man.n_models++] =
+            (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
         nn_optim_free(opt);
         if (rc) {
             nn_file_abort(&w);

@@ -6,6 +6,7 @@
  * spec.json reads the same for everyone. The first problem found is reported with the
  * file, the JSON path, what was expected and, for names, the nearest valid one.
  */
+#define _XOPEN_SOURCE 700   /* realpath */
 #include "nnlab/spec.h"
 
 #include <cJSON.h>
@@ -403,6 +404,12 @@ static int check_data(V *v, cJSON *d, nn_plan *p, const char *dir)
             snprintf(p->csv_path, need, "%s", path);
         else
             snprintf(p->csv_path, need, "%s/%s", dir, path);
+        /* absolute in the resolved spec, so spec.json reruns from any folder */
+        char *abs = realpath(p->csv_path, NULL);
+        if (abs) {
+            free(p->csv_path);
+            p->csv_path = abs;
+        }
         cJSON_ReplaceItemInObjectCaseSensitive(d, "path", cJSON_CreateString(p->csv_path));
         p->gen = NULL;
     } else {

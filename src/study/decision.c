@@ -212,17 +212,19 @@ static int one_model(nn_study_ctx *c, const nn_study_plan *sp, const char *label
     if (logit)                       /* colour logits as probabilities */
         for (size_t k = 0; k < N; k++)
             g.v[k] = 1.0 / (1.0 + exp(-g.v[k]));
-    /* tables */
+    /* tables: the grid feeds only the figure, so it is written only when drawing */
     nn_file w;
-    snprintf(name, sizeof name, "decision-%s.csv", label);
-    nn_path_join(path, sizeof path, c->dir, name);
-    if ((rc = nn_file_open(&w, path, e)))
-        goto done;
-    fputs("x1,x2,output\n", w.f);
-    for (size_t k = 0; k < N; k++)
-        fprintf(w.f, "%.17g,%.17g,%.17g\n", xy[2 * k], xy[2 * k + 1], g.v[k]);
-    if ((rc = nn_file_commit(&w, e)))
-        goto done;
+    if (c->draw) {
+        snprintf(name, sizeof name, "decision-%s.csv", label);
+        nn_path_join(path, sizeof path, c->dir, name);
+        if ((rc = nn_file_open(&w, path, e)))
+            goto done;
+        fputs("x1,x2,output\n", w.f);
+        for (size_t k = 0; k < N; k++)
+            fprintf(w.f, "%.17g,%.17g,%.17g\n", xy[2 * k], xy[2 * k + 1], g.v[k]);
+        if ((rc = nn_file_commit(&w, e)))
+            goto done;
+    }
     snprintf(name, sizeof name, "decision-%s-points.csv", label);
     nn_path_join(path, sizeof path, c->dir, name);
     if ((rc = nn_file_open(&w, path, e)))

@@ -104,6 +104,12 @@ for f in data.csv summary.json spec.json tanh-xavier/metrics.csv relu-he/metrics
     cmp -s "$tmp/b/$f" "$tmp/d/$f" && ok || no "$f differs when rerun from spec.json"
 done
 
+# ---- a CSV data set trains exactly as the generator it was written from ---------------
+expect_exit 0 "$NNLAB" run tests/cli/csv-wedges.json --out "$tmp/csv" --quiet
+cmp -s "$tmp/csv/relu-he/metrics.csv" "$tmp/b/relu-he/metrics.csv" && ok || no "CSV data trains differently"
+case $("$J" "$tmp/csv/spec.json" data.path) in /*) ok ;; *) no "data.path not absolute in spec.json" ;; esac
+"$NNLAB" data wedges --seed 8 | cmp -s - data/wedges-seed8.csv && ok || no "data/wedges-seed8.csv is stale"
+
 # ---- --set ------------------------------------------------------------------------
 expect_exit 0 "$NNLAB" run experiments/init.json --out "$tmp/s" --quiet --no-plots \
     --set models.relu-he.seed=7 --set train.max_epochs=5 --set 'models.tanh-xavier.hidden=[4,2]'

@@ -3,7 +3,8 @@
 # arguments in NAME.args (one per line) if present, must make `nnlab run` and
 # `nnlab check` exit 2 with exactly the one line in NAME.err on stderr, print nothing on
 # stdout, and write nothing: neither the --out directory nor, run from an empty working
-# directory, the default runs/ folder.
+# directory, the default runs/ folder. Absolute paths under the project root appear in
+# NAME.err as @ROOT@.
 NNLAB=${NNLAB:-./nnlab}
 case $NNLAB in /*) ;; *) NNLAB=$(pwd)/$NNLAB ;; esac
 ROOT=$(pwd)
@@ -25,7 +26,7 @@ for spec in tests/specs/bad/*.json; do
             "$NNLAB" check "$spec" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
         fi
         rc=$?
-        got=$(cat "$tmp/stderr")
+        got=$(sed "s|$ROOT|@ROOT@|g" "$tmp/stderr")
         if [ $rc -ne 2 ]; then echo "FAIL $spec ($cmd): exit $rc, want 2" >&2; fail=1; fi
         if [ "$got" != "$want" ]; then
             echo "FAIL $spec ($cmd): stderr" >&2; echo "  got:  $got" >&2; echo "  want: $want" >&2

@@ -17,7 +17,9 @@ int main(int argc, char **argv)
     static char buf[1 << 24];
     size_t n = fread(buf, 1, sizeof buf - 1, f);
     buf[n] = 0;
-    cJSON *j = cJSON_Parse(buf);
+    cJSON *root = cJSON_Parse(buf), *j = root;
+    if (f != stdin)
+        fclose(f);
     char path[1024];
     snprintf(path, sizeof path, "%s", argv[2]);
     for (char *seg = strtok(path, "."); seg && j; seg = strtok(NULL, ".")) {
@@ -40,8 +42,10 @@ int main(int argc, char **argv)
             j = cJSON_GetObjectItem(j, seg);
         }
     }
-    if (!j)
+    if (!j) {
+        cJSON_Delete(root);
         return 1;
+    }
     if (cJSON_IsString(j))
         puts(j->valuestring);
     else if (cJSON_IsNumber(j))
@@ -50,7 +54,11 @@ int main(int argc, char **argv)
         puts("null");
     else if (cJSON_IsBool(j))
         puts(cJSON_IsTrue(j) ? "true" : "false");
-    else
-        puts(cJSON_PrintUnformatted(j));
+    else {
+        char *t = cJSON_PrintUnformatted(j);
+        puts(t);
+        free(t);
+    }
+    cJSON_Delete(root);
     return 0;
 }
