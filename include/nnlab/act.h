@@ -22,7 +22,9 @@ typedef enum nn_act {
     NN_ACT_COUNT
 } nn_act;
 
-/* "identity", "relu", ...; NULL for an out-of-range value. */
+/* The names, in enum order: "identity", "relu", ... */
+extern const char *const nn_act_names[NN_ACT_COUNT];
+/* One name; NULL for an out-of-range value. */
 const char *nn_act_name(nn_act a);
 /* The activation called name, or -1. */
 int nn_act_parse(const char *name);

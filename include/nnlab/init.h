@@ -31,6 +31,8 @@ typedef struct nn_init_cfg {
     double bias_value;        /* he/xavier: every bias starts here */
 } nn_init_cfg;
 
+extern const char *const nn_init_scheme_names[NN_INIT_COUNT];
+extern const char *const nn_init_dist_names[NN_DIST_COUNT];
 const char *nn_init_scheme_name(nn_init_scheme s);
 int nn_init_scheme_parse(const char *name);
 const char *nn_init_dist_name(nn_init_dist d);

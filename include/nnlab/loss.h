@@ -20,6 +20,7 @@
 
 typedef enum { NN_LOSS_L2, NN_LOSS_MSE, NN_LOSS_BCE, NN_LOSS_BCE_LOGITS, NN_LOSS_COUNT } nn_loss;
 
+extern const char *const nn_loss_names[NN_LOSS_COUNT];
 const char *nn_loss_name(nn_loss l);
 int nn_loss_parse(const char *name);
 

@@ -33,6 +33,7 @@ typedef struct nn_optim {
     double *m, *v;   /* adam: moments (n each), else NULL */
 } nn_optim;
 
+extern const char *const nn_opt_names[NN_OPT_COUNT];
 const char *nn_opt_name(nn_opt_kind k);
 int nn_opt_parse(const char *name);
 

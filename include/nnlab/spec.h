@@ -86,6 +86,7 @@ int nn_spec_apply_set(cJSON *root, const char *assignment, nn_err *e);
 /* The resolved spec as JSON text (caller frees): numbers in shortest round-trip form. */
 char *nn_plan_to_json(const nn_plan *p);
 
+extern const char *const nn_study_names[NN_STUDY_COUNT];
 /* The study called name, or -1. */
 int nn_study_parse(const char *name);
 const char *nn_study_name(nn_study_kind k);

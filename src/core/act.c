@@ -12,28 +12,23 @@
  */
 #include "nnlab/act.h"
 
+#include "nnlab/names.h"
 #include "simd.h"
 
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
 
-static const char *const act_names[NN_ACT_COUNT] = {
+const char *const nn_act_names[NN_ACT_COUNT] = {
     "identity", "relu", "leaky_relu", "tanh", "sigmoid", "softplus",
 };
 
 const char *nn_act_name(nn_act a)
 {
-    return (unsigned)a < NN_ACT_COUNT ? act_names[a] : NULL;
+    return (unsigned)a < NN_ACT_COUNT ? nn_act_names[a] : NULL;
 }
 
-int nn_act_parse(const char *name)
-{
-    for (int i = 0; i < NN_ACT_COUNT; i++)
-        if (strcmp(name, act_names[i]) == 0)
-            return i;
-    return -1;
-}
+int nn_act_parse(const char *name) { return nn_name_index(nn_act_names, NN_ACT_COUNT, name); }
 
 /* ---- exp and expm1 ---------------------------------------------------------------- */
 

@@ -5,34 +5,29 @@
 #include <string.h>
 
 #include "nnlab/mat.h"
+#include "nnlab/names.h"
 
-static const char *const scheme_names[NN_INIT_COUNT] = {"he", "xavier", "torch"};
-static const char *const dist_names[NN_DIST_COUNT] = {"normal", "uniform"};
+const char *const nn_init_scheme_names[NN_INIT_COUNT] = {"he", "xavier", "torch"};
+const char *const nn_init_dist_names[NN_DIST_COUNT] = {"normal", "uniform"};
 
 const char *nn_init_scheme_name(nn_init_scheme s)
 {
-    return (unsigned)s < NN_INIT_COUNT ? scheme_names[s] : NULL;
+    return (unsigned)s < NN_INIT_COUNT ? nn_init_scheme_names[s] : NULL;
 }
 
 int nn_init_scheme_parse(const char *name)
 {
-    for (int i = 0; i < NN_INIT_COUNT; i++)
-        if (strcmp(name, scheme_names[i]) == 0)
-            return i;
-    return -1;
+    return nn_name_index(nn_init_scheme_names, NN_INIT_COUNT, name);
 }
 
 const char *nn_init_dist_name(nn_init_dist d)
 {
-    return (unsigned)d < NN_DIST_COUNT ? dist_names[d] : NULL;
+    return (unsigned)d < NN_DIST_COUNT ? nn_init_dist_names[d] : NULL;
 }
 
 int nn_init_dist_parse(const char *name)
 {
-    for (int i = 0; i < NN_DIST_COUNT; i++)
-        if (strcmp(name, dist_names[i]) == 0)
-            return i;
-    return -1;
+    return nn_name_index(nn_init_dist_names, NN_DIST_COUNT, name);
 }
 
 double nn_init_std(const nn_model *m, const nn_init_cfg *c, int l)

@@ -5,21 +5,16 @@
 #include <string.h>
 
 #include "nnlab/mat.h"
+#include "nnlab/names.h"
 
-static const char *const loss_names[NN_LOSS_COUNT] = {"l2", "mse", "bce", "bce_logits"};
+const char *const nn_loss_names[NN_LOSS_COUNT] = {"l2", "mse", "bce", "bce_logits"};
 
 const char *nn_loss_name(nn_loss l)
 {
-    return (unsigned)l < NN_LOSS_COUNT ? loss_names[l] : NULL;
+    return (unsigned)l < NN_LOSS_COUNT ? nn_loss_names[l] : NULL;
 }
 
-int nn_loss_parse(const char *name)
-{
-    for (int i = 0; i < NN_LOSS_COUNT; i++)
-        if (strcmp(name, loss_names[i]) == 0)
-            return i;
-    return -1;
-}
+int nn_loss_parse(const char *name) { return nn_name_index(nn_loss_names, NN_LOSS_COUNT, name); }
 
 int nn_loss_required_output(nn_loss l)
 {

@@ -5,20 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const opt_names[NN_OPT_COUNT] = {"sgd", "asgd", "adam"};
+#include "nnlab/names.h"
+
+const char *const nn_opt_names[NN_OPT_COUNT] = {"sgd", "asgd", "adam"};
 
 const char *nn_opt_name(nn_opt_kind k)
 {
-    return (unsigned)k < NN_OPT_COUNT ? opt_names[k] : NULL;
+    return (unsigned)k < NN_OPT_COUNT ? nn_opt_names[k] : NULL;
 }
 
-int nn_opt_parse(const char *name)
-{
-    for (int i = 0; i < NN_OPT_COUNT; i++)
-        if (strcmp(name, opt_names[i]) == 0)
-            return i;
-    return -1;
-}
+int nn_opt_parse(const char *name) { return nn_name_index(nn_opt_names, NN_OPT_COUNT, name); }
 
 nn_optim *nn_optim_create(const nn_optim_cfg *c, const double *params, size_t n, nn_err *e)
 {

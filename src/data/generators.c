@@ -83,14 +83,24 @@ static int gen_wedges(nn_data *d, nn_rng *r, const double *p, nn_err *e)
     return NN_OK;
 }
 
-static int gen_disk_ring(nn_data *d, nn_rng *r, const double *p, nn_err *e)
+/* Room for kp + kn points and a draw buffer for the larger batch. */
+static double *start_two(nn_data *d, size_t kp, size_t kn, nn_err *e)
 {
-    size_t kp = (size_t)p[0], kn = (size_t)p[1], big = kp > kn ? kp : kn;
-    double *buf = malloc(2 * big * sizeof *buf);
+    double *buf = malloc(2 * (kp > kn ? kp : kn) * sizeof *buf);
     if (!buf || alloc_data(d, kp + kn, e)) {
         free(buf);
-        return nn_err_set(e, NN_ENOMEM, "", "out of memory for %zu points", kp + kn);
+        nn_err_set(e, NN_ENOMEM, "", "out of memory for %zu points", kp + kn);
+        return NULL;
     }
+    return buf;
+}
+
+static int gen_disk_ring(nn_data *d, nn_rng *r, const double *p, nn_err *e)
+{
+    size_t kp = (size_t)p[0], kn = (size_t)p[1];
+    double *buf = start_two(d, kp, kn, e);
+    if (!buf)
+        return NN_ENOMEM;
     normal_pairs(r, buf, kp, 0.75);
     for (size_t i = 0; i < kp; i++) {
         double x = buf[2 * i], y = buf[2 * i + 1];
@@ -109,12 +119,10 @@ static int gen_disk_ring(nn_data *d, nn_rng *r, const double *p, nn_err *e)
 
 static int gen_stripes(nn_data *d, nn_rng *r, const double *p, nn_err *e)
 {
-    size_t kp = (size_t)p[0], kn = (size_t)p[1], big = kp > kn ? kp : kn;
-    double *buf = malloc(2 * big * sizeof *buf);
-    if (!buf || alloc_data(d, kp + kn, e)) {
-        free(buf);
-        return nn_err_set(e, NN_ENOMEM, "", "out of memory for %zu points", kp + kn);
-    }
+    size_t kp = (size_t)p[0], kn = (size_t)p[1];
+    double *buf = start_two(d, kp, kn, e);
+    if (!buf)
+        return NN_ENOMEM;
     uniform_pairs(r, buf, kp, -5.0, 5.0);
     for (size_t i = 0; i < kp; i++) {
         double x = buf[2 * i];

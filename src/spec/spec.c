@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "nnlab/json.h"
+#include "nnlab/names.h"
 
 #define MAX_SETS 64
 
@@ -334,26 +335,18 @@ static cJSON *sub_object(cJSON *obj, const char *key)
 
 /* ---- the schema, section by section -------------------------------------------------- */
 
-static const char *const act_names[] = {"identity", "relu", "leaky_relu", "tanh", "sigmoid",
-                                        "softplus"};
-static const char *const loss_names[] = {"l2", "mse", "bce", "bce_logits"};
-static const char *const opt_names[] = {"sgd", "asgd", "adam"};
-static const char *const scheme_names[] = {"he", "xavier", "torch"};
-static const char *const dist_names[] = {"normal", "uniform"};
+/* The names a spec may use are the modules' own tables (act.h, loss.h, ...). */
 static const char *const output_names[] = {"sigmoid", "identity"};
-static const char *const study_names[] = {"curves", "decision"};
+const char *const nn_study_names[NN_STUDY_COUNT] = {"curves", "decision"};
 
 int nn_study_parse(const char *name)
 {
-    for (int i = 0; i < NN_STUDY_COUNT; i++)
-        if (strcmp(name, study_names[i]) == 0)
-            return i;
-    return -1;
+    return nn_name_index(nn_study_names, NN_STUDY_COUNT, name);
 }
 
 const char *nn_study_name(nn_study_kind k)
 {
-    return (unsigned)k < NN_STUDY_COUNT ? study_names[k] : NULL;
+    return (unsigned)k < NN_STUDY_COUNT ? nn_study_names[k] : NULL;
 }
 
 #define N_OF(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -447,7 +440,7 @@ static int check_train(V *v, cJSON *t, nn_plan *p)
         (rc = unknown_keys(v, t, keys, N_OF(keys))))
         return rc;
     nn_train_cfg *c = &p->train;
-    if ((rc = get_enum(v, t, "optimizer", "sgd", "optimizer", opt_names, N_OF(opt_names), &k)))
+    if ((rc = get_enum(v, t, "optimizer", "sgd", "optimizer", nn_opt_names, NN_OPT_COUNT, &k)))
         return rc;
     c->opt.kind = (nn_opt_kind)k;
     if ((rc = get_num(v, t, "lr", 0.1, 0, 1e6, EXCL_LO, false, &c->opt.lr)))
@@ -463,12 +456,12 @@ static int check_train(V *v, cJSON *t, nn_plan *p)
             if (cJSON_GetObjectItemCaseSensitive(t, adam_only[i])) {
                 size_t m = push(v, adam_only[i]);
                 rc = fail(v, "\"%s\" is an adam setting, but the optimizer is \"%s\"",
-                          adam_only[i], opt_names[c->opt.kind]);
+                          adam_only[i], nn_opt_names[c->opt.kind]);
                 pop(v, m);
                 return rc;
             }
     }
-    if ((rc = get_enum(v, t, "loss", "l2", "loss", loss_names, N_OF(loss_names), &k)))
+    if ((rc = get_enum(v, t, "loss", "l2", "loss", nn_loss_names, NN_LOSS_COUNT, &k)))
         return rc;
     c->loss = (nn_loss)k;
     cJSON *b = cJSON_GetObjectItemCaseSensitive(t, "batch");
@@ -515,12 +508,12 @@ static int check_init(V *v, cJSON *in, nn_model_plan *mp)
     nn_init_cfg *c = &mp->init;
     nn_act a = mp->arch.act;
     const char *def = a == NN_ACT_RELU || a == NN_ACT_LEAKY_RELU ? "he" : "xavier";
-    if ((rc = get_enum(v, in, "scheme", def, "init scheme", scheme_names, N_OF(scheme_names), &k)))
+    if ((rc = get_enum(v, in, "scheme", def, "init scheme", nn_init_scheme_names, NN_INIT_COUNT, &k)))
         return rc;
     c->scheme = (nn_init_scheme)k;
     bool torch = c->scheme == NN_INIT_TORCH;
     if ((rc = get_enum(v, in, "distribution", torch ? "uniform" : "normal", "distribution",
-                       dist_names, N_OF(dist_names), &k)))
+                       nn_init_dist_names, NN_DIST_COUNT, &k)))
         return rc;
     c->dist = (nn_init_dist)k;
     if (torch && c->dist != NN_DIST_UNIFORM) {
@@ -606,7 +599,7 @@ static int check_model(V *v, cJSON *mj, nn_model_plan *mp, const nn_plan *p, dou
         if (rc)
             return rc;
     }
-    if ((rc = get_enum(v, mj, "activation", "relu", "activation", act_names, N_OF(act_names), &k)))
+    if ((rc = get_enum(v, mj, "activation", "relu", "activation", nn_act_names, NN_ACT_COUNT, &k)))
         return rc;
     a->act = (nn_act)k;
     if (a->act == NN_ACT_LEAKY_RELU) {
@@ -626,7 +619,7 @@ static int check_model(V *v, cJSON *mj, nn_model_plan *mp, const nn_plan *p, dou
     if (req >= 0 && (int)a->out_act != req) {
         size_t m = push(v, "output");
         rc = fail(v, "loss \"%s\" needs a%s output (set output to \"%s\")",
-                  loss_names[p->train.loss], req == NN_ACT_SIGMOID ? " sigmoid" : "n identity",
+                  nn_loss_names[p->train.loss], req == NN_ACT_SIGMOID ? " sigmoid" : "n identity",
                   req == NN_ACT_SIGMOID ? "sigmoid" : "identity");
         pop(v, m);
         return rc;
@@ -682,11 +675,11 @@ static int check_studies(V *v, cJSON *root, nn_plan *p)
         nn_study_plan *sp = &p->studies[i];
         int k;
         if (!(rc = expect_object(v, obj, "a study name or object")) &&
-            !(rc = get_enum(v, obj, "name", NULL, "study", study_names, N_OF(study_names), &k))) {
+            !(rc = get_enum(v, obj, "name", NULL, "study", nn_study_names, NN_STUDY_COUNT, &k))) {
             sp->kind = (nn_study_kind)k;
             for (int q = 0; q < i && !rc; q++)
                 if (p->studies[q].kind == sp->kind)
-                    rc = fail(v, "study \"%s\" is listed twice", study_names[k]);
+                    rc = fail(v, "study \"%s\" is listed twice", nn_study_names[k]);
         }
         if (!rc && sp->kind == NN_STUDY_DECISION) {
             static const char *const keys[] = {"name", "range", "resolution",
@@ -1203,7 +1196,7 @@ int nn_plan_check_data(nn_plan *p, const nn_data *d, const char *file, nn_err *e
         if (p->train.loss == NN_LOSS_BCE || p->train.loss == NN_LOSS_BCE_LOGITS) {
             strcpy(v.path, "/train/loss");
             return fail(&v, "loss \"%s\" needs 0/1 targets, but the data's targets are not all "
-                        "0 or 1 (use l2 or mse for regression)", loss_names[p->train.loss]);
+                        "0 or 1 (use l2 or mse for regression)", nn_loss_names[p->train.loss]);
         }
         if (p->train.target_error >= 0) {
             strcpy(v.path, "/train/target_error");
