@@ -35,6 +35,7 @@ enum nn_run_status { NN_RUN_COMPLETE, NN_RUN_DIVERGED, NN_RUN_INTERRUPTED, NN_RU
 typedef struct nn_run_result {
     int status;                /* enum nn_run_status */
     bool gnuplot_missing;      /* line plots were left as scripts */
+    char undrawn[512];         /* which figures, and their scripts */
     bool wrote;                /* the run directory was created */
     double wall_seconds;
 } nn_run_result;

@@ -25,6 +25,7 @@ typedef struct nn_study_ctx {
     nn_loss loss;                 /* how outputs turn into classes */
     bool draw;                    /* write PNGs (and run gnuplot) */
     bool gnuplot_missing;         /* set when gnuplot could not be found */
+    char undrawn[512];            /* figures left undrawn for want of gnuplot, ", "-separated */
 } nn_study_ctx;
 
 /* Decision regions of every model over a grid in original coordinates: per model

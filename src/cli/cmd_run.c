@@ -93,9 +93,9 @@ int cmd_run(int argc, char **argv)
     if (rc)
         return cli_fail(&e);
     if (r.gnuplot_missing)
-        fprintf(stderr, "nnlab: gnuplot not found, so the line plots were left as scripts "
-                "(*.gp) in %s; install it (apt-get install gnuplot-nox) and run gnuplot on "
-                "them there\n", out);
+        fprintf(stderr, "nnlab: gnuplot not found, so these figures were not drawn: %s; their "
+                "scripts are in %s: install gnuplot (apt-get install gnuplot-nox) and run "
+                "gnuplot on each script there\n", r.undrawn, out);
     if (!a.quiet)
         fprintf(stderr, "nnlab: %s: %s in %.2f s\n", out, nn_run_status_name(r.status),
                 r.wall_seconds);

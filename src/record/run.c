@@ -319,7 +319,7 @@ int nn_run(nn_plan *p, const nn_run_opts *o, nn_run_result *r, nn_err *e)
     cJSON *analyses = cJSON_AddObjectToObject(summary, "analyses");
     if (!rc && status != NN_RUN_INTERRUPTED) {
         nn_study_ctx sc = {o->out_dir, p->name, trained, labels, p->train.loss, !o->no_plots,
-                           false};
+                           false, ""};
         for (int s = 0; s < p->n_studies && !rc; s++) {
             cJSON *a = cJSON_AddObjectToObject(analyses, nn_study_name(p->studies[s].kind));
             switch (p->studies[s].kind) {
@@ -334,6 +334,7 @@ int nn_run(nn_plan *p, const nn_run_opts *o, nn_run_result *r, nn_err *e)
             }
         }
         r->gnuplot_missing = sc.gnuplot_missing;
+        memcpy(r->undrawn, sc.undrawn, sizeof r->undrawn);
     }
     if (!rc) {
         char *text = nn_json_print(summary, NN_JSON_DIGITS17);

@@ -73,12 +73,15 @@ int nn_study_curves(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err
     if ((rc = nn_file_commit(&w, e)))
         return rc;
     cJSON_AddStringToObject(out, "script", "curves.gp");
-    if (!c->draw || c->gnuplot_missing)
+    if (!c->draw)
         return NN_OK;
-    bool missing;
+    bool missing = c->gnuplot_missing;
     nn_err ge;
-    if (nn_gnuplot_run(c->dir, "curves.gp", "curves.png", &missing, &ge) != NN_OK) {
+    if (missing || nn_gnuplot_run(c->dir, "curves.gp", "curves.png", &missing, &ge) != NN_OK) {
         if (missing) {
+            size_t k = strlen(c->undrawn);
+            snprintf(c->undrawn + k, sizeof c->undrawn - k, "%scurves.png (curves.gp)",
+                     k ? ", " : "");
             c->gnuplot_missing = true;
             return NN_OK;
         }
