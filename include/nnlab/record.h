@@ -20,6 +20,10 @@ typedef struct cJSON cJSON;
 /* Does path exist (as anything)? */
 bool nn_path_exists(const char *path);
 
+/* dir without trailing slashes into out; refuses "", "/", "." and ".." as run directories
+ * and paths of 3000 bytes or more. */
+int nn_rundir_normalize(char *out, size_t cap, const char *dir, nn_err *e);
+
 /* Check that dir may be used as a new run directory: it does not exist, or force is
  * set and it is an nnlab run directory (or empty). Writes nothing. */
 int nn_rundir_check(const char *dir, bool force, nn_err *e);
@@ -28,7 +32,7 @@ int nn_rundir_check(const char *dir, bool force, nn_err *e);
  * (nn_rundir_check must have passed). */
 int nn_rundir_create(const char *dir, bool force, nn_err *e);
 
-/* Make a sub-folder of a run directory. */
+/* Make a new sub-folder of a run directory (an existing one is an error). */
 int nn_mkdir(const char *path, nn_err *e);
 
 /* A file being written: data goes to tmp, and nn_file_commit renames it to final. */
@@ -46,6 +50,9 @@ void nn_file_abort(nn_file *w);
 
 /* Write a whole text file atomically. */
 int nn_write_text(const char *path, const char *text, nn_err *e);
+
+/* A CSV number: 17 significant digits; nan, inf, -inf for the others (never -nan). */
+void nn_csv_num(FILE *f, double v);
 
 /* Join dir and name into buf ("dir/name"). */
 void nn_path_join(char *buf, size_t cap, const char *dir, const char *name);

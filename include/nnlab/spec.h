@@ -60,6 +60,7 @@ typedef struct nn_plan {
     int n_studies;
     nn_study_plan *studies;       /* owned */
     cJSON *resolved;              /* owned: the spec with overrides and defaults */
+    char note[256];               /* a warning worth one line on stderr, or "" */
 } nn_plan;
 
 /* Read and resolve the spec at path with n_sets "PATH=VALUE" overrides. On failure e
@@ -97,7 +98,8 @@ const char *nn_suggest(const char *word, const char *const *candidates, int n);
 /* "a, b, c" into buf. */
 void nn_join(char *buf, size_t cap, const char *const *items, int n);
 
-/* A label or name: 1-64 of [A-Za-z0-9._-], not starting with '.' or '-'. */
+/* A label or name: 1-64 of [A-Za-z0-9_-], not starting with '-'. No dot: labels name
+ * folders beside files that all have one, and dots separate the steps of --set paths. */
 bool nn_label_ok(const char *s);
 
 #endif

@@ -6,9 +6,11 @@
  * (the sum over its samples in that order, then divided by the batch size), lets the
  * optimizer move, and measures the train error over all samples at the new weights.
  * Training stops when the error falls below target_error (converged, in the epoch
- * being run, counted from 1), after max_epochs epochs, after max_iter steps, when the
- * loss or the weights stop being finite (diverged), or when *stop becomes nonzero
- * (interrupted).
+ * being run, counted from 1), after max_epochs epochs, after max_iter steps, after a
+ * step that leaves a weight, an output or the loss non-finite (diverged: the model is
+ * put back to its weights after the last finite step, and res->final describes them),
+ * or when *stop becomes nonzero (interrupted; a stop that arrives on the step that ends
+ * training anyway does not count).
  *
  * One forward pass over all samples per step serves both the error measurement and,
  * gathered in batch order, the next step's gradient: per-sample activations do not
@@ -69,7 +71,7 @@ typedef struct nn_train_result {
     bool converged;
     long converged_epoch;       /* valid when converged */
     long diverged_epoch;        /* valid when diverged */
-    nn_epoch_stats final;
+    nn_epoch_stats final;       /* at the model's final (for diverged: last finite) weights */
 } nn_train_result;
 
 /* Train m in place; the optimizer o must have been created for m's parameters. r is
@@ -78,6 +80,10 @@ typedef struct nn_train_result {
 int nn_train(nn_model *m, nn_optim *o, nn_rng *r, const nn_train_cfg *c,
              const nn_trainset *d, const nn_train_hooks *h, nn_train_result *res,
              nn_err *e);
+
+/* Bytes of scratch nn_train allocates for architecture a on n samples (batch 0 = all),
+ * so callers can refuse a run that cannot fit before anything is allocated or written. */
+size_t nn_train_scratch_bytes(const nn_arch *a, size_t n, size_t batch);
 
 /* The loss gradient of the whole set at the current weights (no shuffling): grad has
  * m->n_params entries. For gradient checks and analyses. */

@@ -16,7 +16,7 @@ static void list_generators(void)
 {
     int n;
     const nn_generator *g = nn_generators(&n);
-    puts("generators (data.generator; data.seed defaults to the notebook's):");
+    puts("datasets (data.generator; data.seed defaults to the notebook's):");
     for (int i = 0; i < n; i++) {
         printf("  %-10s %s; seed %u\n", g[i].name, g[i].summary, g[i].default_seed);
         for (int k = 0; k < g[i].n_params; k++)
@@ -43,7 +43,7 @@ static const char *study_name(int i) { return nn_study_name((nn_study_kind)i); }
 
 int cmd_list(int argc, char **argv)
 {
-    static const char *const what[] = {"generators", "activations", "inits", "optimizers",
+    static const char *const what[] = {"datasets", "activations", "inits", "optimizers",
                                        "losses", "studies"};
     const char *w = argc > 1 ? argv[1] : NULL;
     if (argc > 2)
@@ -53,6 +53,8 @@ int cmd_list(int argc, char **argv)
         for (int i = 0; i < 6; i++)
             if (!strcmp(w, what[i]))
                 k = i;
+        if (!strcmp(w, "generators"))
+            k = 0;
         if (k < 0) {
             char list[200];
             nn_join(list, sizeof list, what, 6);
@@ -81,7 +83,7 @@ int cmd_list(int argc, char **argv)
 int cmd_data(int argc, char **argv)
 {
     if (argc < 2)
-        return cli_usage("data", "missing GENERATOR (see nnlab list generators)");
+        return cli_usage("data", "missing GENERATOR (see nnlab list datasets)");
     const nn_generator *g = nn_generator_find(argv[1]);
     if (!g) {
         int n;

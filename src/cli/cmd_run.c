@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "nnlab/record.h"
 #include "nnlab/run.h"
 #include "nnlab/spec.h"
 
@@ -65,15 +66,19 @@ int cmd_run(int argc, char **argv)
         nn_plan_free(&plan);
         return cli_fail(&e);
     }
-    char out[4096];
-    if (a.out)
-        snprintf(out, sizeof out, "%s", a.out);
-    else
-        snprintf(out, sizeof out, "runs/%s", plan.name);
+    if (plan.note[0] && !a.quiet)
+        fprintf(stderr, "nnlab: note: %s\n", plan.note);
+    char out[4096], given[4096];
+    snprintf(given, sizeof given, "runs/%s", plan.name);
+    if (nn_rundir_normalize(out, sizeof out, a.out ? a.out : given, &e)) {
+        nn_plan_free(&plan);
+        return cli_fail(&e);
+    }
 
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESETHAND;   /* a second Ctrl-C ends the process at once */
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
@@ -90,9 +95,13 @@ int cmd_run(int argc, char **argv)
     if (pg.active)
         fputs("\r\033[K", stderr);
     nn_plan_free(&plan);
+    if (rc == NN_EINTR) {
+        cli_fail(&e);
+        return got_signal == SIGTERM ? 143 : 130;
+    }
     if (rc)
         return cli_fail(&e);
-    if (r.gnuplot_missing)
+    if (r.gnuplot_missing && !a.quiet)
         fprintf(stderr, "nnlab: gnuplot not found, so these figures were not drawn: %s; their "
                 "scripts are in %s: install gnuplot (apt-get install gnuplot-nox) and run "
                 "gnuplot on each script there\n", r.undrawn, out);
@@ -117,6 +126,8 @@ int cmd_check(int argc, char **argv)
         nn_plan_free(&plan);
         return cli_fail(&e);
     }
+    if (plan.note[0])
+        fprintf(stderr, "nnlab: note: %s\n", plan.note);
     char *text = nn_plan_to_json(&plan);
     nn_plan_free(&plan);
     if (!text) {

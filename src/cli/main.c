@@ -31,8 +31,8 @@ const cmd nn_commands[] = {
      "Reads the spec, applies the overrides, checks every key and the data it names, and\n"
      "prints the resolved spec (every default filled in) on stdout. Writes nothing.\n"
      "Exit status 0 when the spec is good, 2 when it is not.\n"},
-    {"list", cmd_list, "list data generators, activations, inits, optimizers, losses, studies",
-     "usage: nnlab list [generators|activations|inits|optimizers|losses|studies]\n"
+    {"list", cmd_list, "list datasets, activations, inits, optimizers, losses, studies",
+     "usage: nnlab list [datasets|activations|inits|optimizers|losses|studies]\n"
      "\n"
      "Prints what a spec may name, with each generator's parameters and defaults.\n"},
     {"data", cmd_data, "print a generated data set as CSV",
@@ -40,7 +40,7 @@ const cmd nn_commands[] = {
      "\n"
      "Prints x1,x2,y for every point GENERATOR makes (original coordinates, 17 digits).\n"
      "  --seed N           the data stream's seed (default: the notebook's)\n"
-     "  --set PARAM=VALUE  a generator parameter (see nnlab list generators)\n"},
+     "  --set PARAM=VALUE  a generator parameter (see nnlab list datasets)\n"},
     {"help", cmd_help, "show help for a command", "usage: nnlab help [COMMAND]\n"},
 };
 const int nn_n_commands = (int)(sizeof nn_commands / sizeof nn_commands[0]);

@@ -11,6 +11,9 @@ int nn_err_set(nn_err *e, int code, const char *where, const char *fmt, ...)
         return code;
     e->code = code;
     snprintf(e->where, sizeof e->where, "%s", where ? where : "");
+    for (char *p = e->where; *p; p++)
+        if (*p == '\n' || *p == '\r')
+            *p = ' ';
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(e->msg, sizeof e->msg, fmt, ap);
@@ -30,6 +33,9 @@ void nn_err_where(nn_err *e, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(e->where, sizeof e->where, fmt, ap);
     va_end(ap);
+    for (char *p = e->where; *p; p++)
+        if (*p == '\n' || *p == '\r')
+            *p = ' ';
 }
 
 void nn_err_clear(nn_err *e)

@@ -134,7 +134,21 @@ int nn_model_set_norm(nn_model *m, const double *mean, const double *std, nn_err
     return NN_OK;
 }
 
+static int predict_chunk(const nn_model *m, double *out, const double *x, size_t n, nn_err *e);
+
 int nn_model_predict(const nn_model *m, double *out, const double *x, size_t n, nn_err *e)
+{
+    /* in chunks, so a large grid needs no more scratch than a small one */
+    const size_t chunk = 4096, d = (size_t)m->width[0], no = (size_t)m->width[m->L];
+    for (size_t s = 0; s < n; s += chunk) {
+        int rc = predict_chunk(m, out + s * no, x + s * d, n - s < chunk ? n - s : chunk, e);
+        if (rc)
+            return rc;
+    }
+    return NN_OK;
+}
+
+static int predict_chunk(const nn_model *m, double *out, const double *x, size_t n, nn_err *e)
 {
     size_t maxw = 0;
     for (int l = 0; l <= m->L; l++)

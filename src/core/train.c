@@ -18,6 +18,7 @@ typedef struct work {
     double *Zb[NN_MAX_HIDDEN + 2];        /* batch copies of Z where a derivative needs z */
     double *E, *D;                        /* (max width, B) backward signals */
     double *yb, *grad, *scratch;
+    double *good;                         /* the parameters after the last finite step */
     size_t *order;
     void *block;
 } work;
@@ -26,26 +27,49 @@ static bool needs_z(nn_act a) { return a == NN_ACT_SOFTPLUS; }
 
 static void work_free(work *w) { free(w->block); }
 
+/* Doubles of scratch for a model of these widths on n samples in batches of B. */
+static size_t scratch_doubles(const int *width, int L, nn_act act, size_t n_params, size_t n,
+                              size_t B)
+{
+    size_t maxw = 0, total = 0;
+    for (int l = 0; l <= L; l++)
+        if ((size_t)width[l] > maxw)
+            maxw = (size_t)width[l];
+    for (int l = 1; l <= L; l++) {
+        size_t wl = (size_t)width[l];
+        total += 2 * wl * n;                                  /* Z, H */
+        total += wl * B;                                      /* Hb */
+        if (l == L || needs_z(act))
+            total += wl * B;                                  /* Zb */
+    }
+    total += (size_t)width[0] * B;                            /* Hb[0] */
+    total += 2 * maxw * B + B + 2 * n_params + n;             /* E, D, yb, grad, good, scratch */
+    return total;
+}
+
+size_t nn_train_scratch_bytes(const nn_arch *a, size_t n, size_t batch)
+{
+    int width[NN_MAX_HIDDEN + 2];
+    width[0] = a->n_in;
+    for (int l = 0; l < a->n_hidden; l++)
+        width[l + 1] = a->hidden[l];
+    width[a->n_hidden + 1] = a->n_out;
+    size_t B = batch == 0 || batch > n ? n : batch;
+    return scratch_doubles(width, a->n_hidden + 1, a->act, nn_arch_n_params(a), n, B) *
+               sizeof(double) + n * sizeof(size_t);
+}
+
 static int work_init(work *w, const nn_model *m, const nn_trainset *d, size_t B, nn_err *e)
 {
     memset(w, 0, sizeof *w);
     w->n = d->n;
     w->B = B;
     w->L = m->L;
-    size_t maxw = 0, total = 0;
+    size_t maxw = 0;
     for (int l = 0; l <= m->L; l++)
         if ((size_t)m->width[l] > maxw)
             maxw = (size_t)m->width[l];
-    /* count doubles first, then carve one block */
-    for (int l = 1; l <= m->L; l++) {
-        size_t wl = (size_t)m->width[l];
-        total += 2 * wl * d->n;                               /* Z, H */
-        total += wl * B;                                      /* Hb */
-        if (l == m->L || needs_z(m->arch.act))
-            total += wl * B;                                  /* Zb */
-    }
-    total += (size_t)m->width[0] * B;                         /* Hb[0] */
-    total += 2 * maxw * B + B + m->n_params + d->n;           /* E, D, yb, grad, scratch */
+    size_t total = scratch_doubles(m->width, m->L, m->arch.act, m->n_params, d->n, B);
     size_t bytes = total * sizeof(double) + d->n * sizeof(size_t);
     if (!(w->block = malloc(bytes)))
         return nn_err_set(e, NN_ENOMEM, "", "out of memory for training scratch (%zu bytes)",
@@ -68,6 +92,7 @@ static int work_init(work *w, const nn_model *m, const nn_trainset *d, size_t B,
     TAKE(w->D, maxw * B);
     TAKE(w->yb, B);
     TAKE(w->grad, m->n_params);
+    TAKE(w->good, m->n_params);
     TAKE(w->scratch, d->n);
 #undef TAKE
     w->order = (size_t *)p;
@@ -171,6 +196,8 @@ static bool all_finite(const double *p, size_t n)
 int nn_train(nn_model *m, nn_optim *o, nn_rng *r, const nn_train_cfg *c,
              const nn_trainset *d, const nn_train_hooks *h, nn_train_result *res, nn_err *e)
 {
+    if (d->n == 0)
+        return nn_err_set(e, NN_ESPEC, "", "no training samples");
     const size_t B = c->batch == 0 || c->batch > d->n ? d->n : c->batch;
     const size_t per_epoch = d->n / B;
     work w;
@@ -183,6 +210,7 @@ int nn_train(nn_model *m, nn_optim *o, nn_rng *r, const nn_train_cfg *c,
 
     nn_epoch_stats st = {0};
     forward_full(m, &w);
+    memcpy(w.good, m->params, m->n_params * sizeof *w.good);
     size_t wrong = d->classify ? nn_count_wrong(c->loss, w.Z[m->L], w.H[m->L], d->y, d->n) : 0;
     epoch_stats(m, &w, c->loss, d, wrong, &st);
     if (h && h->on_epoch && (rc = h->on_epoch(h->ctx, m, o, &st, e)))
@@ -190,13 +218,20 @@ int nn_train(nn_model *m, nn_optim *o, nn_rng *r, const nn_train_cfg *c,
 
     long epoch = 1, it = 0;
     size_t b = 0;
-    for (;;) {
+    if (h && h->stop && *h->stop) {          /* asked to stop before the first step */
+        res->status = NN_TRAIN_INTERRUPTED;
+        epoch = 0;
+    }
+    while (res->status != NN_TRAIN_INTERRUPTED) {
         if (b == 0)
             nn_rng_shuffle(r, w.order, d->n);
         batch_gradient(m, &w, c->loss, d->y, w.order + b * B, B);
         nn_optim_step(o, m->params, w.grad);
         it++;
         forward_full(m, &w);
+        /* a step that leaves a weight or an output non-finite ends training at once */
+        bool finite = all_finite(m->params, m->n_params) &&
+                      isfinite(nn_loss_mse(w.H[m->L], d->y, d->n, w.scratch));
         double err = NAN;
         if (d->classify) {
             wrong = nn_count_wrong(c->loss, w.Z[m->L], w.H[m->L], d->y, d->n);
@@ -204,30 +239,35 @@ int nn_train(nn_model *m, nn_optim *o, nn_rng *r, const nn_train_cfg *c,
         }
         b = (b + 1) % per_epoch;
         bool epoch_done = b == 0;
-        bool converged = d->classify && c->target_error >= 0 && err < c->target_error;
+        bool converged = finite && d->classify && c->target_error >= 0 && err < c->target_error;
         bool out_of_iter = c->max_iter > 0 && it >= c->max_iter;
-        bool interrupted = h && h->stop && *h->stop;
-        bool last = converged || out_of_iter || interrupted ||
-                    (epoch_done && epoch >= c->max_epochs);
+        bool out_of_epochs = epoch_done && epoch >= c->max_epochs;
+        bool interrupted = h && h->stop && *h->stop && !converged && !out_of_iter && !out_of_epochs;
+        bool last = !finite || converged || out_of_iter || out_of_epochs || interrupted;
         if (epoch_done || last) {
             st.epoch = epoch;
             st.iter = it;
             epoch_stats(m, &w, c->loss, d, wrong, &st);
-            bool finite = isfinite(st.loss) && isfinite(st.mse) &&
-                          all_finite(m->params, m->n_params);
+            finite = finite && isfinite(st.loss) && isfinite(st.mse);
             if (h && h->on_epoch && (rc = h->on_epoch(h->ctx, m, o, &st, e)))
                 break;
-            if (!finite) {
-                res->status = NN_TRAIN_DIVERGED;
-                res->diverged_epoch = epoch;
-                last = true;
-            }
         }
-        if (converged && res->status == NN_TRAIN_COMPLETE) {
+        if (!finite) {
+            /* the row above records the blow-up; the model keeps its last finite weights */
+            res->status = NN_TRAIN_DIVERGED;
+            res->diverged_epoch = epoch;
+            memcpy(m->params, w.good, m->n_params * sizeof *w.good);
+            forward_full(m, &w);
+            wrong = d->classify ? nn_count_wrong(c->loss, w.Z[m->L], w.H[m->L], d->y, d->n) : 0;
+            epoch_stats(m, &w, c->loss, d, wrong, &st);
+            break;
+        }
+        memcpy(w.good, m->params, m->n_params * sizeof *w.good);
+        if (converged) {
             res->converged = true;
             res->converged_epoch = epoch;
         }
-        if (interrupted && !converged && res->status == NN_TRAIN_COMPLETE)
+        if (interrupted)
             res->status = NN_TRAIN_INTERRUPTED;
         if (last)
             break;

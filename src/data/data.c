@@ -207,11 +207,19 @@ int nn_data_load_csv(const char *path, const char *target, nn_data *out, nn_err 
     int tcol = -1;
     for (int c = 0; c < ncol; c++) {
         char *name = trim(fields[c]);
+        fields[c] = name;
         if (!*name) {
             snprintf(where, sizeof where, "%s:1", path);
             rc = nn_err_set(e, NN_ESPEC, where, "header column %d has no name", c + 1);
             goto done;
         }
+        for (int q = 0; q < c; q++)
+            if (strcmp(fields[q], name) == 0) {
+                snprintf(where, sizeof where, "%s:1", path);
+                rc = nn_err_set(e, NN_ESPEC, where, "column \"%.40s\" appears twice in the "
+                                "header", name);
+                goto done;
+            }
         if (strcmp(name, target) == 0)
             tcol = c;
     }
@@ -264,10 +272,12 @@ int nn_data_load_csv(const char *path, const char *target, nn_data *out, nn_err 
             char *f = trim(fields[c]), *end;
             errno = 0;
             double v = strtod(f, &end);
-            if (!*f || *end || !isfinite(v)) {
+            bool decimal = strspn(f, "0123456789+-.eE") == strlen(f);  /* no hex, inf, nan */
+            if (!*f || *end || !decimal || !isfinite(v) || errno == ERANGE) {
                 snprintf(where, sizeof where, "%s:%zu:%ld", path, lineno,
                          (long)(fields[c] - line) + 1);
-                rc = nn_err_set(e, NN_ESPEC, where, "expected a finite number, got \"%.40s\"", f);
+                rc = nn_err_set(e, NN_ESPEC, where, "expected a finite decimal number within "
+                                "the range of doubles, got \"%.40s\"", f);
                 goto done;
             }
             if (c == tcol) {

@@ -118,9 +118,15 @@ nn_model *nn_model_load(const char *path, char *label, nn_err *e)
         buf = nb;
         size *= 2;
     }
+    int read_error = ferror(f) || n >= cap;
     fclose(f);
     if (!buf) {
         nn_err_set(e, NN_ENOMEM, path, "out of memory");
+        return NULL;
+    }
+    if (read_error) {
+        free(buf);
+        nn_err_set(e, NN_ESPEC, path, "cannot read the model file (a directory, or over 1 GiB?)");
         return NULL;
     }
     buf[n] = '\0';
@@ -153,9 +159,24 @@ nn_model *nn_model_load(const char *path, char *label, nn_err *e)
             "and \"version\": 1)");
         goto done;
     }
+    static const char *const keys[] = {"format", "version", "label", "inputs", "hidden",
+                                       "outputs", "activation", "leaky_slope", "output", "bias",
+                                       "output_bias", "normalization", "layers"};
+    for (const cJSON *c = j->child; c; c = c->next) {
+        bool known = false;
+        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+            known |= !strcmp(c->string, keys[k]);
+        if (!known) {
+            char where[300];
+            snprintf(where, sizeof where, "/%.200s", c->string);
+            bad(e, path, where, "unknown key in a model file");
+            goto done;
+        }
+    }
     if (int_field(j, "inputs", 1, NN_MAX_WIDTH, &a.n_in) ||
-        int_field(j, "outputs", 1, NN_MAX_WIDTH, &a.n_out)) {
-        bad(e, path, "/inputs", "expected \"inputs\" and \"outputs\" as integers from 1 to 100000");
+        int_field(j, "outputs", 1, 1, &a.n_out)) {
+        bad(e, path, "/inputs", "expected \"inputs\" (an integer from 1 to 100000) and "
+            "\"outputs\": 1");
         goto done;
     }
     if (!cJSON_IsArray(hid) || cJSON_GetArraySize(hid) > NN_MAX_HIDDEN) {
@@ -194,7 +215,7 @@ nn_model *nn_model_load(const char *path, char *label, nn_err *e)
     a.bias = cJSON_IsTrue(bias);
     a.output_bias = cJSON_IsTrue(obias);
     if (lab && (!cJSON_IsString(lab) || !nn_label_ok(lab->valuestring))) {
-        bad(e, path, "/label", "label must be 1-64 of A-Z a-z 0-9 . _ -");
+        bad(e, path, "/label", "label must be 1-64 of A-Z a-z 0-9 _ -");
         goto done;
     }
     if (nn_arch_n_params(&a) == 0) {
@@ -239,10 +260,11 @@ nn_model *nn_model_load(const char *path, char *label, nn_err *e)
                   !read_vector(cJSON_GetObjectItemCaseSensitive(norm, "std"), sd, a.n_in);
         for (int k = 0; okn && k < a.n_in; k++)
             okn = sd[k] > 0;
-        if (okn)
-            nn_model_set_norm(m, mean, sd, e);
+        int set = okn ? nn_model_set_norm(m, mean, sd, e) : NN_OK;
         free(mean);
         free(sd);
+        if (set)
+            goto fail;
         if (!okn) {
             bad(e, path, "/normalization", "expected {\"mean\": [...], \"std\": [...]} with one "
                 "number per input, every std > 0");

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "nnlab/data.h"
 #include "nnlab/init.h"
@@ -72,8 +73,20 @@ static int prepare(nn_plan *p, prepared *pr, const char *file, nn_err *e)
     pr->draws = calloc((size_t)p->n_models, sizeof *pr->draws);
     if (!pr->X || !pr->models || !pr->rngs || !pr->draws)
         return nn_err_set(e, NN_ENOMEM, "", "out of memory");
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+    double memory = pages > 0 && page > 0 ? (double)pages * (double)page : 0;
     for (int i = 0; i < p->n_models; i++) {
         nn_model_plan *mp = &p->models[i];
+        double need = (double)nn_train_scratch_bytes(&mp->arch, pr->data.n, p->train.batch) +
+                      (double)nn_arch_n_params(&mp->arch) * 4 * sizeof(double);
+        if (memory > 0 && need > 0.9 * memory) {
+            nn_err_set(e, NN_ESPEC, "", "training model \"%s\" on %zu samples needs about "
+                       "%.1f GiB of memory, more than this machine has (%.1f GiB): use "
+                       "narrower layers, fewer samples or a smaller batch", mp->label,
+                       pr->data.n, need / 1073741824.0, memory / 1073741824.0);
+            nn_err_where(e, "%s: /models/%d/hidden", file, i);
+            return NN_ESPEC;
+        }
         if (!(pr->models[i] = nn_model_create(&mp->arch, e))) {
             nn_err_where(e, "%s: /models/%d", file, i);
             return e->code;
@@ -165,27 +178,18 @@ typedef struct metrics_ctx {
     bool classify;
 } metrics_ctx;
 
-/* A CSV number: 17 significant digits; non-finite values as nan, inf, -inf (never -nan). */
-static void put_num(FILE *f, double v)
-{
-    if (isnan(v))
-        fputs("nan", f);
-    else
-        fprintf(f, "%.17g", v);
-}
-
 static int on_epoch(void *vctx, const nn_model *m, const nn_optim *opt,
                     const nn_epoch_stats *st, nn_err *e)
 {
     (void)m, (void)opt, (void)e;
     metrics_ctx *c = vctx;
     fprintf(c->f, "%ld,", st->epoch);
-    put_num(c->f, st->loss);
+    nn_csv_num(c->f, st->loss);
     fputc(',', c->f);
-    put_num(c->f, st->mse);
+    nn_csv_num(c->f, st->mse);
     fputc(',', c->f);
     if (c->classify)
-        put_num(c->f, st->error);
+        nn_csv_num(c->f, st->error);
     fputc('\n', c->f);
     if (c->o->progress)
         c->o->progress(c->o->progress_ctx, c->label, c->model, c->n_models, st, c->max_epochs);
@@ -211,6 +215,11 @@ int nn_run(nn_plan *p, const nn_run_opts *o, nn_run_result *r, nn_err *e)
     int rc = prepare(p, &pr, o->spec_file, e);
     if (rc)
         goto out;
+    if (o->stop && *o->stop) {          /* a signal while preparing: write nothing */
+        r->status = NN_RUN_INTERRUPTED;
+        rc = nn_err_set(e, NN_EINTR, "", "interrupted before anything was written");
+        goto out;
+    }
     if ((rc = nn_rundir_create(o->out_dir, o->force, e)))
         goto out;
     r->wrote = true;
@@ -321,6 +330,10 @@ int nn_run(nn_plan *p, const nn_run_opts *o, nn_run_result *r, nn_err *e)
         nn_study_ctx sc = {o->out_dir, p->name, trained, labels, p->train.loss, !o->no_plots,
                            false, ""};
         for (int s = 0; s < p->n_studies && !rc; s++) {
+            if (o->stop && *o->stop) {
+                status = NN_RUN_INTERRUPTED;
+                break;
+            }
             cJSON *a = cJSON_AddObjectToObject(analyses, nn_study_name(p->studies[s].kind));
             switch (p->studies[s].kind) {
             case NN_STUDY_DECISION:
@@ -351,6 +364,8 @@ int nn_run(nn_plan *p, const nn_run_opts *o, nn_run_result *r, nn_err *e)
     goto out;
 fail:
     r->status = NN_RUN_FAILED;
+    if (rc == NN_ESPEC || rc == NN_EUSAGE)   /* exit 2 promises nothing was written */
+        e->code = rc = NN_ERUN;
     {
         nn_err ignored;   /* the first error is the one to report */
         write_manifest(&man, o, "failed", true, &ignored);

@@ -1,6 +1,9 @@
 /* rundir.c: run directories and atomic files (see record.h). */
+#define _XOPEN_SOURCE 700   /* realpath */
+#include <cJSON.h>
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +19,14 @@ void nn_path_join(char *buf, size_t cap, const char *dir, const char *name)
         snprintf(buf, cap, "%s%s", dir, name);
     else
         snprintf(buf, cap, "%s/%s", dir, name);
+}
+
+void nn_csv_num(FILE *f, double v)
+{
+    if (isnan(v))
+        fputs("nan", f);
+    else
+        fprintf(f, "%.17g", v);
 }
 
 bool nn_path_exists(const char *path)
@@ -40,21 +51,82 @@ static bool dir_is_empty(const char *dir)
     return empty;
 }
 
+/* An nnlab run directory holds a manifest.json that is a regular file (not a link) and a
+ * JSON object naming nnlab_version and spec_sha256: a web app's manifest is not one. */
+static bool is_nnlab_run(const char *dir)
+{
+    char m[4200];
+    nn_path_join(m, sizeof m, dir, "manifest.json");
+    struct stat st;
+    if (lstat(m, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (1 << 20))
+        return false;
+    FILE *f = fopen(m, "rb");
+    if (!f)
+        return false;
+    char *buf = malloc((size_t)st.st_size + 1);
+    size_t n = buf ? fread(buf, 1, (size_t)st.st_size, f) : 0;
+    fclose(f);
+    if (!buf)
+        return false;
+    buf[n] = '\0';
+    cJSON *j = cJSON_Parse(buf);
+    free(buf);
+    bool yes = cJSON_IsString(cJSON_GetObjectItemCaseSensitive(j, "nnlab_version")) &&
+               cJSON_IsString(cJSON_GetObjectItemCaseSensitive(j, "spec_sha256"));
+    cJSON_Delete(j);
+    return yes;
+}
+
+int nn_rundir_normalize(char *out, size_t cap, const char *dir, nn_err *e)
+{
+    size_t n = strlen(dir);
+    if (n == 0)
+        return nn_err_set(e, NN_EUSAGE, "--out", "the run directory name is empty");
+    if (n >= 3000 || n >= cap)
+        return nn_err_set(e, NN_EUSAGE, "--out", "the run directory path is too long (%zu "
+                          "bytes)", n);
+    memcpy(out, dir, n + 1);
+    while (n > 1 && out[n - 1] == '/')      /* "runs/x/" is "runs/x": never follow a link */
+        out[--n] = '\0';
+    const char *last = strrchr(out, '/');
+    last = last ? last + 1 : out;
+    if (!strcmp(out, "/") || !strcmp(last, ".") || !strcmp(last, ".."))
+        return nn_err_set(e, NN_EUSAGE, dir, "cannot be a run directory (name a new folder, "
+                          "such as runs/NAME)");
+    return NN_OK;
+}
+
 int nn_rundir_check(const char *dir, bool force, nn_err *e)
 {
+    char d[4096];
+    int rc = nn_rundir_normalize(d, sizeof d, dir, e);
+    if (rc)
+        return rc;
     struct stat st;
-    if (lstat(dir, &st) != 0)
+    if (lstat(d, &st) != 0)
         return NN_OK;
     if (!S_ISDIR(st.st_mode))
-        return nn_err_set(e, NN_EUSAGE, dir, "exists and is not a directory");
+        return nn_err_set(e, NN_EUSAGE, dir, "exists and is not a directory%s",
+                          S_ISLNK(st.st_mode) ? " (a symbolic link is never replaced)" : "");
     if (!force)
         return nn_err_set(e, NN_EUSAGE, dir, "run directory already exists (pass --force to "
                           "replace it, or --out to write elsewhere)");
-    char m[4200];
-    nn_path_join(m, sizeof m, dir, "manifest.json");
-    if (!nn_path_exists(m) && !dir_is_empty(dir))
+    if (!is_nnlab_run(d) && !dir_is_empty(d))
         return nn_err_set(e, NN_EUSAGE, dir, "refusing to replace it with --force: it is not "
-                          "an nnlab run directory (no manifest.json)");
+                          "an nnlab run directory (no nnlab manifest.json)");
+    /* never the folder we stand in, nor one of its parents */
+    char *real = realpath(d, NULL), *cwd = getcwd(NULL, 0);
+    bool contains_cwd = false;
+    if (real && cwd) {
+        size_t k = strlen(real);
+        contains_cwd = !strncmp(cwd, real, k) && (cwd[k] == '\0' || cwd[k] == '/' ||
+                                                  !strcmp(real, "/"));
+    }
+    free(real);
+    free(cwd);
+    if (contains_cwd)
+        return nn_err_set(e, NN_EUSAGE, dir, "refusing to replace it with --force: it contains "
+                          "the current directory");
     return NN_OK;
 }
 
@@ -98,11 +170,13 @@ static int mkdir_parents(const char *dir)
     return 0;
 }
 
-int nn_rundir_create(const char *dir, bool force, nn_err *e)
+int nn_rundir_create(const char *dir_in, bool force, nn_err *e)
 {
-    int rc = nn_rundir_check(dir, force, e);
+    int rc = nn_rundir_check(dir_in, force, e);
     if (rc)
         return rc;
+    char dir[4096];
+    nn_rundir_normalize(dir, sizeof dir, dir_in, e);
     if (force && nn_path_exists(dir) && remove_tree(dir) != 0)
         return nn_err_set(e, NN_EIO, dir, "cannot remove the old run: %s", strerror(errno));
     if (mkdir_parents(dir) != 0)
@@ -118,7 +192,7 @@ int nn_rundir_create(const char *dir, bool force, nn_err *e)
 
 int nn_mkdir(const char *path, nn_err *e)
 {
-    if (mkdir(path, 0777) != 0 && errno != EEXIST)
+    if (mkdir(path, 0777) != 0)   /* a new folder, or an error: never a shared one */
         return nn_err_set(e, NN_EIO, path, "cannot create folder: %s", strerror(errno));
     return NN_OK;
 }

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "nnlab/json.h"
 #include "nnlab/names.h"
@@ -264,6 +265,34 @@ static int get_enum(V *v, cJSON *obj, const char *key, const char *def, const ch
     return rc;
 }
 
+/* Is s well-formed UTF-8 (no overlong forms, no surrogates, at most U+10FFFF)? */
+static bool utf8_ok(const unsigned char *s)
+{
+    while (*s) {
+        unsigned c = *s++;
+        int more;
+        unsigned min;
+        if (c < 0x80)
+            continue;
+        else if ((c & 0xE0) == 0xC0)
+            more = 1, min = 0x80, c &= 0x1F;
+        else if ((c & 0xF0) == 0xE0)
+            more = 2, min = 0x800, c &= 0x0F;
+        else if ((c & 0xF8) == 0xF0)
+            more = 3, min = 0x10000, c &= 0x07;
+        else
+            return false;
+        for (int i = 0; i < more; i++, s++) {
+            if ((*s & 0xC0) != 0x80)
+                return false;
+            c = (c << 6) | (*s & 0x3F);
+        }
+        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+            return false;
+    }
+    return true;
+}
+
 static int get_str(V *v, cJSON *obj, const char *key, const char *def, size_t maxlen,
                    const char **out)
 {
@@ -283,6 +312,8 @@ static int get_str(V *v, cJSON *obj, const char *key, const char *def, size_t ma
     } else if (strlen(j->valuestring) > maxlen) {
         rc = fail(v, "string is %zu bytes long (at most %zu allowed)", strlen(j->valuestring),
                   maxlen);
+    } else if (!utf8_ok((const unsigned char *)j->valuestring)) {
+        rc = fail(v, "string is not valid UTF-8 (save the spec as UTF-8)");
     } else {
         for (const unsigned char *p = (const unsigned char *)j->valuestring; *p; p++)
             if (*p < 0x20 || *p == 0x7f) {
@@ -304,8 +335,8 @@ static int get_label(V *v, cJSON *obj, const char *key, const char *def, const c
         return rc;
     if (!nn_label_ok(s)) {
         size_t m = push(v, key);
-        rc = fail(v, "%s \"%.64s\" is not a safe file name (expected 1-64 of A-Z a-z 0-9 . _ -, "
-                  "not starting with . or -)", what, s);
+        rc = fail(v, "%s \"%.64s\" is not a safe name (expected 1-64 of A-Z a-z 0-9 _ -, not "
+                  "starting with -)", what, s);
         pop(v, m);
         return rc;
     }
@@ -699,11 +730,13 @@ static int check_studies(V *v, cJSON *root, nn_plan *p)
                     cJSON_AddItemToObject(obj, "range", r);
                 }
                 size_t m3 = push(v, "range");
-                if (!cJSON_IsArray(r) || cJSON_GetArraySize(r) != 2 ||
-                    !cJSON_IsNumber(r->child) || !cJSON_IsNumber(r->child->next) ||
-                    !isfinite(r->child->valuedouble) || !isfinite(r->child->next->valuedouble) ||
-                    !(r->child->valuedouble < r->child->next->valuedouble))
-                    rc = fail(v, "expected [low, high] with low < high, such as [-5, 5]");
+                bool shape = cJSON_IsArray(r) && cJSON_GetArraySize(r) == 2 &&
+                             cJSON_IsNumber(r->child) && cJSON_IsNumber(r->child->next);
+                double lo = shape ? r->child->valuedouble : 0, hi = shape ? r->child->next->valuedouble : 0;
+                double big = fmax(1.0, fmax(fabs(lo), fabs(hi)));
+                if (!shape || !(fabs(lo) <= 1e6 && fabs(hi) <= 1e6) || !(hi - lo >= 1e-6 * big))
+                    rc = fail(v, "expected [low, high] with -1e6 <= low < high <= 1e6 and high - "
+                              "low at least a millionth of their size, such as [-5, 5]");
                 else
                     sp->range[0] = r->child->valuedouble, sp->range[1] = r->child->next->valuedouble;
                 pop(v, m3);
@@ -781,10 +814,10 @@ static int check_root(V *v, cJSON *root, nn_plan *p, const char *default_name, c
         size_t mi = many ? push_index(v, i) : strlen(v->path);
         rc = check_model(v, c, &p->models[i], p, top_seed, !many);
         for (int q = 0; q < i && !rc; q++)
-            if (strcmp(p->models[q].label, p->models[i].label) == 0) {
+            if (strcasecmp(p->models[q].label, p->models[i].label) == 0) {
                 size_t ml = push(v, "label");
                 rc = fail(v, "label \"%s\" is used by models %d and %d (labels name output "
-                          "folders and must differ)", p->models[i].label, q, i);
+                          "folders and must differ, also in case)", p->models[i].label, q, i);
                 pop(v, ml);
             }
         pop(v, mi);
@@ -881,18 +914,33 @@ static const char *syntax_hint(const char *text, size_t len, size_t *off, char *
     return buf;
 }
 
-/* Duplicate keys: cJSON keeps both and reads the first, silently. */
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Duplicate keys: cJSON keeps both and reads the first, silently. Sorted, so a huge
+ * object costs n log n, not n^2. */
 static int no_duplicates(V *v, cJSON *j)
 {
     if (cJSON_IsObject(j)) {
+        int n = cJSON_GetArraySize(j), k = 0;
+        const char **names = malloc((size_t)(n ? n : 1) * sizeof *names);
+        if (!names)
+            return nn_err_set(v->e, NN_ENOMEM, "", "out of memory");
+        for (cJSON *a = j->child; a; a = a->next)
+            names[k++] = a->string;
+        qsort(names, (size_t)n, sizeof *names, by_name);
+        for (int i = 1; i < n; i++)
+            if (strcmp(names[i - 1], names[i]) == 0) {
+                size_t m = push(v, names[i]);
+                int rc = fail(v, "key \"%.60s\" appears twice in the same object", names[i]);
+                pop(v, m);
+                free(names);
+                return rc;
+            }
+        free(names);
         for (cJSON *a = j->child; a; a = a->next) {
-            for (cJSON *b = a->next; b; b = b->next)
-                if (strcmp(a->string, b->string) == 0) {
-                    size_t m = push(v, a->string);
-                    int rc = fail(v, "key \"%.60s\" appears twice in the same object", a->string);
-                    pop(v, m);
-                    return rc;
-                }
             size_t m = push(v, a->string);
             int rc = no_duplicates(v, a);
             pop(v, m);
@@ -1003,6 +1051,16 @@ int nn_spec_load_text(nn_plan *p, const char *text, size_t len, const char *name
     for (int s = 0; s < n_sets; s++) {
         if ((rc = nn_spec_apply_set(root, sets[s], e)))
             return rc;
+        if (!strncmp(sets[s], "seed=", 5)) {   /* the default seed: does any model use it? */
+            cJSON *ms = cJSON_GetObjectItemCaseSensitive(root, "models"), *one =
+                cJSON_GetObjectItemCaseSensitive(root, "model"), *c;
+            bool used = cJSON_IsObject(one) && !cJSON_GetObjectItemCaseSensitive(one, "seed");
+            for (c = cJSON_IsArray(ms) ? ms->child : NULL; c; c = c->next)
+                used |= cJSON_IsObject(c) && !cJSON_GetObjectItemCaseSensitive(c, "seed");
+            if (!used && (one || cJSON_GetArraySize(ms) > 0))
+                snprintf(p->note, sizeof p->note, "--set %.40s changes no model: every model "
+                         "names its own seed (set models.LABEL.seed instead)", sets[s]);
+        }
         set_json_path(root, sets[s], v.set_path[s], sizeof v.set_path[s]);
         v.set_text[s] = sets[s];
         v.n_sets = s + 1;
@@ -1015,7 +1073,7 @@ int nn_spec_load_text(nn_plan *p, const char *text, size_t len, const char *name
         for (; b[k] && k < NN_LABEL_MAX && strcmp(b + k, ".json") != 0; k++) {
             char c = b[k];
             bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                      (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+                      (c >= '0' && c <= '9') || c == '_' || c == '-';
             base[k] = ok ? c : '_';
         }
         base[k] = '\0';
@@ -1078,6 +1136,37 @@ char *nn_plan_to_json(const nn_plan *p)
 
 /* ---- overrides ---------------------------------------------------------------------- */
 
+/* Is s exactly one JSON number (RFC 8259: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?)? */
+static bool json_number_ok(const char *s)
+{
+    if (*s == '-')
+        s++;
+    if (*s == '0')
+        s++;
+    else if (*s >= '1' && *s <= '9')
+        while (*s >= '0' && *s <= '9')
+            s++;
+    else
+        return false;
+    if (*s == '.') {
+        s++;
+        if (!(*s >= '0' && *s <= '9'))
+            return false;
+        while (*s >= '0' && *s <= '9')
+            s++;
+    }
+    if (*s == 'e' || *s == 'E') {
+        s++;
+        if (*s == '+' || *s == '-')
+            s++;
+        if (!(*s >= '0' && *s <= '9'))
+            return false;
+        while (*s >= '0' && *s <= '9')
+            s++;
+    }
+    return *s == '\0';
+}
+
 static bool all_digits(const char *s)
 {
     if (!*s)
@@ -1104,6 +1193,10 @@ int nn_spec_apply_set(cJSON *root, const char *assignment, nn_err *e)
     cJSON *val = NULL;
     const char *vend = NULL;
     val = cJSON_ParseWithOpts(text, &vend, 1);
+    if (val && cJSON_IsNumber(val) && !json_number_ok(text)) {
+        cJSON_Delete(val);                /* cJSON also reads 007, +1, .5: JSON does not */
+        val = NULL;
+    }
     if (!val)
         val = cJSON_CreateString(text);   /* not JSON: the value is the string itself */
     if (!val)
@@ -1187,6 +1280,11 @@ int nn_plan_check_data(nn_plan *p, const nn_data *d, const char *file, nn_err *e
     int rc = NN_OK;
     for (int i = 0; i < p->n_models; i++)
         p->models[i].arch.n_in = d->d;
+    if (d->n == 0) {
+        strcpy(v.path, "/data");
+        return fail(&v, "the data set has no points (the generator's filter kept none of its "
+                    "draws; draw more or change the seed)");
+    }
     if (p->train.batch > d->n) {
         strcpy(v.path, "/train/batch");
         return fail(&v, "batch size %zu is larger than the %zu training samples", p->train.batch,

@@ -67,12 +67,12 @@ void nn_join(char *buf, size_t cap, const char *const *items, int n)
 bool nn_label_ok(const char *s)
 {
     size_t n = strlen(s);
-    if (n < 1 || n > NN_LABEL_MAX || s[0] == '.' || s[0] == '-')
+    if (n < 1 || n > NN_LABEL_MAX || s[0] == '-')
         return false;
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '.' || c == '_' || c == '-'))
+              c == '_' || c == '-'))
             return false;
     }
     return true;

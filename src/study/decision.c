@@ -47,8 +47,9 @@ static void draw_axes(nn_canvas *c, int px, int py, int P, double lo, double hi)
     nn_canvas_frame(c, px - 1, py - 1, px + P, py + P, INK);
     double step = tick_step(hi - lo);
     char buf[32];
-    for (double t = ceil(lo / step) * step; t <= hi + 1e-9 * step; t += step) {
-        double tt = fabs(t) < 1e-12 * step ? 0 : t;
+    long k0 = (long)ceil(lo / step - 1e-9), k1 = (long)floor(hi / step + 1e-9);
+    for (long k = k0; k <= k1 && k - k0 <= 20; k++) {
+        double tt = k == 0 ? 0.0 : (double)k * step;
         int off = (int)lround((tt - lo) / (hi - lo) * P);
         snprintf(buf, sizeof buf, "%g", tt);
         int w = nn_text_width(buf, 2);
@@ -220,8 +221,11 @@ static int one_model(nn_study_ctx *c, const nn_study_plan *sp, const char *label
         if ((rc = nn_file_open(&w, path, e)))
             goto done;
         fputs("x1,x2,output\n", w.f);
-        for (size_t k = 0; k < N; k++)
-            fprintf(w.f, "%.17g,%.17g,%.17g\n", xy[2 * k], xy[2 * k + 1], g.v[k]);
+        for (size_t k = 0; k < N; k++) {
+            fprintf(w.f, "%.17g,%.17g,", xy[2 * k], xy[2 * k + 1]);
+            nn_csv_num(w.f, g.v[k]);
+            fputc('\n', w.f);
+        }
         if ((rc = nn_file_commit(&w, e)))
             goto done;
     }
@@ -230,9 +234,11 @@ static int one_model(nn_study_ctx *c, const nn_study_plan *sp, const char *label
     if ((rc = nn_file_open(&w, path, e)))
         goto done;
     fputs("x1,x2,y,output,predicted,correct\n", w.f);
-    for (size_t s = 0; s < pts->n; s++)
-        fprintf(w.f, "%.17g,%.17g,%.17g,%.17g,%d,%d\n", pts->x[2 * s], pts->x[2 * s + 1],
-                pts->y[s], pout[s], pred[s], pred[s] == (pts->y[s] >= 0.5));
+    for (size_t s = 0; s < pts->n; s++) {
+        fprintf(w.f, "%.17g,%.17g,%.17g,", pts->x[2 * s], pts->x[2 * s + 1], pts->y[s]);
+        nn_csv_num(w.f, pout[s]);
+        fprintf(w.f, ",%d,%d\n", pred[s], pred[s] == (pts->y[s] >= 0.5));
+    }
     if ((rc = nn_file_commit(&w, e)))
         goto done;
     cJSON *o = cJSON_AddObjectToObject(out, label);

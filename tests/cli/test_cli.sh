@@ -93,6 +93,16 @@ mkdir "$tmp/precious" && echo keep > "$tmp/precious/thesis.tex"
 expect_exit 2 "$NNLAB" run experiments/init.json --out "$tmp/precious" --force
 [ -f "$tmp/precious/thesis.tex" ] && ok || no "--force deleted a folder that was not a run"
 
+# --force never replaces a folder that merely has some manifest.json, '.', or a link
+mkdir -p "$tmp/webapp/src" && echo '{}' > "$tmp/webapp/manifest.json" && echo x > "$tmp/webapp/src/app.js"
+expect_exit 2 "$NNLAB" run experiments/init.json --out "$tmp/webapp" --force
+[ -f "$tmp/webapp/src/app.js" ] && ok || no "--force deleted a folder with a foreign manifest.json"
+ln -s "$A" "$tmp/link"
+expect_exit 2 "$NNLAB" run experiments/init.json --out "$tmp/link/" --force
+[ -f "$A/summary.json" ] && ok || no "--force followed a symbolic link"
+expect_exit 2 sh -c "cd '$A' && '$(pwd)/$NNLAB' run '$(pwd)/experiments/init.json' --out . --force"
+[ -f "$A/summary.json" ] && ok || no "--force --out . deleted the working directory"
+
 # ---- the same spec and seed give the same bytes -------------------------------------
 expect_exit 0 "$NNLAB" run experiments/init.json --out "$tmp/b" --quiet
 expect_exit 0 "$NNLAB" run experiments/init.json --out "$tmp/c" --quiet
@@ -123,6 +133,10 @@ expect_eq "$("$J" "$tmp/t/summary.json" models.0.seed),$("$J" "$tmp/t/summary.js
     "5,5" "--set seed= sets every model's default"
 expect_exit 2 "$NNLAB" run experiments/init.json --out "$tmp/u" --set train.lr=abc
 [ ! -e "$tmp/u" ] && ok || no "bad --set wrote something"
+expect_exit 0 "$NNLAB" check experiments/init.json --set name=007
+expect_eq "$("$J" "$tmp/out" name)" 007 "--set value 007 is a string, not the number 7"
+expect_exit 0 "$NNLAB" check "$tmp/b/spec.json" --set seed=9
+grep -q "changes no model" "$tmp/err" && ok || no "--set seed= on a spec where every model has a seed says so"
 
 # ---- notebook 001: Example 2 and Example 3 with biases ------------------------------
 expect_exit 0 "$NNLAB" run experiments/init-2.json --out "$tmp/e2" --quiet --no-plots
@@ -147,6 +161,13 @@ expect_eq "$("$J" "$tmp/v/summary.json" 'models[label=linear].status')" diverged
 expect_eq "$("$J" "$tmp/v/summary.json" 'models[label=relu].status')" complete "other model completes"
 ep=$("$J" "$tmp/v/summary.json" 'models[label=linear].diverged_epoch')
 expect_eq "$(tail -1 "$tmp/v/linear/metrics.csv" | cut -d, -f1)" "$ep" "metrics end at the diverged epoch"
+# with mini-batches it blows up mid-epoch: the model keeps its last finite weights, so
+# model.json loads and the decision study still runs; exit 1, not 2 (files were written)
+expect_exit 1 "$NNLAB" run tests/cli/diverge.json --out "$tmp/v2" --quiet --set 'studies=["decision"]' \
+    --set train.batch=1 --set train.lr=1e6
+expect_eq "$("$J" "$tmp/v2/summary.json" 'models[label=linear].status')" diverged "mid-epoch divergence"
+[ -f "$tmp/v2/decision-linear.png" ] && ok || no "studies run on a diverged model's last finite weights"
+grep -q -- "-nan" "$tmp/v2"/*.csv "$tmp/v2"/*/*.csv && no "a CSV holds -nan" || ok
 
 # ---- SIGINT: interrupted, complete lines, exit 130 ---------------------------------
 "$NNLAB" run experiments/init-3-deep.json --out "$tmp/i" --quiet --no-plots &

@@ -134,8 +134,17 @@ int main(void)
     T_CHECK(nn_rundir_check(path, true, &e) == NN_EUSAGE && nn_path_exists(f2),
             "--force over a folder that is not a run");
     snprintf(f2, sizeof f2, "%s/manifest.json", path);
-    write_file(f2, "{}");
+    write_file(f2, "{}");   /* any manifest.json (a web app's) does not make a run */
+    T_CHECK(nn_rundir_check(path, true, &e) == NN_EUSAGE, "--force over a non-nnlab manifest");
+    write_file(f2, "{\"nnlab_version\": \"0.1.0\", \"spec_sha256\": \"ab\"}");
     T_CHECK(nn_rundir_create(path, true, &e) == NN_OK && !nn_path_exists(f2), "--force over a run");
+    /* never ".", "..", "/" or the folder holding the working directory */
+    char norm[100];
+    T_CHECK(nn_rundir_normalize(norm, sizeof norm, ".", &e) == NN_EUSAGE, ". accepted");
+    T_CHECK(nn_rundir_normalize(norm, sizeof norm, "a/..", &e) == NN_EUSAGE, ".. accepted");
+    T_CHECK(nn_rundir_normalize(norm, sizeof norm, "/", &e) == NN_EUSAGE, "/ accepted");
+    T_CHECK(nn_rundir_normalize(norm, sizeof norm, "runs/x//", &e) == NN_OK && !strcmp(norm, "runs/x"),
+            "trailing slashes: %s", norm);
     char cmd[700];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     T_CHECK(system(cmd) == 0, "cleanup");

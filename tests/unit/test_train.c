@@ -30,6 +30,21 @@ static int collect(void *ctx, const nn_model *m, const nn_optim *o, const nn_epo
     return 0;
 }
 
+typedef struct stopper {
+    volatile int *flag;
+    long at;
+} stopper;
+
+static int stop_at(void *ctx, const nn_model *m, const nn_optim *o, const nn_epoch_stats *st,
+                   nn_err *e)
+{
+    (void)m, (void)o, (void)e;
+    stopper *s = ctx;
+    if (st->epoch == s->at)
+        *s->flag = 1;
+    return 0;
+}
+
 typedef struct setup {
     nn_data d;
     double *X;
@@ -147,18 +162,33 @@ int main(void)
     T_CHECK(res.status == NN_TRAIN_DIVERGED && res.diverged_epoch >= 1 &&
             res.epochs_run == res.diverged_epoch && res.diverged_epoch < 50,
             "divergence: status %d epoch %ld", res.status, res.diverged_epoch);
+    size_t nonfinite = 0;
+    for (size_t i = 0; i < m->n_params; i++)
+        nonfinite += !isfinite(m->params[i]);
+    T_CHECK(nonfinite == 0, "a diverged model keeps its last finite weights (%zu are not)", nonfinite);
     nn_optim_free(o);
     nn_model_free(m);
 
-    /* a stop request interrupts cleanly */
+    /* a stop request before training takes no step; one during training ends it after the
+     * step in progress */
     volatile int stop = 1;
     m = example1(false, &r);
     cfg.opt.lr = 0.25;
     o = nn_optim_create(&cfg.opt, m->params, m->n_params, &e);
     nn_train_hooks h = {NULL, NULL, &stop};
     nn_train(m, o, &r, &cfg, &s.ts, &h, &res, &e);
-    T_CHECK(res.status == NN_TRAIN_INTERRUPTED && res.iterations == 1, "interrupt: %d after %ld",
+    T_CHECK(res.status == NN_TRAIN_INTERRUPTED && res.iterations == 0, "interrupt: %d after %ld",
             res.status, res.iterations);
+    nn_optim_free(o);
+    nn_model_free(m);
+    stop = 0;
+    m = example1(false, &r);
+    o = nn_optim_create(&cfg.opt, m->params, m->n_params, &e);
+    stopper sp = {&stop, 3};
+    nn_train_hooks h2 = {&sp, stop_at, &stop};
+    nn_train(m, o, &r, &cfg, &s.ts, &h2, &res, &e);
+    T_CHECK(res.status == NN_TRAIN_INTERRUPTED && res.iterations == 4 && res.epochs_run == 4,
+            "interrupt during epoch 3's report: %d after %ld steps", res.status, res.iterations);
     nn_optim_free(o);
     nn_model_free(m);
 
