@@ -53,6 +53,19 @@ static void show_progress(void *ctx, const char *label, int model, int n_models,
     p->active = true;
 }
 
+/* Read and resolve the spec the options name; say its note unless quiet. Nonzero: the
+ * exit status, the plan already freed. */
+static int load_plan(const spec_args *a, nn_plan *plan, nn_err *e)
+{
+    if (nn_spec_load(plan, a->spec, a->sets, a->n_sets, e)) {
+        nn_plan_free(plan);
+        return cli_fail(e);
+    }
+    if (plan->note[0] && !a->quiet)
+        fprintf(stderr, "nnlab: note: %s\n", plan->note);
+    return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
     static const char *const opts[] = {"--out", "--set", "--force", "--quiet", "--no-plots"};
@@ -62,12 +75,8 @@ int cmd_run(int argc, char **argv)
         return rc;
     nn_plan plan;
     nn_err e = {0};
-    if (nn_spec_load(&plan, a.spec, a.sets, a.n_sets, &e)) {
-        nn_plan_free(&plan);
-        return cli_fail(&e);
-    }
-    if (plan.note[0] && !a.quiet)
-        fprintf(stderr, "nnlab: note: %s\n", plan.note);
+    if ((rc = load_plan(&a, &plan, &e)))
+        return rc;
     char out[4096], given[4096];
     snprintf(given, sizeof given, "runs/%s", plan.name);
     if (nn_rundir_normalize(out, sizeof out, a.out ? a.out : given, &e)) {
@@ -122,12 +131,12 @@ int cmd_check(int argc, char **argv)
         return rc;
     nn_plan plan;
     nn_err e = {0};
-    if (nn_spec_load(&plan, a.spec, a.sets, a.n_sets, &e) || nn_run_prepare_check(&plan, a.spec, &e)) {
+    if ((rc = load_plan(&a, &plan, &e)))
+        return rc;
+    if (nn_run_prepare_check(&plan, a.spec, &e)) {
         nn_plan_free(&plan);
         return cli_fail(&e);
     }
-    if (plan.note[0])
-        fprintf(stderr, "nnlab: note: %s\n", plan.note);
     char *text = nn_plan_to_json(&plan);
     nn_plan_free(&plan);
     if (!text) {

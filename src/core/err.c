@@ -5,23 +5,26 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Messages and places stay on one line, whatever user data went into them. */
+static void one_line(char *s)
+{
+    for (; *s; s++)
+        if (*s == '\n' || *s == '\r')
+            *s = ' ';
+}
+
 int nn_err_set(nn_err *e, int code, const char *where, const char *fmt, ...)
 {
     if (!e)
         return code;
     e->code = code;
     snprintf(e->where, sizeof e->where, "%s", where ? where : "");
-    for (char *p = e->where; *p; p++)
-        if (*p == '\n' || *p == '\r')
-            *p = ' ';
+    one_line(e->where);
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(e->msg, sizeof e->msg, fmt, ap);
     va_end(ap);
-    /* one line, always: a message built from user data must not break it */
-    for (char *p = e->msg; *p; p++)
-        if (*p == '\n' || *p == '\r')
-            *p = ' ';
+    one_line(e->msg);
     return code;
 }
 
@@ -33,9 +36,7 @@ void nn_err_where(nn_err *e, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(e->where, sizeof e->where, fmt, ap);
     va_end(ap);
-    for (char *p = e->where; *p; p++)
-        if (*p == '\n' || *p == '\r')
-            *p = ' ';
+    one_line(e->where);
 }
 
 void nn_err_clear(nn_err *e)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "nnlab/data.h"
+#include "nnlab/io.h"
 #include "nnlab/mat.h"
 #include "nnlab/model.h"
 
@@ -88,48 +89,6 @@ double *nn_data_feature_major(const nn_data *d, const double *mean, const double
 
 #define CSV_MAX_BYTES ((size_t)1 << 30)
 
-static char *slurp(const char *path, size_t *len, nn_err *e)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        nn_err_set(e, NN_ESPEC, path, "cannot open data file: %s", strerror(errno));
-        return NULL;
-    }
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap + 1);
-    while (buf) {
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (n < cap)
-            break;
-        if (cap >= CSV_MAX_BYTES) {
-            free(buf);
-            fclose(f);
-            nn_err_set(e, NN_ESPEC, path, "data file is larger than 1 GiB");
-            return NULL;
-        }
-        char *nb = realloc(buf, 2 * cap + 1);
-        if (!nb)
-            free(buf);
-        buf = nb;
-        cap *= 2;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (!buf) {
-        nn_err_set(e, NN_ENOMEM, path, "out of memory reading the data file");
-        return NULL;
-    }
-    if (bad) {
-        free(buf);
-        nn_err_set(e, NN_ESPEC, path, "cannot read data file");
-        return NULL;
-    }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
-
 /* Split one line (already without its end) at commas into fields, in place. */
 static int split(char *line, char **fields, int cap)
 {
@@ -162,7 +121,7 @@ int nn_data_load_csv(const char *path, const char *target, nn_data *out, nn_err 
 {
     memset(out, 0, sizeof *out);
     size_t len;
-    char *buf = slurp(path, &len, e);
+    char *buf = nn_read_file(path, CSV_MAX_BYTES, "data file", &len, e);
     if (!buf)
         return e ? e->code : NN_ESPEC;
     char where[600];

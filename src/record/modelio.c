@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nnlab/io.h"
 #include "nnlab/json.h"
 #include "nnlab/record.h"
 #include "nnlab/spec.h"
@@ -101,35 +102,10 @@ static int read_vector(const cJSON *arr, double *out, int n)
 
 nn_model *nn_model_load(const char *path, char *label, nn_err *e)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        nn_err_set(e, NN_ESPEC, path, "cannot open model: %s", strerror(errno));
+    size_t n;
+    char *buf = nn_read_file(path, (size_t)1 << 30, "model", &n, e);
+    if (!buf)
         return NULL;
-    }
-    size_t cap = 1u << 30, n = 0, size = 1 << 16;
-    char *buf = malloc(size + 1);
-    while (buf) {
-        n += fread(buf + n, 1, size - n, f);
-        if (n < size || size >= cap)
-            break;
-        char *nb = realloc(buf, 2 * size + 1);
-        if (!nb)
-            free(buf);
-        buf = nb;
-        size *= 2;
-    }
-    int read_error = ferror(f) || n >= cap;
-    fclose(f);
-    if (!buf) {
-        nn_err_set(e, NN_ENOMEM, path, "out of memory");
-        return NULL;
-    }
-    if (read_error) {
-        free(buf);
-        nn_err_set(e, NN_ESPEC, path, "cannot read the model file (a directory, or over 1 GiB?)");
-        return NULL;
-    }
-    buf[n] = '\0';
     const char *end = NULL;
     cJSON *j = cJSON_ParseWithLengthOpts(buf, n, &end, 0);
     if (!j) {

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "nnlab/io.h"
 #include "nnlab/json.h"
 #include "nnlab/names.h"
 
@@ -1086,25 +1087,10 @@ int nn_spec_load_text(nn_plan *p, const char *text, size_t len, const char *name
 int nn_spec_load(nn_plan *p, const char *path, const char *const *sets, int n_sets, nn_err *e)
 {
     memset(p, 0, sizeof *p);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return nn_err_set(e, NN_ESPEC, path, "cannot open spec: %s", strerror(errno));
-    char *buf = malloc(NN_SPEC_MAX_BYTES + 1);
-    if (!buf) {
-        fclose(f);
-        return nn_err_set(e, NN_ENOMEM, path, "out of memory");
-    }
-    size_t n = fread(buf, 1, NN_SPEC_MAX_BYTES + 1, f);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(buf);
-        return nn_err_set(e, NN_ESPEC, path, "cannot read spec (is it a directory?)");
-    }
-    if (n > NN_SPEC_MAX_BYTES) {
-        free(buf);
-        return nn_err_set(e, NN_ESPEC, path, "spec is larger than %u MiB", NN_SPEC_MAX_BYTES >> 20);
-    }
+    size_t n;
+    char *buf = nn_read_file(path, NN_SPEC_MAX_BYTES, "spec", &n, e);
+    if (!buf)
+        return e ? e->code : NN_ESPEC;
     char dir[4096];
     const char *slash = strrchr(path, '/');
     if (slash)
