@@ -27,13 +27,35 @@
 typedef struct cJSON cJSON;
 
 typedef struct nn_model_plan {
-    char label[NN_LABEL_MAX + 1];
+    char label[NN_LABEL_MAX + 1];     /* "<group>-s<seed>" for a replicate */
+    char group[NN_LABEL_MAX + 1];     /* the label the spec gives; replicates share it */
     uint32_t seed;
     nn_arch arch;          /* arch.n_in is set from the data */
     nn_init_cfg init;
 } nn_model_plan;
 
-typedef enum { NN_STUDY_CURVES, NN_STUDY_DECISION, NN_STUDY_COUNT } nn_study_kind;
+typedef enum {
+    NN_STUDY_CURVES,
+    NN_STUDY_DECISION,
+    NN_STUDY_DISTRIBUTION,
+    NN_STUDY_OSCILLATION,
+    NN_STUDY_NEURON_RANK,
+    NN_STUDY_PRUNE,
+    NN_STUDY_COUNT
+} nn_study_kind;
+
+/* Ways of ranking hidden neurons (neuron_rank, prune). The first three are notebook 000's. */
+typedef enum {
+    NN_RANK_MEAN,          /* mean |w| of the incoming working weights */
+    NN_RANK_MEAN_PERCENT,  /* mean percentile of those |w| within the layer */
+    NN_RANK_MAX,           /* largest incoming |w| */
+    NN_RANK_RANDOM,        /* a seeded random order (prune's baseline) */
+    NN_RANK_ABLATION,      /* the loss increase when the neuron is silenced (prune's baseline) */
+    NN_RANK_COUNT
+} nn_rank_method;
+extern const char *const nn_rank_names[NN_RANK_COUNT];
+
+#define NN_MAX_FRACTIONS 64
 
 typedef struct nn_study_plan {
     nn_study_kind kind;
@@ -41,7 +63,23 @@ typedef struct nn_study_plan {
     int resolution;        /* decision: grid cells per side */
     bool grid_own_stats;   /* decision: normalise the grid with its own statistics, as
                               notebook 001 does (off: the training statistics) */
+    int points;            /* distribution: points of each density curve */
+    int window;            /* oscillation: epochs in the moving average of the layer plot */
+    bool methods[NN_RANK_COUNT];   /* neuron_rank, prune: which rankings */
+    int n_fractions;       /* prune: fractions of each hidden layer removed; 0 = auto */
+    double fractions[NN_MAX_FRACTIONS];
+    long finetune_epochs;  /* prune: epochs of fine-tuning after pruning */
+    bool lottery;          /* prune: also retrain from the surviving initial weights */
 } nn_study_plan;
+
+/* What training records (record section). */
+typedef enum { NN_REC_NONE, NN_REC_EVERY, NN_REC_GEOMETRIC } nn_rec_kind;
+typedef struct nn_record_plan {
+    nn_rec_kind weights;   /* weights.csv: no rows, every `every` epochs, or geometric */
+    long every;
+    double growth;         /* geometric: the next recorded epoch is at least growth x this */
+    bool raw;              /* also raw_weights.csv (asgd's raw iterate) */
+} nn_record_plan;
 
 typedef struct nn_plan {
     char name[NN_LABEL_MAX + 1];
@@ -59,6 +97,7 @@ typedef struct nn_plan {
     nn_model_plan *models;        /* owned */
     int n_studies;
     nn_study_plan *studies;       /* owned */
+    nn_record_plan record;
     cJSON *resolved;              /* owned: the spec with overrides and defaults */
     char note[256];               /* a warning worth one line on stderr, or "" */
 } nn_plan;

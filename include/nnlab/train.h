@@ -51,6 +51,7 @@ typedef struct nn_epoch_stats {
     long iter;             /* steps taken so far */
     double loss, mse;
     double error;          /* NAN when not classifying */
+    bool last;             /* the last row training will report */
 } nn_epoch_stats;
 
 typedef struct nn_train_hooks {

@@ -249,6 +249,7 @@ int nn_train(nn_model *m, nn_optim *o, nn_rng *r, const nn_train_cfg *c,
             st.iter = it;
             epoch_stats(m, &w, c->loss, d, wrong, &st);
             finite = finite && isfinite(st.loss) && isfinite(st.mse);
+            st.last = last || !finite;
             if (h && h->on_epoch && (rc = h->on_epoch(h->ctx, m, o, &st, e)))
                 break;
         }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -153,6 +154,9 @@ static int write_manifest(const manifest *m, const nn_run_opts *o, const char *s
         iso_time(fin, sizeof fin, time(NULL));
         cJSON_AddStringToObject(j, "finished", fin);
         cJSON_AddNumberToObject(j, "wall_seconds", elapsed(m));
+        struct rusage ru;
+        if (getrusage(RUSAGE_SELF, &ru) == 0)
+            cJSON_AddNumberToObject(j, "peak_rss_kb", (double)ru.ru_maxrss);
         cJSON *t = cJSON_AddObjectToObject(j, "train_seconds");
         for (int i = 0; i < m->n_models; i++)
             cJSON_AddNumberToObject(t, m->labels[i], m->train_seconds[i]);
@@ -171,6 +175,9 @@ static int write_manifest(const manifest *m, const nn_run_opts *o, const char *s
 
 typedef struct metrics_ctx {
     FILE *f;
+    FILE *weights, *raw;       /* weights.csv, raw_weights.csv, or NULL */
+    const nn_record_plan *rec;
+    long next;                 /* the next epoch the schedule records */
     const nn_run_opts *o;
     const char *label;
     int model, n_models;
@@ -178,11 +185,54 @@ typedef struct metrics_ctx {
     bool classify;
 } metrics_ctx;
 
+static void weights_header(FILE *f, const nn_model *m)
+{
+    char name[64];
+    fputs("epoch", f);
+    for (size_t i = 0; i < m->n_params; i++) {
+        nn_model_param_name(m, i, name, sizeof name);
+        fprintf(f, ",%s", name);
+    }
+    fputc('\n', f);
+}
+
+static void weights_row(FILE *f, long epoch, const double *p, size_t n)
+{
+    fprintf(f, "%ld", epoch);
+    for (size_t i = 0; i < n; i++) {
+        fputc(',', f);
+        nn_csv_num(f, p[i]);
+    }
+    fputc('\n', f);
+}
+
+/* Does the schedule record this epoch? Always the first and the last row. */
+static bool scheduled(metrics_ctx *c, const nn_epoch_stats *st)
+{
+    if (!c->weights)
+        return false;
+    if (st->epoch == 0 || st->last || st->epoch >= c->next) {
+        if (c->rec->weights == NN_REC_GEOMETRIC) {
+            long g = (long)ceil((double)st->epoch * c->rec->growth);
+            c->next = g > st->epoch ? g : st->epoch + 1;
+        } else {
+            c->next = (st->epoch / c->rec->every + 1) * c->rec->every;
+        }
+        return true;
+    }
+    return false;
+}
+
 static int on_epoch(void *vctx, const nn_model *m, const nn_optim *opt,
                     const nn_epoch_stats *st, nn_err *e)
 {
-    (void)m, (void)opt, (void)e;
+    (void)e;
     metrics_ctx *c = vctx;
+    if (scheduled(c, st)) {
+        weights_row(c->weights, st->epoch, m->params, m->n_params);
+        if (c->raw)
+            weights_row(c->raw, st->epoch, opt->raw ? opt->raw : m->params, m->n_params);
+    }
     fprintf(c->f, "%ld,", st->epoch);
     nn_csv_num(c->f, st->loss);
     fputc(',', c->f);
@@ -261,18 +311,45 @@ int nn_run(nn_plan *p, const nn_run_opts *o, nn_run_result *r, nn_err *e)
         nn_path_join(path, sizeof path, o->out_dir, mp->label);
         if ((rc = nn_mkdir(path, e)))
             break;
+        snprintf(name, sizeof name, "%s/model-initial.json", mp->label);
+        nn_path_join(path, sizeof path, o->out_dir, name);
+        if ((rc = nn_model_save(m, mp->label, path, e)))
+            break;
         snprintf(name, sizeof name, "%s/metrics.csv", mp->label);
         nn_path_join(path, sizeof path, o->out_dir, name);
         if ((rc = nn_file_open(&w, path, e)))
             break;
         fputs("epoch,loss,mse,error\n", w.f);
+        nn_file ww = {0}, wr = {0};
+        if (p->record.weights != NN_REC_NONE) {
+            snprintf(name, sizeof name, "%s/weights.csv", mp->label);
+            nn_path_join(path, sizeof path, o->out_dir, name);
+            if ((rc = nn_file_open(&ww, path, e))) {
+                nn_file_abort(&w);
+                break;
+            }
+            weights_header(ww.f, m);
+            if (p->record.raw) {
+                snprintf(name, sizeof name, "%s/raw_weights.csv", mp->label);
+                nn_path_join(path, sizeof path, o->out_dir, name);
+                if ((rc = nn_file_open(&wr, path, e))) {
+                    nn_file_abort(&w);
+                    nn_file_abort(&ww);
+                    break;
+                }
+                weights_header(wr.f, m);
+            }
+        }
         nn_optim *opt = nn_optim_create(&p->train.opt, m->params, m->n_params, e);
         if (!opt) {
             nn_file_abort(&w);
+            nn_file_abort(&ww);
+            nn_file_abort(&wr);
             rc = e->code;
             break;
         }
-        metrics_ctx mc = {w.f, o, mp->label, i, p->n_models, p->train.max_epochs, ts.classify};
+        metrics_ctx mc = {w.f, ww.f, wr.f, &p->record, 0, o, mp->label, i, p->n_models,
+                          p->train.max_epochs, ts.classify};
         nn_train_hooks hooks = {&mc, on_epoch, o->stop};
         nn_train_result tr;
         struct timespec t0, t1;
@@ -285,10 +362,16 @@ int nn_run(nn_plan *p, const nn_run_opts *o, nn_run_result *r, nn_err *e)
         nn_optim_free(opt);
         if (rc) {
             nn_file_abort(&w);
+            nn_file_abort(&ww);
+            nn_file_abort(&wr);
             break;
         }
-        if ((rc = nn_file_commit(&w, e)))
+        if ((rc = nn_file_commit(&w, e)) || (ww.f && (rc = nn_file_commit(&ww, e))) ||
+            (wr.f && (rc = nn_file_commit(&wr, e)))) {
+            nn_file_abort(&ww);
+            nn_file_abort(&wr);
             break;
+        }
         snprintf(name, sizeof name, "%s/model.json", mp->label);
         nn_path_join(path, sizeof path, o->out_dir, name);
         if ((rc = nn_model_save(m, mp->label, path, e)))

@@ -369,7 +369,10 @@ static cJSON *sub_object(cJSON *obj, const char *key)
 
 /* The names a spec may use are the modules' own tables (act.h, loss.h, ...). */
 static const char *const output_names[] = {"sigmoid", "identity"};
-const char *const nn_study_names[NN_STUDY_COUNT] = {"curves", "decision"};
+const char *const nn_study_names[NN_STUDY_COUNT] = {"curves", "decision", "distribution",
+                                                    "oscillation", "neuron_rank", "prune"};
+const char *const nn_rank_names[NN_RANK_COUNT] = {"mean", "mean-percent", "max", "random",
+                                                  "ablation"};
 
 int nn_study_parse(const char *name)
 {
@@ -579,20 +582,99 @@ static int check_init(V *v, cJSON *in, nn_model_plan *mp)
     return NN_OK;
 }
 
-static int check_model(V *v, cJSON *mj, nn_model_plan *mp, const nn_plan *p, double top_seed,
-                       bool single)
+/* "seeds": a list of seeds, or "start:stop[:step]" (stop exclusive), made an explicit
+ * list in the resolved spec. n_out = 0 when the key is absent. */
+static int get_seeds(V *v, cJSON *obj, uint32_t *out, int *n_out)
 {
-    static const char *const keys[] = {"label", "seed", "hidden", "activation", "leaky_slope",
-                                       "output", "bias", "output_bias", "init"};
+    cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, "seeds");
+    *n_out = 0;
+    if (!j)
+        return NN_OK;
+    size_t m = push(v, "seeds");
+    int rc = NN_OK, n = 0;
+    if (cJSON_IsString(j)) {
+        long a = 0, b = 0, st = 1;
+        char extra;
+        int got = sscanf(j->valuestring, "%ld:%ld:%ld%c", &a, &b, &st, &extra);
+        if (got != 2 && got != 3)
+            rc = fail(v, "expected a list of seeds or \"start:stop[:step]\" (stop excluded), "
+                      "got \"%.40s\"", j->valuestring);
+        else if (a < 0 || b > 4294967296L || st < 1 || b <= a)
+            rc = fail(v, "\"%.40s\" is not a range of seeds from 0 to 4294967295 with a "
+                      "positive step", j->valuestring);
+        else if ((b - a + st - 1) / st > NN_MAX_MODELS)
+            rc = fail(v, "\"%.40s\" has more than %d seeds", j->valuestring, NN_MAX_MODELS);
+        else
+            for (long s = a; s < b; s += st)
+                out[n++] = (uint32_t)s;
+    } else if (cJSON_IsArray(j) && cJSON_GetArraySize(j) >= 1) {
+        if (cJSON_GetArraySize(j) > NN_MAX_MODELS)
+            rc = fail(v, "%d seeds (at most %d)", cJSON_GetArraySize(j), NN_MAX_MODELS);
+        int i = 0;
+        for (cJSON *c = j->child; c && !rc; c = c->next, i++) {
+            if (!cJSON_IsNumber(c) || c->valuedouble != floor(c->valuedouble) ||
+                c->valuedouble < 0 || c->valuedouble > 4294967295.0) {
+                size_t m2 = push_index(v, i);
+                char g[128];
+                got(g, sizeof g, c);
+                rc = fail(v, "expected a seed (an integer from 0 to 4294967295), %s", g);
+                pop(v, m2);
+            } else {
+                out[n++] = (uint32_t)c->valuedouble;
+            }
+        }
+    } else {
+        char g[128];
+        got(g, sizeof g, j);
+        rc = fail(v, "expected a non-empty list of seeds or \"start:stop[:step]\", %s", g);
+    }
+    for (int a = 0; a < n && !rc; a++)
+        for (int b = a + 1; b < n && !rc; b++)
+            if (out[a] == out[b])
+                rc = fail(v, "seed %u is listed twice", out[a]);
+    if (!rc && cJSON_IsString(j)) {        /* the resolved spec lists them */
+        cJSON *list = cJSON_CreateArray();
+        for (int i = 0; i < n; i++)
+            cJSON_AddItemToArray(list, cJSON_CreateNumber(out[i]));
+        cJSON_ReplaceItemInObjectCaseSensitive(obj, "seeds", list);
+    }
+    pop(v, m);
+    *n_out = n;
+    return rc;
+}
+
+/* One model of the spec into *mp; its replicate seeds (its own "seeds", or the top-level
+ * ones when it names neither seed nor seeds) into seeds/n_seeds. */
+static int check_model(V *v, cJSON *mj, nn_model_plan *mp, const nn_plan *p, double top_seed,
+                       const uint32_t *top_seeds, int n_top, bool single, uint32_t *seeds,
+                       int *n_seeds)
+{
+    static const char *const keys[] = {"label", "seed", "seeds", "hidden", "activation",
+                                       "leaky_slope", "output", "bias", "output_bias", "init"};
     int rc, k;
     if ((rc = expect_object(v, mj, "a model")) || (rc = unknown_keys(v, mj, keys, N_OF(keys))))
         return rc;
     if ((rc = get_label(v, mj, "label", single ? "model" : NULL, "label", mp->label)))
         return rc;
-    double s;
-    if ((rc = get_num(v, mj, "seed", top_seed, 0, 4294967295.0, 0, true, &s)))
+    strcpy(mp->group, mp->label);
+    if ((rc = get_seeds(v, mj, seeds, n_seeds)))
         return rc;
-    mp->seed = (uint32_t)s;
+    bool own_seed = cJSON_GetObjectItemCaseSensitive(mj, "seed") != NULL;
+    if (*n_seeds && own_seed) {
+        size_t m = push(v, "seeds");
+        rc = fail(v, "give either \"seed\" or \"seeds\" (replicates), not both");
+        pop(v, m);
+        return rc;
+    }
+    if (!*n_seeds && !own_seed && n_top) {   /* replicated over the top-level seeds */
+        memcpy(seeds, top_seeds, (size_t)n_top * sizeof *seeds);
+        *n_seeds = n_top;
+    } else if (!*n_seeds) {
+        double s;
+        if ((rc = get_num(v, mj, "seed", top_seed, 0, 4294967295.0, 0, true, &s)))
+            return rc;
+        mp->seed = (uint32_t)s;
+    }
     nn_arch *a = &mp->arch;
     memset(a, 0, sizeof *a);
     a->n_out = 1;
@@ -673,6 +755,157 @@ static int check_model(V *v, cJSON *mj, nn_model_plan *mp, const nn_plan *p, dou
     return NN_OK;
 }
 
+/* A list of names from table (methods of ranking), defaulting to all of them. */
+static int get_name_set(V *v, cJSON *obj, const char *key, const char *what,
+                        const char *const *names, int n, bool *out)
+{
+    cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!j) {
+        j = cJSON_CreateArray();
+        for (int i = 0; i < n; i++)
+            cJSON_AddItemToArray(j, cJSON_CreateString(names[i]));
+        cJSON_AddItemToObject(obj, key, j);
+    }
+    size_t m = push(v, key);
+    int rc = NN_OK, i = 0;
+    for (int k = 0; k < n; k++)
+        out[k] = false;
+    if (!cJSON_IsArray(j) || !j->child) {
+        char list[300];
+        nn_join(list, sizeof list, names, n);
+        rc = fail(v, "expected a non-empty list of %ss (from: %s)", what, list);
+    }
+    for (cJSON *c = cJSON_IsArray(j) ? j->child : NULL; c && !rc; c = c->next, i++) {
+        size_t m2 = push_index(v, i);
+        int k = cJSON_IsString(c) ? nn_name_index(names, n, c->valuestring) : -1;
+        if (k < 0) {
+            char list[300];
+            nn_join(list, sizeof list, names, n);
+            const char *sg = cJSON_IsString(c) ? nn_suggest(c->valuestring, names, n) : NULL;
+            rc = fail(v, "unknown %s (expected one of: %s%s%s%s)", what, list,
+                      sg ? "; did you mean \"" : "", sg ? sg : "", sg ? "\"?" : "");
+        } else if (out[k]) {
+            rc = fail(v, "%s \"%s\" is listed twice", what, names[k]);
+        } else {
+            out[k] = true;
+        }
+        pop(v, m2);
+    }
+    pop(v, m);
+    return rc;
+}
+
+static int check_study_options(V *v, cJSON *obj, nn_study_plan *sp, const nn_plan *p)
+{
+    int rc;
+    double x;
+    switch (sp->kind) {
+    case NN_STUDY_DECISION: {
+        static const char *const keys[] = {"name", "range", "resolution", "grid_normalization"};
+        static const char *const grids[] = {"training", "grid"};
+        int g;
+        if ((rc = unknown_keys(v, obj, keys, N_OF(keys))) ||
+            (rc = get_num(v, obj, "resolution", 150, 10, 2000, 0, true, &x)) ||
+            (rc = get_enum(v, obj, "grid_normalization", "training", "grid normalisation", grids,
+                           2, &g)))
+            return rc;
+        sp->resolution = (int)x;
+        sp->grid_own_stats = g == 1;
+        cJSON *r = cJSON_GetObjectItemCaseSensitive(obj, "range");
+        if (!r) {
+            r = cJSON_CreateDoubleArray((const double[]){-5, 5}, 2);
+            cJSON_AddItemToObject(obj, "range", r);
+        }
+        size_t m3 = push(v, "range");
+        bool shape = cJSON_IsArray(r) && cJSON_GetArraySize(r) == 2 && cJSON_IsNumber(r->child) &&
+                     cJSON_IsNumber(r->child->next);
+        double lo = shape ? r->child->valuedouble : 0, hi = shape ? r->child->next->valuedouble : 0;
+        double big = fmax(1.0, fmax(fabs(lo), fabs(hi)));
+        if (!shape || !(fabs(lo) <= 1e6 && fabs(hi) <= 1e6) || !(hi - lo >= 1e-6 * big))
+            rc = fail(v, "expected [low, high] with -1e6 <= low < high <= 1e6 and high - low at "
+                      "least a millionth of their size, such as [-5, 5]");
+        else
+            sp->range[0] = lo, sp->range[1] = hi;
+        pop(v, m3);
+        reorder(obj, keys, N_OF(keys));
+        return rc;
+    }
+    case NN_STUDY_DISTRIBUTION: {
+        static const char *const keys[] = {"name", "points"};
+        if ((rc = unknown_keys(v, obj, keys, N_OF(keys))) ||
+            (rc = get_num(v, obj, "points", 512, 16, 100000, 0, true, &x)))
+            return rc;
+        sp->points = (int)x;
+        reorder(obj, keys, N_OF(keys));
+        return NN_OK;
+    }
+    case NN_STUDY_OSCILLATION: {
+        static const char *const keys[] = {"name", "window"};
+        if ((rc = unknown_keys(v, obj, keys, N_OF(keys))) ||
+            (rc = get_num(v, obj, "window", 25, 1, 1e6, 0, true, &x)))
+            return rc;
+        sp->window = (int)x;
+        reorder(obj, keys, N_OF(keys));
+        return NN_OK;
+    }
+    case NN_STUDY_NEURON_RANK: {
+        static const char *const keys[] = {"name", "methods"};
+        if ((rc = unknown_keys(v, obj, keys, N_OF(keys))) ||
+            (rc = get_name_set(v, obj, "methods", "ranking method", nn_rank_names, 3, sp->methods)))
+            return rc;
+        reorder(obj, keys, N_OF(keys));
+        return NN_OK;
+    }
+    case NN_STUDY_PRUNE: {
+        static const char *const keys[] = {"name", "methods", "fractions", "finetune_epochs",
+                                           "lottery"};
+        if ((rc = unknown_keys(v, obj, keys, N_OF(keys))) ||
+            (rc = get_name_set(v, obj, "methods", "ranking method", nn_rank_names, NN_RANK_COUNT,
+                               sp->methods)) ||
+            (rc = get_num(v, obj, "finetune_epochs", 100, 0, 1e7, 0, true, &x)))
+            return rc;
+        sp->finetune_epochs = (long)x;
+        if ((rc = get_bool(v, obj, "lottery", 1, &sp->lottery)))
+            return rc;
+        cJSON *f = cJSON_GetObjectItemCaseSensitive(obj, "fractions");
+        if (!f) {
+            f = cJSON_CreateString("auto");
+            cJSON_AddItemToObject(obj, "fractions", f);
+        }
+        size_t m = push(v, "fractions");
+        if (cJSON_IsString(f) && !strcmp(f->valuestring, "auto")) {
+            sp->n_fractions = 0;
+        } else if (!cJSON_IsArray(f) || !f->child || cJSON_GetArraySize(f) > NN_MAX_FRACTIONS) {
+            rc = fail(v, "expected \"auto\" (remove 0, 1, ... width-1 neurons per layer) or a "
+                      "list of at most %d fractions in [0, 1)", NN_MAX_FRACTIONS);
+        } else {
+            int i = 0;
+            for (cJSON *c = f->child; c && !rc; c = c->next, i++) {
+                if (!cJSON_IsNumber(c) || !(c->valuedouble >= 0 && c->valuedouble < 1)) {
+                    size_t m2 = push_index(v, i);
+                    rc = fail(v, "expected a fraction of each hidden layer in [0, 1)");
+                    pop(v, m2);
+                } else {
+                    sp->fractions[i] = c->valuedouble;
+                }
+            }
+            sp->n_fractions = i;
+        }
+        pop(v, m);
+        if (!rc)
+            for (int i = 0; i < p->n_models && !rc; i++)
+                if (p->models[i].arch.n_hidden == 0)
+                    rc = fail(v, "model \"%s\" has no hidden layer to prune", p->models[i].label);
+        reorder(obj, keys, N_OF(keys));
+        return rc;
+    }
+    default: {
+        static const char *const keys[] = {"name"};
+        return unknown_keys(v, obj, keys, 1);
+    }
+    }
+}
+
 static int check_studies(V *v, cJSON *root, nn_plan *p)
 {
     cJSON *s = cJSON_GetObjectItemCaseSensitive(root, "studies");
@@ -713,40 +946,8 @@ static int check_studies(V *v, cJSON *root, nn_plan *p)
                 if (p->studies[q].kind == sp->kind)
                     rc = fail(v, "study \"%s\" is listed twice", nn_study_names[k]);
         }
-        if (!rc && sp->kind == NN_STUDY_DECISION) {
-            static const char *const keys[] = {"name", "range", "resolution",
-                                               "grid_normalization"};
-            static const char *const grids[] = {"training", "grid"};
-            double res;
-            int g;
-            if (!(rc = unknown_keys(v, obj, keys, N_OF(keys))) &&
-                !(rc = get_num(v, obj, "resolution", 150, 10, 2000, 0, true, &res)) &&
-                !(rc = get_enum(v, obj, "grid_normalization", "training", "grid normalisation",
-                                grids, 2, &g))) {
-                sp->resolution = (int)res;
-                sp->grid_own_stats = g == 1;
-                cJSON *r = cJSON_GetObjectItemCaseSensitive(obj, "range");
-                if (!r) {
-                    r = cJSON_CreateDoubleArray((const double[]){-5, 5}, 2);
-                    cJSON_AddItemToObject(obj, "range", r);
-                }
-                size_t m3 = push(v, "range");
-                bool shape = cJSON_IsArray(r) && cJSON_GetArraySize(r) == 2 &&
-                             cJSON_IsNumber(r->child) && cJSON_IsNumber(r->child->next);
-                double lo = shape ? r->child->valuedouble : 0, hi = shape ? r->child->next->valuedouble : 0;
-                double big = fmax(1.0, fmax(fabs(lo), fabs(hi)));
-                if (!shape || !(fabs(lo) <= 1e6 && fabs(hi) <= 1e6) || !(hi - lo >= 1e-6 * big))
-                    rc = fail(v, "expected [low, high] with -1e6 <= low < high <= 1e6 and high - "
-                              "low at least a millionth of their size, such as [-5, 5]");
-                else
-                    sp->range[0] = r->child->valuedouble, sp->range[1] = r->child->next->valuedouble;
-                pop(v, m3);
-                reorder(obj, keys, N_OF(keys));
-            }
-        } else if (!rc) {
-            static const char *const keys[] = {"name"};
-            rc = unknown_keys(v, obj, keys, 1);
-        }
+        if (!rc)
+            rc = check_study_options(v, obj, sp, p);
         pop(v, m2);
     }
     p->n_studies = i;
@@ -754,10 +955,62 @@ static int check_studies(V *v, cJSON *root, nn_plan *p)
     return rc;
 }
 
+static bool wants_trajectory(const nn_plan *p)
+{
+    for (int s = 0; s < p->n_studies; s++)
+        if (p->studies[s].kind == NN_STUDY_OSCILLATION || p->studies[s].kind == NN_STUDY_NEURON_RANK)
+            return true;
+    return false;
+}
+
+static int check_record(V *v, cJSON *r, nn_plan *p)
+{
+    static const char *const keys[] = {"weights", "every", "growth", "raw"};
+    static const char *const kinds[] = {"none", "every", "geometric"};
+    int rc, k;
+    if ((rc = expect_object(v, r, "the record section")) ||
+        (rc = unknown_keys(v, r, keys, N_OF(keys))))
+        return rc;
+    bool need = wants_trajectory(p);
+    if ((rc = get_enum(v, r, "weights", need ? "every" : "none", "recording schedule", kinds, 3,
+                       &k)))
+        return rc;
+    p->record.weights = (nn_rec_kind)k;
+    double x;
+    if ((rc = get_num(v, r, "every", 1, 1, 1e9, 0, true, &x)))
+        return rc;
+    p->record.every = (long)x;
+    if (need && (p->record.weights != NN_REC_EVERY || p->record.every != 1)) {
+        size_t m = push(v, "weights");
+        rc = fail(v, "the oscillation and neuron_rank studies read the weights of every epoch "
+                  "(set weights to \"every\" with every 1, or drop the setting)");
+        pop(v, m);
+        return rc;
+    }
+    if ((rc = get_num(v, r, "growth", 1.1, 1, 100, EXCL_LO, false, &p->record.growth)))
+        return rc;
+    bool raw;
+    if ((rc = get_bool(v, r, "raw", 0, &raw)))
+        return rc;
+    p->record.raw = raw;
+    if (raw && (p->train.opt.kind != NN_OPT_ASGD || p->record.weights == NN_REC_NONE)) {
+        size_t m = push(v, "raw");
+        rc = fail(v, "the raw iterate exists for the asgd optimizer only, and is recorded on "
+                  "the weights' schedule (which is \"none\")");
+        if (p->train.opt.kind != NN_OPT_ASGD)
+            rc = fail(v, "the raw iterate exists for the asgd optimizer only (the optimizer "
+                      "is \"%s\")", nn_opt_names[p->train.opt.kind]);
+        pop(v, m);
+        return rc;
+    }
+    reorder(r, keys, N_OF(keys));
+    return NN_OK;
+}
+
 static int check_root(V *v, cJSON *root, nn_plan *p, const char *default_name, const char *dir)
 {
-    static const char *const keys[] = {"name", "description", "seed", "data", "train",
-                                       "model", "models", "studies"};
+    static const char *const keys[] = {"name", "description", "seed", "seeds", "data", "train",
+                                       "model", "models", "studies", "record"};
     int rc;
     if ((rc = expect_object(v, root, "a spec")) || (rc = unknown_keys(v, root, keys, N_OF(keys))))
         return rc;
@@ -768,6 +1021,10 @@ static int check_root(V *v, cJSON *root, nn_plan *p, const char *default_name, c
         return rc;
     double top_seed;
     if ((rc = get_num(v, root, "seed", 0, 0, 4294967295.0, 0, true, &top_seed)))
+        return rc;
+    static uint32_t top_seeds[NN_MAX_MODELS];
+    int n_top;
+    if ((rc = get_seeds(v, root, top_seeds, &n_top)))
         return rc;
     cJSON *d = cJSON_GetObjectItemCaseSensitive(root, "data");
     if (!d)
@@ -805,22 +1062,43 @@ static int check_root(V *v, cJSON *root, nn_plan *p, const char *default_name, c
         if (rc)
             return rc;
     }
-    int n = many ? cJSON_GetArraySize(many) : 1;
-    p->models = calloc((size_t)n, sizeof *p->models);
+    p->models = calloc(NN_MAX_MODELS, sizeof *p->models);
     if (!p->models)
         return nn_err_set(v->e, NN_ENOMEM, "", "out of memory");
-    int i = 0;
+    int n = 0, i = 0;
+    static uint32_t seeds[NN_MAX_MODELS];
     for (cJSON *c = many ? many->child : one; c; c = many ? c->next : NULL, i++) {
         size_t mk = push(v, many ? "models" : "model");
         size_t mi = many ? push_index(v, i) : strlen(v->path);
-        rc = check_model(v, c, &p->models[i], p, top_seed, !many);
-        for (int q = 0; q < i && !rc; q++)
-            if (strcasecmp(p->models[q].label, p->models[i].label) == 0) {
-                size_t ml = push(v, "label");
-                rc = fail(v, "label \"%s\" is used by models %d and %d (labels name output "
-                          "folders and must differ, also in case)", p->models[i].label, q, i);
-                pop(v, ml);
+        nn_model_plan tmpl;
+        int ns = 0;
+        rc = check_model(v, c, &tmpl, p, top_seed, top_seeds, n_top, !many, seeds, &ns);
+        int count = ns ? ns : 1;
+        if (!rc && n + count > NN_MAX_MODELS)
+            rc = fail(v, "more than %d models in one run, replicates included", NN_MAX_MODELS);
+        for (int r = 0; r < count && !rc; r++) {
+            nn_model_plan *mp = &p->models[n];
+            *mp = tmpl;
+            if (ns) {                    /* a replicate: "<label>-s<seed>" */
+                mp->seed = seeds[r];
+                int w = snprintf(mp->label, sizeof mp->label, "%s-s%u", tmpl.group, seeds[r]);
+                if (w < 0 || w > NN_LABEL_MAX) {
+                    size_t ml = push(v, "label");
+                    rc = fail(v, "label \"%s\" is too long to take a \"-s<seed>\" suffix "
+                              "(labels have at most %d characters)", tmpl.group, NN_LABEL_MAX);
+                    pop(v, ml);
+                }
             }
+            for (int q = 0; q < n && !rc; q++)
+                if (strcasecmp(p->models[q].label, mp->label) == 0) {
+                    size_t ml = push(v, "label");
+                    rc = fail(v, "label \"%s\" is used twice (labels name output folders "
+                              "and must differ, also in case; replicates are "
+                              "\"<label>-s<seed>\")", mp->label);
+                    pop(v, ml);
+                }
+            n++;
+        }
         pop(v, mi);
         pop(v, mk);
         if (rc)
@@ -828,6 +1106,12 @@ static int check_root(V *v, cJSON *root, nn_plan *p, const char *default_name, c
     }
     p->n_models = n;
     if ((rc = check_studies(v, root, p)))
+        return rc;
+    cJSON *rec = sub_object(root, "record");
+    m = push(v, "record");
+    rc = check_record(v, rec, p);
+    pop(v, m);
+    if (rc)
         return rc;
     reorder(root, keys, N_OF(keys));
     p->description = cJSON_GetObjectItemCaseSensitive(root, "description")->valuestring;
