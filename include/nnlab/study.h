@@ -1,10 +1,12 @@
 /* study.h: studies, pure functions from a run directory's tables to analysis tables,
  * figures and summary values.
  *
- * A study reads only what the run recorded (model.json, data.csv, metrics.csv), so it
- * can be run again on a finished run directory without training. Each fills a JSON
- * object with its summary values (summary.json's analyses.<study>) and writes its CSV
- * tables; with draw set it also draws its figures (libpng or gnuplot).
+ * A study reads only what the run recorded (spec.json, data.csv, each model's
+ * model-initial.json, model.json, metrics.csv and weights.csv), so `nnlab analyze` can run
+ * it again on a finished run directory without training. Each fills a JSON object with its
+ * summary values (summary.json's analyses.<study>) and writes its CSV tables; with draw set
+ * it also draws its figures (libpng, or gnuplot for line plots; without gnuplot the scripts
+ * stay and the figures are listed in undrawn).
  */
 #ifndef NNLAB_STUDY_H
 #define NNLAB_STUDY_H
@@ -18,15 +20,20 @@
 typedef struct cJSON cJSON;
 
 typedef struct nn_study_ctx {
-    const char *dir;              /* the run directory */
-    const char *name;             /* the run's name, for titles */
-    int n_labels;
-    const char *const *labels;    /* the models, in spec order */
-    nn_loss loss;                 /* how outputs turn into classes */
-    bool draw;                    /* write PNGs (and run gnuplot) */
-    bool gnuplot_missing;         /* set when gnuplot could not be found */
-    char undrawn[512];            /* figures left undrawn for want of gnuplot, ", "-separated */
+    const char *dir;                       /* the run directory */
+    const nn_plan *plan;                   /* the run's resolved spec */
+    int n_models;                          /* the models that were trained, in spec order */
+    const nn_model_plan *models[NN_MAX_MODELS];
+    bool draw;                             /* write PNGs (and run gnuplot) */
+    bool gnuplot_missing;                  /* set when gnuplot could not be found */
+    char undrawn[512];                     /* figures left undrawn, ", "-separated */
 } nn_study_ctx;
+
+/* Run one study of the plan; out receives its summary values. */
+int nn_study_run(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e);
+
+/* Fill sp with study k's defaults (what the spec reader fills in for {"name": ...}). */
+void nn_study_defaults(nn_study_plan *sp, nn_study_kind k);
 
 /* Decision regions of every model over a grid in original coordinates: per model
  * decision-<label>-points.csv (x1, x2, y, output, predicted, correct) and, when drawing,
@@ -35,7 +42,35 @@ typedef struct nn_study_ctx {
 int nn_study_decision(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e);
 
 /* Train error and mse against epoch for every model: curves.gp and curves.png, drawn
- * from each <label>/metrics.csv. out gets {"figure": "curves.png"}. */
+ * from each <label>/metrics.csv. out gets {"script", "figure"}. */
 int nn_study_curves(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e);
+
+/* Notebook 000's "coefficient distribution changes", per group of replicates. */
+int nn_study_distribution(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e);
+
+/* Notebook 000's "coefficient directions": sign flips of every working weight. */
+int nn_study_oscillation(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e);
+
+/* Notebook 000's "neuron importance": ranks of hidden neurons over training. */
+int nn_study_neuron_rank(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e);
+
+/* Pruning hidden neurons by rank: immediately, fine-tuned, and lottery-ticket retrained. */
+int nn_study_prune(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e);
+
+/* ---- statistics the studies share (stats.c) ---------------------------------------- */
+
+/* Kruskal-Wallis H test of k groups, as scipy.stats.mstats.kruskalwallis computes it:
+ * average ranks over the pooled sample, tie correction, p from the chi-square upper tail
+ * with k - 1 degrees of freedom. groups[g] has n[g] values. */
+int nn_kruskal_wallis(const double *const *groups, const size_t *n, int k, double *H, double *p,
+                      nn_err *e);
+
+/* The upper tail of the chi-square distribution with df degrees of freedom at x. */
+double nn_chi2_sf(double x, double df);
+
+/* Gaussian kernel density estimate with Scott's bandwidth (scipy.stats.gaussian_kde):
+ * bandwidth n^(-1/5) times the sample standard deviation (n - 1). Evaluates at the m
+ * points xs into dens. Returns the bandwidth. */
+double nn_kde_scott(const double *x, size_t n, const double *xs, size_t m, double *dens);
 
 #endif

@@ -147,3 +147,51 @@ int cmd_check(int argc, char **argv)
     free(text);
     return 0;
 }
+
+int cmd_analyze(int argc, char **argv)
+{
+    const char *dir = NULL, *study = NULL;
+    bool quiet = false, no_plots = false;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (!strcmp(arg, "--quiet")) {
+            quiet = true;
+        } else if (!strcmp(arg, "--no-plots")) {
+            no_plots = true;
+        } else if (!strncmp(arg, "--study", 7) && (arg[7] == '=' || arg[7] == '\0')) {
+            study = arg[7] == '=' ? arg + 8 : (i + 1 < argc ? argv[++i] : NULL);
+            if (!study || !*study)
+                return cli_usage("analyze", "--study needs a study name");
+        } else if (arg[0] == '-') {
+            static const char *const opts[] = {"--study", "--quiet", "--no-plots"};
+            const char *s = nn_suggest(arg, opts, 3);
+            return cli_usage("analyze", "unknown option \"%s\"%s%s%s (see nnlab analyze --help)",
+                             arg, s ? " (did you mean \"" : "", s ? s : "", s ? "\"?)" : "");
+        } else if (dir) {
+            return cli_usage("analyze", "one run directory at a time");
+        } else {
+            dir = arg;
+        }
+    }
+    if (!dir)
+        return cli_usage("analyze", "missing RUN_DIR (usage: nnlab analyze RUN_DIR [--study NAME])");
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    nn_run_result r;
+    nn_err e = {0};
+    int rc = nn_analyze(dir, study, !no_plots, &stop_flag, &r, &e);
+    if (rc)
+        return cli_fail(&e);
+    if (r.gnuplot_missing && !quiet)
+        fprintf(stderr, "nnlab: gnuplot not found, so these figures were not drawn: %s; their "
+                "scripts are in %s: install gnuplot (apt-get install gnuplot-nox) and run "
+                "gnuplot on each script there\n", r.undrawn, dir);
+    if (r.status == NN_RUN_INTERRUPTED)
+        return got_signal == SIGTERM ? 143 : 130;
+    return 0;
+}

@@ -31,6 +31,19 @@ const cmd nn_commands[] = {
      "Reads the spec, applies the overrides, checks every key and the data it names, and\n"
      "prints the resolved spec (every default filled in) on stdout. Writes nothing.\n"
      "Exit status 0 when the spec is good, 2 when it is not.\n"},
+    {"analyze", cmd_analyze, "run a finished run's studies again from what it recorded",
+     "usage: nnlab analyze RUN_DIR [--study NAME] [--quiet] [--no-plots]\n"
+     "\n"
+     "Recomputes the studies of a run directory from its recorded tables (model files,\n"
+     "metrics.csv, weights.csv, data.csv), without training: every study its spec.json lists,\n"
+     "or only --study NAME (with the spec's options for it, or the defaults). Rewrites the\n"
+     "studies' tables and figures and their part of summary.json.\n"
+     "\n"
+     "  --study NAME   curves, decision, distribution, oscillation, neuron_rank or prune\n"
+     "  --no-plots     tables only\n"
+     "  --quiet        print nothing but errors\n"
+     "\n"
+     "Exit status: 0 done; 1 a study failed; 2 bad usage or not a finished nnlab run.\n"},
     {"list", cmd_list, "list datasets, activations, inits, optimizers, losses, studies",
      "usage: nnlab list [datasets|activations|inits|optimizers|losses|studies]\n"
      "\n"

@@ -12,6 +12,7 @@
 
 #include "nnlab/data.h"
 #include "nnlab/init.h"
+#include "nnlab/io.h"
 #include "nnlab/json.h"
 #include "nnlab/record.h"
 #include "nnlab/sha256.h"
@@ -251,6 +252,120 @@ static cJSON *number_or_null(double v)
     return isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull();
 }
 
+/* ---- studies ------------------------------------------------------------------------------- */
+
+/* Run the studies in order into analyses (one object each); a stop request ends the list. */
+static int run_studies(nn_study_ctx *sc, const nn_study_plan *studies, int n,
+                       volatile const int *stop, cJSON *analyses, int *status, nn_err *e)
+{
+    for (int s = 0; s < n; s++) {
+        if (stop && *stop) {
+            *status = NN_RUN_INTERRUPTED;
+            return NN_OK;
+        }
+        const char *name = nn_study_name(studies[s].kind);
+        cJSON_DeleteItemFromObjectCaseSensitive(analyses, name);
+        cJSON *a = cJSON_AddObjectToObject(analyses, name);
+        int rc = nn_study_run(sc, &studies[s], a, e);
+        if (rc)
+            return rc;
+    }
+    return NN_OK;
+}
+
+static cJSON *read_json(const char *path, nn_err *e)
+{
+    size_t n;
+    char *text = nn_read_file(path, (size_t)1 << 28, "file", &n, e);
+    if (!text)
+        return NULL;
+    cJSON *j = cJSON_ParseWithLength(text, n);
+    free(text);
+    if (!j)
+        nn_err_set(e, NN_ESPEC, path, "not valid JSON (is this an nnlab run directory?)");
+    return j;
+}
+
+int nn_analyze(const char *dir, const char *study, bool draw, volatile const int *stop,
+               nn_run_result *r, nn_err *e)
+{
+    memset(r, 0, sizeof *r);
+    r->status = NN_RUN_FAILED;
+    char path[4200];
+    nn_path_join(path, sizeof path, dir, "manifest.json");
+    cJSON *man = read_json(path, e);
+    if (!man)
+        return e->code;
+    cJSON *st = cJSON_GetObjectItemCaseSensitive(man, "status");
+    bool running = cJSON_IsString(st) && !strcmp(st->valuestring, "running");
+    cJSON_Delete(man);
+    if (running)
+        return nn_err_set(e, NN_EUSAGE, dir, "the run is still going on (its manifest says "
+                          "\"running\"); analyse it when it has finished");
+    nn_plan p;
+    nn_path_join(path, sizeof path, dir, "spec.json");
+    int rc = nn_spec_load(&p, path, NULL, 0, e);
+    if (rc) {
+        nn_plan_free(&p);
+        return rc;
+    }
+    nn_study_plan one;
+    const nn_study_plan *list = p.studies;
+    int n = p.n_studies;
+    if (study) {
+        int k = nn_study_parse(study);
+        if (k < 0) {
+            const char *s = nn_suggest(study, nn_study_names, NN_STUDY_COUNT);
+            char names[300];
+            nn_join(names, sizeof names, nn_study_names, NN_STUDY_COUNT);
+            nn_plan_free(&p);
+            return nn_err_set(e, NN_EUSAGE, "--study", "unknown study \"%s\" (expected one of: "
+                              "%s%s%s%s)", study, names, s ? "; did you mean \"" : "", s ? s : "",
+                              s ? "\"?" : "");
+        }
+        nn_study_defaults(&one, (nn_study_kind)k);
+        for (int i = 0; i < p.n_studies; i++)     /* the spec's options, when it lists it */
+            if ((int)p.studies[i].kind == k)
+                one = p.studies[i];
+        list = &one;
+        n = 1;
+    }
+    nn_path_join(path, sizeof path, dir, "summary.json");
+    cJSON *summary = read_json(path, e);
+    if (!summary) {
+        nn_plan_free(&p);
+        return e->code;
+    }
+    nn_study_ctx sc = {.dir = dir, .plan = &p, .draw = draw};
+    cJSON *ms = cJSON_GetObjectItemCaseSensitive(summary, "models"), *mj;
+    cJSON_ArrayForEach(mj, ms) {
+        cJSON *l = cJSON_GetObjectItemCaseSensitive(mj, "label");
+        for (int i = 0; cJSON_IsString(l) && i < p.n_models; i++)
+            if (!strcmp(p.models[i].label, l->valuestring) && sc.n_models < NN_MAX_MODELS)
+                sc.models[sc.n_models++] = &p.models[i];
+    }
+    cJSON *analyses = cJSON_GetObjectItemCaseSensitive(summary, "analyses");
+    if (!cJSON_IsObject(analyses)) {
+        cJSON_DeleteItemFromObjectCaseSensitive(summary, "analyses");
+        analyses = cJSON_AddObjectToObject(summary, "analyses");
+    }
+    int status = NN_RUN_COMPLETE;
+    rc = run_studies(&sc, list, n, stop, analyses, &status, e);
+    r->gnuplot_missing = sc.gnuplot_missing;
+    memcpy(r->undrawn, sc.undrawn, sizeof r->undrawn);
+    if (!rc) {
+        char *text = nn_json_print(summary, NN_JSON_DIGITS17);
+        rc = text ? nn_write_text(path, text, e) : nn_err_set(e, NN_ENOMEM, "", "out of memory");
+        free(text);
+    }
+    if (rc == NN_ESPEC || rc == NN_EUSAGE)   /* the run directory may have been written to */
+        e->code = rc = NN_ERUN;
+    r->status = rc ? NN_RUN_FAILED : status;
+    cJSON_Delete(summary);
+    nn_plan_free(&p);
+    return rc;
+}
+
 /* ---- the run ---------------------------------------------------------------------------- */
 
 int nn_run(nn_plan *p, const nn_run_opts *o, nn_run_result *r, nn_err *e)
@@ -303,11 +418,9 @@ int nn_run(nn_plan *p, const nn_run_opts *o, nn_run_result *r, nn_err *e)
     cJSON *models = cJSON_AddArrayToObject(summary, "models");
     nn_trainset ts = {pr.data.n, pr.data.d, pr.X, pr.data.y, pr.data.classify};
     int status = NN_RUN_COMPLETE, trained = 0;
-    const char *labels[NN_MAX_MODELS];
     for (int i = 0; i < p->n_models; i++) {
         nn_model_plan *mp = &p->models[i];
         nn_model *m = pr.models[i];
-        labels[i] = mp->label;
         nn_path_join(path, sizeof path, o->out_dir, mp->label);
         if ((rc = nn_mkdir(path, e)))
             break;
@@ -410,25 +523,10 @@ int nn_run(nn_plan *p, const nn_run_opts *o, nn_run_result *r, nn_err *e)
     }
     cJSON *analyses = cJSON_AddObjectToObject(summary, "analyses");
     if (!rc && status != NN_RUN_INTERRUPTED) {
-        nn_study_ctx sc = {o->out_dir, p->name, trained, labels, p->train.loss, !o->no_plots,
-                           false, ""};
-        for (int s = 0; s < p->n_studies && !rc; s++) {
-            if (o->stop && *o->stop) {
-                status = NN_RUN_INTERRUPTED;
-                break;
-            }
-            cJSON *a = cJSON_AddObjectToObject(analyses, nn_study_name(p->studies[s].kind));
-            switch (p->studies[s].kind) {
-            case NN_STUDY_DECISION:
-                rc = nn_study_decision(&sc, &p->studies[s], a, e);
-                break;
-            case NN_STUDY_CURVES:
-                rc = nn_study_curves(&sc, &p->studies[s], a, e);
-                break;
-            default:
-                break;
-            }
-        }
+        nn_study_ctx sc = {.dir = o->out_dir, .plan = p, .n_models = trained, .draw = !o->no_plots};
+        for (int i = 0; i < trained; i++)
+            sc.models[i] = &p->models[i];
+        rc = run_studies(&sc, p->studies, p->n_studies, o->stop, analyses, &status, e);
         r->gnuplot_missing = sc.gnuplot_missing;
         memcpy(r->undrawn, sc.undrawn, sizeof r->undrawn);
     }

@@ -8,6 +8,7 @@
 #include "nnlab/figure.h"
 #include "nnlab/record.h"
 #include "nnlab/study.h"
+#include "common.h"
 
 /* Does the first model's metrics.csv carry error values (classification)? */
 static bool has_error_column(const char *dir, const char *label)
@@ -32,11 +33,11 @@ static void plot_cmd(FILE *f, const nn_study_ctx *c, int col)
 {
     char q[300], file[200];
     fputs("plot ", f);
-    for (int i = 0; i < c->n_labels; i++) {
-        snprintf(file, sizeof file, "%s/metrics.csv", c->labels[i]);
+    for (int i = 0; i < c->n_models; i++) {
+        snprintf(file, sizeof file, "%s/metrics.csv", c->models[i]->label);
         nn_gp_quote(q, sizeof q, file);
         fprintf(f, "%s%s using 1:%d skip 1 with lines lw 2 ", i ? ", \\\n     " : "", q, col);
-        nn_gp_quote(q, sizeof q, c->labels[i]);
+        nn_gp_quote(q, sizeof q, c->models[i]->label);
         fprintf(f, "title %s", q);
     }
     fputs("\n", f);
@@ -51,7 +52,7 @@ int nn_study_curves(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err
     int rc = nn_file_open(&w, path, e);
     if (rc)
         return rc;
-    bool err = c->n_labels > 0 && has_error_column(c->dir, c->labels[0]);
+    bool err = c->n_models > 0 && has_error_column(c->dir, c->models[0]->label);
     FILE *f = w.f;
     fputs("# nnlab: train error and mse against epoch, one line per model.\n"
           "# Redraw from this folder with: gnuplot curves.gp\n"
@@ -60,7 +61,7 @@ int nn_study_curves(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err
             err ? 1100 : 620);
     fputs("set output outfile\nset datafile separator ','\nset grid\nset key top right\n"
           "set xlabel 'epoch'\n", f);
-    snprintf(title, sizeof title, "%s: training curves", c->name);
+    snprintf(title, sizeof title, "%s: training curves", c->plan->name);
     nn_gp_quote(q, sizeof q, title);
     fprintf(f, "set multiplot layout 1,%d title %s\n", err ? 2 : 1, q);
     if (err) {
@@ -73,21 +74,5 @@ int nn_study_curves(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err
     if ((rc = nn_file_commit(&w, e)))
         return rc;
     cJSON_AddStringToObject(out, "script", "curves.gp");
-    if (!c->draw)
-        return NN_OK;
-    bool missing = c->gnuplot_missing;
-    nn_err ge;
-    if (missing || nn_gnuplot_run(c->dir, "curves.gp", "curves.png", &missing, &ge) != NN_OK) {
-        if (missing) {
-            size_t k = strlen(c->undrawn);
-            snprintf(c->undrawn + k, sizeof c->undrawn - k, "%scurves.png (curves.gp)",
-                     k ? ", " : "");
-            c->gnuplot_missing = true;
-            return NN_OK;
-        }
-        *e = ge;
-        return ge.code;
-    }
-    cJSON_AddStringToObject(out, "figure", "curves.png");
-    return NN_OK;
+    return study_gnuplot(c, "curves.gp", "curves.png", out, e);
 }

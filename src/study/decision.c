@@ -19,6 +19,7 @@
 #include "nnlab/figure.h"
 #include "nnlab/record.h"
 #include "nnlab/study.h"
+#include "common.h"
 
 static const nn_rgb INK = {25, 25, 25}, GREY = {110, 110, 110}, WHITE = {255, 255, 255};
 static const nn_rgb CLASS1 = {31, 86, 190}, CLASS0 = {232, 118, 24};
@@ -161,9 +162,7 @@ static int one_model(nn_study_ctx *c, const nn_study_plan *sp, const char *label
                      const nn_data *pts, cJSON *out, nn_err *e)
 {
     char path[4200], name[200];
-    snprintf(name, sizeof name, "%s/model.json", label);
-    nn_path_join(path, sizeof path, c->dir, name);
-    nn_model *m = nn_model_load(path, NULL, e);
+    nn_model *m = study_load_model(c, label, false, e);
     if (!m)
         return e->code;
     const int n = sp->resolution;
@@ -203,7 +202,7 @@ static int one_model(nn_study_ctx *c, const nn_study_plan *sp, const char *label
         goto done;
     /* classes as training measures them */
     size_t wrong = 0, pos = 0;
-    bool logit = c->loss == NN_LOSS_BCE_LOGITS;
+    bool logit = c->plan->train.loss == NN_LOSS_BCE_LOGITS;
     for (size_t s = 0; s < pts->n; s++) {
         pred[s] = logit ? pout[s] >= 0 : pout[s] >= 0.5;
         wrong += pred[s] != (pts->y[s] >= 0.5);
@@ -289,8 +288,8 @@ int nn_study_decision(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_e
         return nn_err_set(e, NN_ESPEC, path, "the decision study needs 2 features, found %d",
                           pts.d);
     }
-    for (int i = 0; i < c->n_labels && !rc; i++)
-        rc = one_model(c, sp, c->labels[i], &pts, out, e);
+    for (int i = 0; i < c->n_models && !rc; i++)
+        rc = one_model(c, sp, c->models[i]->label, &pts, out, e);
     nn_data_free(&pts);
     return rc;
 }

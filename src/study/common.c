@@ -1,0 +1,173 @@
+/* common.c: what the studies share (see common.h), and the dispatch of nn_study_run. */
+#include "common.h"
+
+#include <cJSON.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nnlab/figure.h"
+#include "nnlab/record.h"
+
+void study_path(const nn_study_ctx *c, char *buf, size_t cap, const char *fmt, ...)
+{
+    char name[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(name, sizeof name, fmt, ap);
+    va_end(ap);
+    nn_path_join(buf, cap, c->dir, name);
+}
+
+nn_model *study_load_model(const nn_study_ctx *c, const char *label, bool initial, nn_err *e)
+{
+    char path[4200];
+    study_path(c, path, sizeof path, "%s/%s", label, initial ? "model-initial.json" : "model.json");
+    return nn_model_load(path, NULL, e);
+}
+
+int study_gnuplot(nn_study_ctx *c, const char *script, const char *png, cJSON *out, nn_err *e)
+{
+    bool missing = c->gnuplot_missing;
+    if (!c->draw)
+        return NN_OK;
+    nn_err ge;
+    if (missing || nn_gnuplot_run(c->dir, script, png, &missing, &ge) != NN_OK) {
+        if (missing) {
+            size_t k = strlen(c->undrawn);
+            snprintf(c->undrawn + k, sizeof c->undrawn - k, "%s%s (%s)", k ? ", " : "", png,
+                     script);
+            c->gnuplot_missing = true;
+            return NN_OK;
+        }
+        *e = ge;
+        return ge.code;
+    }
+    cJSON_AddStringToObject(out, "figure", png);
+    return NN_OK;
+}
+
+size_t study_working_weights(const nn_model *m, size_t *idx)
+{
+    size_t k = 0;
+    for (int l = 0; l < m->L; l++) {
+        size_t nw = (size_t)m->width[l + 1] * (size_t)m->width[l];
+        for (size_t i = 0; i < nw; i++)
+            idx[k++] = m->w_off[l] + i;
+    }
+    return k;
+}
+
+/* ---- weights.csv ------------------------------------------------------------------------- */
+
+static char *read_line(traj *t)
+{
+    size_t k = 0;
+    for (;;) {
+        if (k + 2 > t->cap) {
+            size_t cap = t->cap ? 2 * t->cap : 1 << 16;
+            char *nb = realloc(t->buf, cap);
+            if (!nb)
+                return NULL;
+            t->buf = nb;
+            t->cap = cap;
+        }
+        if (!fgets(t->buf + k, (int)(t->cap - k), t->f))
+            return k ? t->buf : NULL;
+        k += strlen(t->buf + k);
+        if (k && t->buf[k - 1] == '\n') {
+            t->buf[--k] = '\0';
+            return t->buf;
+        }
+    }
+}
+
+int traj_open(traj *t, const nn_study_ctx *c, const char *label, bool raw, const nn_model *m,
+              nn_err *e)
+{
+    memset(t, 0, sizeof *t);
+    study_path(c, t->path, sizeof t->path, "%s/%s", label, raw ? "raw_weights.csv" : "weights.csv");
+    t->f = fopen(t->path, "rb");
+    if (!t->f)
+        return nn_err_set(e, NN_ERUN, t->path, "cannot read the recorded trajectory: %s (the "
+                          "run must record weights: record.weights in the spec)", strerror(errno));
+    t->n = m->n_params;
+    char *h = read_line(t);
+    t->line = 1;
+    char name[64];
+    bool ok = h && !strncmp(h, "epoch", 5);
+    char *p = h ? h + 5 : NULL;
+    for (size_t i = 0; ok && i < m->n_params; i++) {
+        nn_model_param_name(m, i, name, sizeof name);
+        size_t k = strlen(name);
+        ok = *p == ',' && !strncmp(p + 1, name, k) && (p[1 + k] == ',' || p[1 + k] == '\0');
+        p += 1 + k;
+    }
+    if (!ok || *p) {
+        traj_close(t);
+        return nn_err_set(e, NN_ERUN, t->path, "header does not match the model's parameters");
+    }
+    return NN_OK;
+}
+
+int traj_next(traj *t, long *epoch, double *params, nn_err *e)
+{
+    char *s = read_line(t);
+    if (!s)
+        return 0;
+    t->line++;
+    char *end;
+    errno = 0;
+    *epoch = strtol(s, &end, 10);
+    for (size_t i = 0; i < t->n; i++) {
+        if (*end != ',') {
+            nn_err_where(e, "%s:%ld", t->path, t->line);
+            return -nn_err_set(e, NN_ERUN, e->where, "row has too few values");
+        }
+        params[i] = strtod(end + 1, &end);
+    }
+    if (*end) {
+        char where[4300];
+        snprintf(where, sizeof where, "%s:%ld", t->path, t->line);
+        return -nn_err_set(e, NN_ERUN, where, "row has too many values");
+    }
+    return 1;
+}
+
+void traj_close(traj *t)
+{
+    if (t->f)
+        fclose(t->f);
+    free(t->buf);
+    memset(t, 0, sizeof *t);
+}
+
+/* ---- dispatch ------------------------------------------------------------------------------ */
+
+void nn_study_defaults(nn_study_plan *sp, nn_study_kind k)
+{
+    memset(sp, 0, sizeof *sp);
+    sp->kind = k;
+    sp->range[0] = -5, sp->range[1] = 5;
+    sp->resolution = 150;
+    sp->points = 512;
+    sp->window = 25;
+    for (int m = 0; m < NN_RANK_COUNT; m++)
+        sp->methods[m] = k == NN_STUDY_PRUNE || m < 3;
+    sp->finetune_epochs = 100;
+    sp->lottery = true;
+}
+
+int nn_study_run(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e)
+{
+    switch (sp->kind) {
+    case NN_STUDY_CURVES: return nn_study_curves(c, sp, out, e);
+    case NN_STUDY_DECISION: return nn_study_decision(c, sp, out, e);
+    case NN_STUDY_DISTRIBUTION: return nn_study_distribution(c, sp, out, e);
+    case NN_STUDY_OSCILLATION: return nn_study_oscillation(c, sp, out, e);
+    case NN_STUDY_NEURON_RANK: return nn_study_neuron_rank(c, sp, out, e);
+    case NN_STUDY_PRUNE: return nn_study_prune(c, sp, out, e);
+    default: return nn_err_set(e, NN_ERUN, "", "unknown study");
+    }
+}
