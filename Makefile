@@ -2,7 +2,7 @@
 # `make SANITIZE=1 check` does the same under AddressSanitizer and UBSan.
 CC       ?= cc
 PKGS     := libcjson libpng
-CPPFLAGS += -Iinclude -D_POSIX_C_SOURCE=200809L $(shell pkg-config --cflags $(PKGS))
+CPPFLAGS += -Iinclude -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(shell pkg-config --cflags $(PKGS))
 # -ffp-contract=off: no fused multiply-add, so every build and every machine computes
 # the same bits (and the same bits as numpy's reference-BLAS matrix products).
 CFLAGS   ?= -O2 -g

@@ -11,7 +11,9 @@ training code, so the C tests can compare nnlab against numpy without numpy inst
   init   each notebook net's initial weights (nnlab's parameter order), how many draws
          the redraw rule took per layer, and the next random_sample() after init;
   train  parameters after a few epochs of notebook 001 Example 1 (full batch) and of a
-         minibatch variant (batch 50, leftovers dropped), with mse and error per epoch.
+         minibatch variant (batch 50, leftovers dropped), with mse and error per epoch;
+  stats  scipy.stats.mstats.kruskalwallis, scipy.stats.chi2.sf and scipy.stats.gaussian_kde
+         on small samples the C test rebuilds exactly (needs Debian's python3-scipy).
 """
 import json
 import os
@@ -68,6 +70,26 @@ def main():
                              'mse': [float(s['mse']) for s in saved],
                              'error': [float(s['error']) for s in saved],
                              'params': flat_params(net)})
+    from scipy import stats
+    from scipy.stats import mstats
+    ref['stats'] = {'kw': [], 'chi2': [], 'kde': []}
+    samples = [
+        [[1, 3, 5, 7, 9], [2, 4, 6, 8, 10]],
+        [[1, 1, 1], [2, 2, 2], [2, 2]],
+        [list(arr(40, 1) / 10), list(arr(55, 2) / 10)],
+        [[0.5, 1.5, 1.5, 2.0, 3.25], [1.5, 2.0, 2.0, 4.0], [0.25, 3.25, 5.0, 5.0, 5.0, 6.0]],
+    ]
+    for groups in samples:
+        h, pv = mstats.kruskalwallis(*[np.array(g, dtype=float) for g in groups])
+        ref['stats']['kw'].append({'groups': [[float(v) for v in g] for g in groups],
+                                   'H': float(h), 'p': float(pv)})
+    for x, df in [(0.2727272727272734, 1), (7.0, 2), (3.841458820694124, 1), (7.814727903251178, 3),
+                  (2.0, 4), (0.01, 5), (25.0, 3), (60.0, 7), (1e-8, 1), (120.0, 1)]:
+        ref['stats']['chi2'].append({'x': x, 'df': df, 'sf': float(stats.chi2.sf(x, df))})
+    data = arr(300, 3) / 20
+    xs = np.linspace(-3, 3, 17)
+    ref['stats']['kde'] = {'n': 300, 'k': 3, 'scale': 20, 'x': list(xs),
+                           'density': [float(v) for v in stats.gaussian_kde(data)(xs)]}
     json.dump(ref, sys.stdout, indent=1)
     print()
 

@@ -1,0 +1,70 @@
+#!/bin/sh
+# Notebook 000's training-dynamics studies through the command line: the distribution
+# study's printed figures, recording, replicates, nnlab analyze.
+NNLAB=${NNLAB:-./nnlab}
+TESTBIN=${TESTBIN:-build/release/tests}
+J="$TESTBIN/jget"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0 checks=0
+ok() { checks=$((checks + 1)); }
+no() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*" >&2; }
+expect_eq() { if [ "$1" = "$2" ]; then ok; else no "$3: got '$1', want '$2'"; fi; }
+close_to() { # got want tol what
+    if awk -v g="$1" -v w="$2" -v t="$3" 'BEGIN { d = g - w; if (d < 0) d = -d; exit !(d <= t) }'; then ok
+    else no "$4: got $1, want $2 within $3"; fi
+}
+
+# ---- distribution.json: notebook 000, "Coefficient distribution changes" -------------
+D="$tmp/dist"
+"$NNLAB" run experiments/distribution.json --out "$D" --quiet --no-plots || no "distribution run failed"
+A="$D/summary.json"
+# the notebook prints 0.0121, 0.0216 and 0.4291 (to four decimals)
+close_to "$("$J" "$A" analyses.distribution.mean_change)" 0.0121 0.00005 "change in mean (printed)"
+close_to "$("$J" "$A" analyses.distribution.std_change)" 0.0216 0.00005 "change in std (printed)"
+close_to "$("$J" "$A" analyses.distribution.kw_p)" 0.4291 0.00005 "Kruskal-Wallis p (printed)"
+# a reference run of the notebook's own code under numpy 1.24 (issue 3) gives these
+expect_eq "$("$J" "$A" analyses.distribution.mean_change)" 0.012114983820633333 "mean change, all digits"
+expect_eq "$("$J" "$A" analyses.distribution.std_change)" 0.021588577877636017 "std change, all digits"
+close_to "$("$J" "$A" analyses.distribution.kw_h)" 0.6253846003170137 1e-13 "H"
+close_to "$("$J" "$A" analyses.distribution.kw_p)" 0.429053344321083 1e-13 "p"
+expect_eq "$("$J" "$A" analyses.distribution.weights)" 2700 "2700 working weights pooled"
+epochs=""
+for s in 0 1 2 3 4 5 6 7 8 9; do epochs="$epochs $("$J" "$A" "models[label=relu-s$s].converged_epoch")"; done
+expect_eq "$epochs" " 435 354 709 602 519 511 686 560 529 562" "the ten replicates' converged epochs"
+[ -f "$D/distribution-relu-weights.csv" ] && [ -f "$D/distribution-relu.gp" ] && ok || no "density table and script"
+[ ! -e "$D/distribution-relu.png" ] && ok || no "--no-plots drew a figure"
+
+# ---- nnlab analyze redoes a study from the recorded files, without training ----------
+before=$(cksum < "$D/relu-s0/metrics.csv")
+"$NNLAB" analyze "$D" --study distribution --quiet || no "analyze failed"
+[ -f "$D/distribution-relu.png" ] && ok || no "analyze drew the figure"
+expect_eq "$("$J" "$A" analyses.distribution.mean_change)" 0.012114983820633333 "analyze gives the same numbers"
+expect_eq "$(cksum < "$D/relu-s0/metrics.csv")" "$before" "analyze trained nothing"
+"$NNLAB" analyze "$D" --study nope >/dev/null 2>&1; expect_eq $? 2 "analyze: unknown study"
+"$NNLAB" analyze "$tmp/none" >/dev/null 2>&1; expect_eq $? 2 "analyze: not a run directory"
+
+# ---- recording: every epoch, every k, geometric; replicates' labels -------------------
+"$NNLAB" run experiments/init.json --out "$tmp/r" --quiet --no-plots --set record.weights=every \
+    --set record.raw=true --set 'models.relu-he.seeds=[3,4]' --set 'studies=[]' || no "record run"
+expect_eq "$(head -1 "$tmp/r/relu-he-s3/weights.csv" | cut -d, -f1-3)" "epoch,w1_0_0,w1_0_1" "weights.csv header"
+expect_eq "$(($(wc -l < "$tmp/r/relu-he-s3/weights.csv") - 1))" 1184 "epochs 0..1183 recorded"
+expect_eq "$(tail -1 "$tmp/r/relu-he-s3/weights.csv" | cut -d, -f1)" 1183 "last row is the last epoch"
+expect_eq "$(head -1 "$tmp/r/relu-he-s3/raw_weights.csv")" "$(head -1 "$tmp/r/relu-he-s3/weights.csv")" "raw header"
+expect_eq "$(sed -n 2p "$tmp/r/relu-he-s3/raw_weights.csv")" "$(sed -n 2p "$tmp/r/relu-he-s3/weights.csv")" \
+    "raw and averaged iterates both start at the initial weights"
+[ -d "$tmp/r/tanh-xavier" ] && [ -d "$tmp/r/relu-he-s4" ] && ok || no "replicate labels"
+"$NNLAB" run experiments/init.json --out "$tmp/g" --quiet --no-plots --set record.weights=geometric \
+    --set record.growth=1.5 --set 'studies=[]' || no "geometric run"
+expect_eq "$(cut -d, -f1 "$tmp/g/relu-he/weights.csv" | tr '\n' ' ')" \
+    "epoch 0 1 2 3 5 8 12 18 27 41 62 93 140 210 315 473 710 1065 1183 " "geometric schedule"
+"$NNLAB" run experiments/init.json --out "$tmp/k" --quiet --no-plots --set record.weights=every \
+    --set record.every=500 --set 'studies=[]' || no "every-500 run"
+expect_eq "$(cut -d, -f1 "$tmp/k/tanh-xavier/weights.csv" | tr '\n' ' ')" "epoch 0 500 1000 1500 2000 " "every 500"
+# the final model is the last recorded row
+last=$(tail -1 "$tmp/r/relu-he-s4/weights.csv" | cut -d, -f2)
+first=$("$J" "$tmp/r/relu-he-s4/model.json" layers.0.weights.0.0)
+expect_eq "$last" "$first" "weights.csv ends at model.json's weights"
+
+echo "dynamics: $checks checks, $fails failed"
+[ "$fails" -eq 0 ]
