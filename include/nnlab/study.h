@@ -57,6 +57,23 @@ int nn_study_neuron_rank(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, n
 /* Pruning hidden neurons by rank: immediately, fine-tuned, and lottery-ticket retrained. */
 int nn_study_prune(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e);
 
+/* ---- the studies' building blocks, exposed for tests ------------------------------- */
+
+/* Direction changes (oscillation): traj holds T rows of n coefficients (row-major). The
+ * step into row t is traj[t] - traj[t-1], its sign 1, -1 or 0 (zero is a sign of its own,
+ * as in notebook 000). flips[i * (T - 2) + j] is 1 when coefficient i's step into row
+ * j + 1 and its step out of it have different signs, else 0 (T >= 3). */
+void nn_direction_flips(const double *traj, size_t T, size_t n, unsigned char *flips);
+
+/* Ranks of the rows of W (rows x cols: a layer's incoming working weights, one row per
+ * neuron) by one of notebook 000's methods, 0 = least important: mean (mean |w|, ties by
+ * max |w|), mean-percent (mean percentile of |w| within W, ties by the max percentile;
+ * equal |w| share the percentile of the last of them, as the notebook's dict does), max
+ * (max |w|). Remaining ties go to the lower row index (the notebook draws random
+ * numbers). Returns NN_OK or NN_ENOMEM. */
+int nn_rank_rows(const double *W, size_t rows, size_t cols, nn_rank_method m, int *rank,
+                 nn_err *e);
+
 /* ---- statistics the studies share (stats.c) ---------------------------------------- */
 
 /* Kruskal-Wallis H test of k groups, as scipy.stats.mstats.kruskalwallis computes it:

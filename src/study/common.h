@@ -41,3 +41,29 @@ void traj_close(traj *t);
 size_t study_working_weights(const nn_model *m, size_t *idx);
 
 #endif
+
+/* ---- a grid of cells per (row, step), rows grouped by layer (grid.c) ---------------------- */
+
+#include "nnlab/figure.h"
+
+typedef struct cellgrid {
+    int rows;                      /* coefficients or neurons, input side first */
+    long cols;                     /* steps */
+    int n_groups;                  /* layers */
+    const int *group_rows;         /* rows per layer, input side first */
+    const long *col_epoch;         /* the epoch each column stands for */
+    /* colour of row r over columns [c0, c1): more than one column when binned */
+    nn_rgb (*color)(void *ctx, int r, long c0, long c1);
+    void *ctx;
+    const char *title, *subtitle;
+    int n_legend;
+    const char *legend[4];
+    nn_rgb legend_col[4];
+    bool colorbar;                 /* a sequential bar from bar_lo to bar_hi under the legend */
+    nn_rgb (*bar)(double t);
+    const char *bar_lo, *bar_hi, *bar_label;
+} cellgrid;
+
+/* Draw it: output side at the top, a thin gap between layers, epochs along the bottom.
+ * More than 2400 steps are binned into 2400 columns. */
+int draw_cellgrid(const char *path, const cellgrid *g, nn_err *e);

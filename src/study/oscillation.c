@@ -1,0 +1,339 @@
+/* oscillation.c: notebook 000's "coefficient directions".
+ *
+ * For every working weight (no biases), the sign of each epoch-to-epoch change (1, -1, or
+ * 0 as a sign of its own, as the notebook computes it) and the epochs at which it flips:
+ * the weight moved one way into that epoch and another way out of it. Outputs per model:
+ * the event matrix (coefficient x epoch, input side first), the notebook's grid (green
+ * where the direction changed), the grid its author asked for (flips shaded by the size of
+ * the step relative to that coefficient's mean absolute step), and the fraction of each
+ * layer's weights flipping at each epoch (raw and as a moving average) with its plot.
+ * Reads weights.csv twice, streaming; holds one byte per coefficient and epoch.
+ */
+#include <cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "nnlab/record.h"
+
+static int sign3(double x) { return (x > 0) - (x < 0); }
+
+void nn_direction_flips(const double *rows, size_t T, size_t n, unsigned char *flips)
+{
+    if (T < 3)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        int prev = sign3(rows[n + i] - rows[i]);
+        for (size_t t = 2; t < T; t++) {
+            int s = sign3(rows[t * n + i] - rows[(t - 1) * n + i]);
+            flips[i * (T - 2) + (t - 2)] = s != prev;
+            prev = s;
+        }
+    }
+}
+
+#define MAX_CELLS 500000000L   /* one byte each */
+
+typedef struct osc {
+    size_t n;                  /* working weights */
+    long S;                    /* steps with a possible flip: recorded epochs - 2 */
+    unsigned char *m;          /* (n, S): 0 no flip, 1..255 flip, by relative step size */
+    int layer_of[NN_MAX_HIDDEN + 1];
+} osc;
+
+static const nn_rgb WHITE = {255, 255, 255}, GREEN = {34, 139, 64};
+
+static nn_rgb flip_color(void *ctx, int r, long c0, long c1)
+{
+    const osc *o = ctx;
+    long hits = 0;
+    for (long c = c0; c < c1; c++)
+        hits += o->m[(size_t)r * (size_t)o->S + (size_t)c] != 0;
+    if (!hits)
+        return WHITE;
+    double f = c1 - c0 > 1 ? 0.35 + 0.65 * (double)hits / (double)(c1 - c0) : 1.0;
+    return (nn_rgb){(uint8_t)(255 + (GREEN.r - 255) * f), (uint8_t)(255 + (GREEN.g - 255) * f),
+                    (uint8_t)(255 + (GREEN.b - 255) * f)};
+}
+
+/* light yellow (small step) through green to dark blue (large step) */
+static nn_rgb size_map(double t)
+{
+    static const nn_rgb a = {250, 236, 150}, b = {60, 160, 80}, c = {20, 45, 110};
+    t = t < 0 ? 0 : t > 1 ? 1 : t;
+    nn_rgb p = t < 0.5 ? a : b, q = t < 0.5 ? b : c;
+    double u = t < 0.5 ? t * 2 : t * 2 - 1;
+    return (nn_rgb){(uint8_t)(p.r + (q.r - p.r) * u), (uint8_t)(p.g + (q.g - p.g) * u),
+                    (uint8_t)(p.b + (q.b - p.b) * u)};
+}
+
+static nn_rgb size_color(void *ctx, int r, long c0, long c1)
+{
+    const osc *o = ctx;
+    int top = 0;
+    for (long c = c0; c < c1; c++) {
+        int v = o->m[(size_t)r * (size_t)o->S + (size_t)c];
+        top = v > top ? v : top;
+    }
+    return top ? size_map((top - 1) / 254.0) : WHITE;
+}
+
+static int one_model(nn_study_ctx *c, const nn_study_plan *sp, const char *label, cJSON *out,
+                     nn_err *e)
+{
+    nn_model *m = study_load_model(c, label, false, e);
+    if (!m)
+        return e->code;
+    size_t *idx = malloc(m->n_params * sizeof *idx);
+    double *prev = malloc(m->n_params * sizeof *prev), *row = malloc(m->n_params * sizeof *row);
+    double *meanabs = calloc(m->n_params, sizeof *meanabs);
+    signed char *sgn = malloc(m->n_params);
+    long *epochs = NULL, cap = 0, T = 0, ep;
+    osc o = {0};
+    traj t = {0};
+    int rc = NN_OK, got;
+    char path[4200];
+    if (!idx || !prev || !row || !meanabs || !sgn) {
+        rc = nn_err_set(e, NN_ENOMEM, label, "out of memory");
+        goto done;
+    }
+    o.n = study_working_weights(m, idx);
+    int counts[NN_MAX_HIDDEN + 1];
+    for (int l = 0; l < m->L; l++)
+        counts[l] = m->width[l + 1] * m->width[l];
+    /* pass 1: the epochs, and each weight's mean absolute step */
+    if ((rc = traj_open(&t, c, label, false, m, e)))
+        goto done;
+    while ((got = traj_next(&t, &ep, row, e)) > 0) {
+        if (ep != T) {
+            rc = nn_err_set(e, NN_ERUN, t.path, "the oscillation study needs every epoch "
+                            "recorded (epoch %ld follows %ld; record.every must be 1)", ep, T - 1);
+            goto done;
+        }
+        if (T == cap) {
+            cap = cap ? 2 * cap : 1024;
+            long *ne = realloc(epochs, (size_t)cap * sizeof *ne);
+            if (!ne) {
+                rc = nn_err_set(e, NN_ENOMEM, label, "out of memory");
+                goto done;
+            }
+            epochs = ne;
+        }
+        epochs[T] = ep;
+        if (T > 0)
+            for (size_t i = 0; i < o.n; i++)
+                meanabs[i] += fabs(row[idx[i]] - prev[idx[i]]);
+        memcpy(prev, row, m->n_params * sizeof *row);
+        T++;
+    }
+    traj_close(&t);
+    if (got < 0) {
+        rc = e->code;
+        goto done;
+    }
+    o.S = T >= 3 ? T - 2 : 0;
+    if ((double)o.n * (double)o.S > MAX_CELLS) {
+        rc = nn_err_set(e, NN_ERUN, label, "%zu weights x %ld epochs is too large for the "
+                        "oscillation study (at most %ld cells)", o.n, o.S, MAX_CELLS);
+        goto done;
+    }
+    for (size_t i = 0; i < o.n; i++)
+        meanabs[i] /= (double)(T > 1 ? T - 1 : 1);
+    o.m = calloc((size_t)o.n * (size_t)(o.S ? o.S : 1), 1);
+    if (!o.m) {
+        rc = nn_err_set(e, NN_ENOMEM, label, "out of memory");
+        goto done;
+    }
+    /* pass 2: flips, each with the size of the step out of the turning epoch */
+    if ((rc = traj_open(&t, c, label, false, m, e)))
+        goto done;
+    for (long r = 0; (got = traj_next(&t, &ep, row, e)) > 0; r++) {
+        for (size_t i = 0; r > 0 && i < o.n; i++) {
+            double d = row[idx[i]] - prev[idx[i]];
+            int s = sign3(d);
+            if (r >= 2 && s != sgn[i]) {
+                double rel = meanabs[i] > 0 ? fabs(d) / meanabs[i] : 1.0;
+                double lg = rel > 0 ? log2(rel) : -4;
+                lg = lg < -4 ? -4 : lg > 4 ? 4 : lg;
+                o.m[i * (size_t)o.S + (size_t)(r - 2)] = (unsigned char)(1 + lround((lg + 4) / 8 * 254));
+            }
+            sgn[i] = (signed char)s;
+        }
+        memcpy(prev, row, m->n_params * sizeof *row);
+    }
+    traj_close(&t);
+    if (got < 0) {
+        rc = e->code;
+        goto done;
+    }
+    /* the event matrix: one row per weight, one column per turning epoch */
+    nn_file w;
+    study_path(c, path, sizeof path, "oscillation-%s-events.csv", label);
+    if ((rc = nn_file_open(&w, path, e)))
+        goto done;
+    fputs("coefficient", w.f);
+    for (long j = 0; j < o.S; j++)
+        fprintf(w.f, ",%ld", epochs[j + 1]);
+    fputc('\n', w.f);
+    char name[64];
+    for (size_t i = 0; i < o.n; i++) {
+        nn_model_param_name(m, idx[i], name, sizeof name);
+        fputs(name, w.f);
+        for (long j = 0; j < o.S; j++) {
+            fputc(',', w.f);
+            fputc(o.m[i * (size_t)o.S + (size_t)j] ? '1' : '0', w.f);
+        }
+        fputc('\n', w.f);
+    }
+    if ((rc = nn_file_commit(&w, e)))
+        goto done;
+    /* per layer: the fraction of its weights flipping at each epoch, and a moving average */
+    int L = m->L;
+    double total[NN_MAX_HIDDEN + 1] = {0}, half[2][NN_MAX_HIDDEN + 1] = {{0}};
+    double *frac = calloc((size_t)(o.S ? o.S : 1) * (size_t)L, sizeof *frac);
+    if (!frac) {
+        rc = nn_err_set(e, NN_ENOMEM, label, "out of memory");
+        goto done;
+    }
+    size_t base = 0;
+    for (int l = 0; l < L; l++) {
+        for (int k = 0; k < counts[l]; k++)
+            for (long j = 0; j < o.S; j++)
+                frac[(size_t)j * (size_t)L + (size_t)l] += o.m[(base + (size_t)k) * (size_t)o.S + (size_t)j] != 0;
+        for (long j = 0; j < o.S; j++) {
+            double f = frac[(size_t)j * (size_t)L + (size_t)l] / counts[l];
+            frac[(size_t)j * (size_t)L + (size_t)l] = f;
+            total[l] += f;
+            half[j >= o.S / 2][l] += f;
+        }
+        base += (size_t)counts[l];
+    }
+    study_path(c, path, sizeof path, "oscillation-%s-layers.csv", label);
+    if ((rc = nn_file_open(&w, path, e))) {
+        free(frac);
+        goto done;
+    }
+    fputs("epoch", w.f);
+    for (int l = 0; l < L; l++)
+        fprintf(w.f, ",layer%d", l + 1);
+    for (int l = 0; l < L; l++)
+        fprintf(w.f, ",layer%d_avg", l + 1);
+    fputc('\n', w.f);
+    int win = sp->window;
+    for (long j = 0; j < o.S; j++) {
+        fprintf(w.f, "%ld", epochs[j + 1]);
+        for (int l = 0; l < L; l++)
+            fprintf(w.f, ",%.17g", frac[(size_t)j * (size_t)L + (size_t)l]);
+        long a = j - win / 2 < 0 ? 0 : j - win / 2, b = a + win > o.S ? o.S : a + win;
+        for (int l = 0; l < L; l++) {
+            double acc = 0;
+            for (long q = a; q < b; q++)
+                acc += frac[(size_t)q * (size_t)L + (size_t)l];
+            fprintf(w.f, ",%.17g", acc / (double)(b - a));
+        }
+        fputc('\n', w.f);
+    }
+    free(frac);
+    if ((rc = nn_file_commit(&w, e)))
+        goto done;
+    /* summary: overall and per layer, and whether flips grow towards the output */
+    cJSON *mo = cJSON_AddObjectToObject(out, label);
+    double all = 0;
+    bool rising = true;
+    cJSON *lf = cJSON_AddArrayToObject(mo, "layer_flip_fraction");
+    cJSON *h1 = cJSON_CreateArray(), *h2 = cJSON_CreateArray();
+    for (int l = 0; l < L; l++) {
+        double f = o.S ? total[l] / (double)o.S : 0;
+        all += total[l] * counts[l];
+        cJSON_AddItemToArray(lf, cJSON_CreateNumber(f));
+        long n1 = o.S / 2, n2 = o.S - o.S / 2;
+        cJSON_AddItemToArray(h1, cJSON_CreateNumber(n1 ? half[0][l] / (double)n1 : 0));
+        cJSON_AddItemToArray(h2, cJSON_CreateNumber(n2 ? half[1][l] / (double)n2 : 0));
+        if (l > 0 && !(total[l] > total[l - 1]))
+            rising = false;
+    }
+    cJSON_AddItemToObject(mo, "layer_flip_fraction_first_half", h1);
+    cJSON_AddItemToObject(mo, "layer_flip_fraction_second_half", h2);
+    cJSON_AddNumberToObject(mo, "weights", (double)o.n);
+    cJSON_AddNumberToObject(mo, "steps", (double)o.S);
+    cJSON_AddNumberToObject(mo, "flip_fraction", o.S ? all / ((double)o.n * (double)o.S) : 0);
+    cJSON_AddBoolToObject(mo, "more_flips_towards_output", rising && L > 1);
+    /* the plot of the layers' fractions */
+    study_path(c, path, sizeof path, "oscillation-%s-layers.gp", label);
+    if ((rc = nn_file_open(&w, path, e)))
+        goto done;
+    char q[300], file[200], title[300];
+    fprintf(w.f, "# nnlab: the fraction of each layer's working weights that change direction,\n"
+                 "# by epoch (moving average over %d epochs). Redraw here with: gnuplot %s\n",
+            win, strrchr(path, '/') + 1);
+    fprintf(w.f, "if (!exists(\"outfile\")) outfile = 'oscillation-%s-layers.png'\n", label);
+    fputs("set terminal pngcairo size 900,460 noenhanced font 'sans,10'\nset output outfile\n"
+          "set datafile separator ','\nset grid\nset key top right\nset xlabel 'epoch'\n"
+          "set ylabel 'fraction of the layer''s weights changing direction'\n", w.f);
+    snprintf(title, sizeof title, "%s: direction changes by layer (moving average over %d epochs)",
+             label, win);
+    nn_gp_quote(q, sizeof q, title);
+    fprintf(w.f, "set title %s\n", q);
+    snprintf(file, sizeof file, "oscillation-%s-layers.csv", label);
+    nn_gp_quote(q, sizeof q, file);
+    fputs("plot ", w.f);
+    for (int l = 0; l < L; l++)
+        fprintf(w.f, "%s%s using 1:%d skip 1 with lines lw 2 title 'layer %d%s'", l ? ", \\\n     " : "",
+                q, 2 + L + l, l + 1, l + 1 == L ? " (output)" : "");
+    fputc('\n', w.f);
+    if ((rc = nn_file_commit(&w, e)))
+        goto done;
+    char gp[200], png[200];
+    snprintf(gp, sizeof gp, "oscillation-%s-layers.gp", label);
+    snprintf(png, sizeof png, "oscillation-%s-layers.png", label);
+    cJSON *figs = cJSON_CreateObject();
+    if ((rc = study_gnuplot(c, gp, png, figs, e))) {
+        cJSON_Delete(figs);
+        goto done;
+    }
+    cJSON_Delete(figs);
+    if (c->draw && o.S > 0) {
+        char sub[200];
+        cellgrid g = {.rows = (int)o.n, .cols = o.S, .n_groups = L, .group_rows = counts,
+                      .col_epoch = epochs + 1, .color = flip_color, .ctx = &o};
+        snprintf(title, sizeof title, "%s: where each weight changed direction", label);
+        snprintf(sub, sizeof sub, "%zu working weights, %ld epochs; flips in %.1f%% of cells",
+                 o.n, o.S, 100 * (o.S ? all / ((double)o.n * (double)o.S) : 0));
+        g.title = title, g.subtitle = sub;
+        g.n_legend = 2;
+        g.legend[0] = "direction changed", g.legend_col[0] = GREEN;
+        g.legend[1] = "same direction", g.legend_col[1] = WHITE;
+        study_path(c, path, sizeof path, "oscillation-%s.png", label);
+        if ((rc = draw_cellgrid(path, &g, e)))
+            goto done;
+        g.color = size_color;
+        snprintf(title, sizeof title, "%s: direction changes by the size of the step", label);
+        snprintf(sub, sizeof sub, "step size relative to the weight's mean absolute step");
+        g.n_legend = 1;
+        g.legend[0] = "no change", g.legend_col[0] = WHITE;
+        g.colorbar = true;
+        g.bar = size_map;
+        g.bar_label = "step / mean";
+        g.bar_lo = "1/16 or less", g.bar_hi = "16 or more";
+        study_path(c, path, sizeof path, "oscillation-%s-magnitude.png", label);
+        if ((rc = draw_cellgrid(path, &g, e)))
+            goto done;
+    }
+done:
+    traj_close(&t);
+    free(idx), free(prev), free(row), free(meanabs), free(sgn), free(epochs), free(o.m);
+    nn_model_free(m);
+    return rc;
+}
+
+int nn_study_oscillation(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e)
+{
+    for (int i = 0; i < c->n_models; i++) {
+        int rc = one_model(c, sp, c->models[i]->label, out, e);
+        if (rc)
+            return rc;
+    }
+    return NN_OK;
+}
