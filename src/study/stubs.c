@@ -1,4 +1,3 @@
 /* temporary: studies being written */
 #include "nnlab/study.h"
-int nn_study_neuron_rank(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e) { (void)c, (void)sp, (void)out; return nn_err_set(e, NN_ERUN, "", "neuron_rank: not yet"); }
 int nn_study_prune(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e) { (void)c, (void)sp, (void)out; return nn_err_set(e, NN_ERUN, "", "prune: not yet"); }
