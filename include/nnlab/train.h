@@ -82,6 +82,10 @@ int nn_train(nn_model *m, nn_optim *o, nn_rng *r, const nn_train_cfg *c,
              const nn_trainset *d, const nn_train_hooks *h, nn_train_result *res,
              nn_err *e);
 
+/* The loss, mse and error (NAN when not classifying) of m on the whole set. */
+int nn_evaluate(const nn_model *m, nn_loss loss, const nn_trainset *d, nn_epoch_stats *st,
+                nn_err *e);
+
 /* Bytes of scratch nn_train allocates for architecture a on n samples (batch 0 = all),
  * so callers can refuse a run that cannot fit before anything is allocated or written. */
 size_t nn_train_scratch_bytes(const nn_arch *a, size_t n, size_t batch);

@@ -283,6 +283,21 @@ out:
     return rc;
 }
 
+int nn_evaluate(const nn_model *m, nn_loss loss, const nn_trainset *d, nn_epoch_stats *st,
+                nn_err *e)
+{
+    work w;
+    int rc = work_init(&w, m, d, d->n, e);
+    if (rc)
+        return rc;
+    forward_full(m, &w);
+    size_t wrong = d->classify ? nn_count_wrong(loss, w.Z[m->L], w.H[m->L], d->y, d->n) : 0;
+    memset(st, 0, sizeof *st);
+    epoch_stats(m, &w, loss, d, wrong, st);
+    work_free(&w);
+    return NN_OK;
+}
+
 int nn_gradient(const nn_model *m, nn_loss loss, const nn_trainset *d, double *grad,
                 double *loss_value, nn_err *e)
 {

@@ -66,5 +66,54 @@ last=$(tail -1 "$tmp/r/relu-he-s4/weights.csv" | cut -d, -f2)
 first=$("$J" "$tmp/r/relu-he-s4/model.json" layers.0.weights.0.0)
 expect_eq "$last" "$first" "weights.csv ends at model.json's weights"
 
+# ---- memory stays flat however many epochs are recorded --------------------------------
+"$NNLAB" run experiments/init-2-long.json --out "$tmp/m1" --quiet --no-plots --set train.max_epochs=20000 \
+    --set record.weights=every || no "recording run"
+"$NNLAB" run experiments/init-2-long.json --out "$tmp/m0" --quiet --no-plots --set train.max_epochs=20000 \
+    || no "non-recording run"
+r1=$("$J" "$tmp/m1/manifest.json" peak_rss_kb); r0=$("$J" "$tmp/m0/manifest.json" peak_rss_kb)
+expect_eq "$(($(wc -l < "$tmp/m1/relu-he/weights.csv") - 1))" 20001 "every epoch recorded"
+[ "$r1" -le $((2 * r0)) ] && ok || no "recording 20000 epochs took $r1 KB, not recording $r0 KB"
+
+# ---- oscillation.json: every working weight's direction changes ------------------------
+O="$tmp/osc"
+"$NNLAB" run experiments/oscillation.json --out "$O" --quiet || no "oscillation run"
+expect_eq "$("$J" "$O/summary.json" models.0.converged_epoch)" 354 "the seed-1 net converges in epoch 354"
+expect_eq "$("$J" "$O/summary.json" analyses.oscillation.relu.weights)" 270 "270 working weights"
+expect_eq "$("$J" "$O/summary.json" analyses.oscillation.relu.steps)" 353 "353 turning epochs"
+expect_eq "$(head -1 "$O/oscillation-relu-events.csv" | cut -d, -f1-3)" "coefficient,1,2" "events header"
+expect_eq "$(($(wc -l < "$O/oscillation-relu-events.csv") - 1))" 270 "one row per weight"
+expect_eq "$(sed -n 2p "$O/oscillation-relu-events.csv" | cut -d, -f1)" w1_0_0 "input side first"
+# the events table and the per-layer fractions agree: count layer 1's flips both ways
+l1=$(sed -n '2,19p' "$O/oscillation-relu-events.csv" | cut -d, -f2- | tr -cd 1 | wc -c)
+f1=$(awk -F, 'NR > 1 { s += $2 } END { printf "%.0f", s * 18 }' "$O/oscillation-relu-layers.csv")
+expect_eq "$l1" "$f1" "layer 1's flips in the events and in the layer table"
+for f in oscillation-relu.png oscillation-relu-magnitude.png oscillation-relu-layers.png; do
+    [ -s "$O/$f" ] && ok || no "missing $f"
+done
+
+# ---- neuron-rank.json: ranks by three methods ---------------------------------------------
+R="$tmp/rank"
+"$NNLAB" run experiments/neuron-rank.json --out "$R" --quiet || no "neuron-rank run"
+for m in mean mean-percent max; do
+    expect_eq "$(head -1 "$R/neuron-rank-relu-$m.csv" | cut -d, -f1-3)" "epoch,h1_0,h1_1" "$m ranks header"
+    expect_eq "$(($(wc -l < "$R/neuron-rank-relu-$m.csv") - 1))" 355 "$m: epochs 0..354"
+    # each layer's ranks are a permutation of 0..8 at every epoch
+    bad=$(awk -F, 'NR > 1 { for (l = 0; l < 4; l++) { s = 0; for (i = 0; i < 9; i++) s += 2 ^ $(2 + 9 * l + i); if (s != 511) n++ } } END { print n + 0 }' "$R/neuron-rank-relu-$m.csv")
+    expect_eq "$bad" 0 "$m: ranks are permutations within each layer"
+    [ -s "$R/neuron-rank-relu-$m.png" ] && ok || no "missing $m grid"
+done
+
+# ---- prune.json ---------------------------------------------------------------------------
+P="$tmp/prune"
+"$NNLAB" run experiments/prune.json --out "$P" --quiet || no "prune run"
+expect_eq "$("$J" "$P/summary.json" analyses.prune.relu.fractions.8)" 0.88888888888888884 "fractions 0..8/9"
+# pruning nothing changes nothing: the immediate error at fraction 0 is the trained net's
+expect_eq "$("$J" "$P/summary.json" analyses.prune.relu.mean.immediate.0)" \
+    "$("$J" "$P/summary.json" models.0.final.error)" "fraction 0 is the trained net"
+expect_eq "$(grep -c '^ablation,' "$P/prune-relu.csv")" 27 "9 fractions x 3 phases for ablation"
+expect_eq "$(awk -F, 'NR > 1 && ($5 < 0 || $5 > 1) { n++ } END { print n + 0 }' "$P/prune-relu.csv")" 0 "errors in [0, 1]"
+[ -s "$P/prune-relu.png" ] && ok || no "missing prune figure"
+
 echo "dynamics: $checks checks, $fails failed"
 [ "$fails" -eq 0 ]

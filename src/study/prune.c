@@ -1,0 +1,425 @@
+/* prune.c: pruning hidden neurons by rank, the step notebook 000's author announced next.
+ *
+ * For each ranking method (notebook 000's mean, mean-percent and max on the final
+ * weights; a random order; and ablation, the loss increase when the neuron's output is
+ * silenced), and each fraction f, remove the round(f * width) lowest-ranked neurons of
+ * every hidden layer (at least one stays) and measure train error and loss
+ *   immediately     the pruned net as it is,
+ *   fine-tuned      after exactly finetune_epochs more epochs with the spec's training
+ *                   settings,
+ *   lottery         the pruned architecture retrained from the surviving weights' initial
+ *                   values (Frankle & Carbin 2019), with the spec's training settings.
+ * Random orders and the training streams are numpy streams seeded with the model's seed,
+ * so the study is reproducible. Fraction 0 is the unpruned net, measured once.
+ */
+#include <cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "nnlab/data.h"
+#include "nnlab/optim.h"
+#include "nnlab/record.h"
+#include "nnlab/train.h"
+
+enum { IMMEDIATE, FINETUNED, LOTTERY, PHASES };
+static const char *const phase_names[PHASES] = {"immediate", "finetuned", "lottery"};
+
+/* The model without the hidden neurons whose keep[] is false (keep holds one flag per
+ * hidden neuron, layer after layer). */
+static nn_model *prune_model(const nn_model *m, const bool *keep, nn_err *e)
+{
+    nn_arch a = m->arch;
+    int H = m->L - 1, off = 0;
+    for (int h = 0; h < H; h++) {
+        int n = 0;
+        for (int i = 0; i < m->width[h + 1]; i++)
+            n += keep[off + i];
+        a.hidden[h] = n;
+        off += m->width[h + 1];
+    }
+    nn_model *p = nn_model_create(&a, e);
+    if (!p)
+        return NULL;
+    if (m->normalized && nn_model_set_norm(p, m->norm_mean, m->norm_std, e)) {
+        nn_model_free(p);
+        return NULL;
+    }
+    /* offsets of each hidden layer's flags */
+    int start[NN_MAX_HIDDEN + 2] = {0};
+    for (int h = 1; h <= H; h++)
+        start[h] = start[h - 1] + m->width[h];
+    for (int l = 0; l < m->L; l++) {
+        const double *W = nn_model_W(m, l), *b = nn_model_b(m, l);
+        double *PW = nn_model_W(p, l), *pb = nn_model_b(p, l);
+        bool rows_hidden = l < H, cols_hidden = l > 0;
+        int r2 = 0;
+        for (int r = 0; r < m->width[l + 1]; r++) {
+            if (rows_hidden && !keep[start[l] + r])
+                continue;
+            int c2 = 0;
+            for (int c = 0; c < m->width[l]; c++) {
+                if (cols_hidden && !keep[start[l - 1] + c])
+                    continue;
+                PW[(size_t)r2 * (size_t)p->width[l] + (size_t)c2++] = W[(size_t)r * (size_t)m->width[l] + (size_t)c];
+            }
+            if (pb)
+                pb[r2] = b[r];
+            r2++;
+        }
+    }
+    return p;
+}
+
+typedef struct setting {
+    nn_trainset ts;
+    nn_data raw;
+    double *X;
+    nn_loss loss;
+    nn_train_cfg cfg;
+    uint32_t seed;
+} setting;
+
+/* Train p with the spec's settings for at most epochs epochs; with until_target, stop at the
+ * spec's target_error as the original training did (fine-tuning runs all its epochs). */
+static int train_copy(const setting *s, nn_model *p, long epochs, bool until_target,
+                      nn_epoch_stats *st, long *epochs_run, nn_err *e)
+{
+    nn_train_cfg cfg = s->cfg;
+    cfg.max_epochs = epochs;
+    cfg.max_iter = 0;
+    if (!until_target)
+        cfg.target_error = -1;
+    nn_rng r;
+    nn_rng_seed(&r, s->seed);
+    nn_optim *o = nn_optim_create(&cfg.opt, p->params, p->n_params, e);
+    if (!o)
+        return e->code;
+    nn_train_result res;
+    int rc = nn_train(p, o, &r, &cfg, &s->ts, NULL, &res, e);
+    nn_optim_free(o);
+    if (!rc) {
+        *st = res.final;
+        *epochs_run = res.epochs_run;
+    }
+    return rc;
+}
+
+/* Ranks (0 = least important) of every hidden neuron, layer after layer. */
+static int rank_all(const setting *s, const nn_model *m, nn_rank_method method, int *rank,
+                    nn_err *e)
+{
+    int H = m->L - 1, off = 0, rc = NN_OK;
+    if (method == NN_RANK_RANDOM) {
+        nn_rng r;
+        nn_rng_seed(&r, s->seed);
+        for (int h = 0; h < H; h++) {
+            size_t perm[NN_MAX_WIDTH > 4096 ? 4096 : NN_MAX_WIDTH];
+            size_t n = (size_t)m->width[h + 1];
+            size_t *pp = n <= 4096 ? perm : malloc(n * sizeof *pp);
+            if (!pp)
+                return nn_err_set(e, NN_ENOMEM, "", "out of memory");
+            nn_rng_permutation(&r, pp, n);
+            for (size_t i = 0; i < n; i++)
+                rank[off + (int)pp[i]] = (int)i;
+            if (pp != perm)
+                free(pp);
+            off += m->width[h + 1];
+        }
+        return NN_OK;
+    }
+    if (method == NN_RANK_ABLATION) {
+        nn_epoch_stats base, st;
+        if ((rc = nn_evaluate(m, s->loss, &s->ts, &base, e)))
+            return rc;
+        nn_model *c = nn_model_clone(m);
+        if (!c)
+            return nn_err_set(e, NN_ENOMEM, "", "out of memory");
+        double *score = malloc((size_t)m->n_params * sizeof *score);
+        for (int h = 0; h < H && !rc && score; h++) {
+            int n = m->width[h + 1], next = m->width[h + 2];
+            double *W = nn_model_W(c, h + 1);
+            for (int i = 0; i < n && !rc; i++) {
+                /* silence neuron i: nothing it sends arrives */
+                double keep[NN_MAX_WIDTH > 4096 ? 4096 : NN_MAX_WIDTH];
+                for (int j = 0; j < next && j < 4096; j++) {
+                    keep[j] = W[(size_t)j * (size_t)n + (size_t)i];
+                    W[(size_t)j * (size_t)n + (size_t)i] = 0;
+                }
+                rc = nn_evaluate(c, s->loss, &s->ts, &st, e);
+                for (int j = 0; j < next && j < 4096; j++)
+                    W[(size_t)j * (size_t)n + (size_t)i] = keep[j];
+                score[i] = st.loss - base.loss;
+            }
+            /* rank by score as a one-column matrix, so ties fall to the lower index */
+            if (!rc)
+                rc = nn_rank_rows(score, (size_t)n, 1, NN_RANK_MAX, rank + off, e);
+            off += n;
+        }
+        if (!score && !rc)
+            rc = nn_err_set(e, NN_ENOMEM, "", "out of memory");
+        free(score);
+        nn_model_free(c);
+        return rc;
+    }
+    for (int h = 0; h < H && !rc; h++) {
+        rc = nn_rank_rows(nn_model_W(m, h), (size_t)m->width[h + 1], (size_t)m->width[h], method,
+                          rank + off, e);
+        off += m->width[h + 1];
+    }
+    return rc;
+}
+
+/* One row of results per (method, fraction): the three phases' stats. */
+typedef struct result {
+    nn_epoch_stats st[PHASES];
+    long epochs[PHASES];
+    int removed;
+} result;
+
+static int measure(const setting *s, const nn_study_plan *sp, const nn_model *fin,
+                   const nn_model *init, const bool *keep, result *res, nn_err *e)
+{
+    nn_model *p = prune_model(fin, keep, e);
+    if (!p)
+        return e->code;
+    int rc = nn_evaluate(p, s->loss, &s->ts, &res->st[IMMEDIATE], e);
+    res->epochs[IMMEDIATE] = 0;
+    if (!rc && sp->finetune_epochs > 0)
+        rc = train_copy(s, p, sp->finetune_epochs, false, &res->st[FINETUNED],
+                        &res->epochs[FINETUNED], e);
+    else if (!rc)
+        res->st[FINETUNED] = res->st[IMMEDIATE], res->epochs[FINETUNED] = 0;
+    nn_model_free(p);
+    if (rc || !sp->lottery) {
+        res->st[LOTTERY].error = res->st[LOTTERY].loss = NAN;
+        return rc;
+    }
+    nn_model *q = prune_model(init, keep, e);
+    if (!q)
+        return e->code;
+    rc = train_copy(s, q, s->cfg.max_epochs, true, &res->st[LOTTERY], &res->epochs[LOTTERY], e);
+    nn_model_free(q);
+    return rc;
+}
+
+static int write_tables(nn_study_ctx *c, const nn_study_plan *sp, const char *label,
+                        const double *fr, int nf, const result *res, nn_err *e)
+{
+    char path[4200];
+    nn_file w;
+    study_path(c, path, sizeof path, "prune-%s.csv", label);
+    int rc = nn_file_open(&w, path, e);
+    if (rc)
+        return rc;
+    fputs("method,fraction,removed,phase,error,loss,epochs\n", w.f);
+    for (int k = 0; k < NN_RANK_COUNT; k++)
+        for (int j = 0; sp->methods[k] && j < nf; j++)
+            for (int ph = 0; ph < PHASES; ph++) {
+                const result *r = &res[k * nf + j];
+                if (ph == LOTTERY && !sp->lottery)
+                    continue;
+                fprintf(w.f, "%s,%.17g,%d,%s,", nn_rank_names[k], fr[j], r->removed, phase_names[ph]);
+                nn_csv_num(w.f, r->st[ph].error);
+                fputc(',', w.f);
+                nn_csv_num(w.f, r->st[ph].loss);
+                fprintf(w.f, ",%ld\n", r->epochs[ph]);
+            }
+    if ((rc = nn_file_commit(&w, e)))
+        return rc;
+    /* the plot's table: one column per phase and method */
+    study_path(c, path, sizeof path, "prune-%s-error.csv", label);
+    if ((rc = nn_file_open(&w, path, e)))
+        return rc;
+    fputs("fraction", w.f);
+    for (int ph = 0; ph < PHASES; ph++)
+        for (int k = 0; k < NN_RANK_COUNT; k++)
+            if (sp->methods[k])
+                fprintf(w.f, ",%s_%s", phase_names[ph], nn_rank_names[k]);
+    fputc('\n', w.f);
+    for (int j = 0; j < nf; j++) {
+        fprintf(w.f, "%.17g", fr[j]);
+        for (int ph = 0; ph < PHASES; ph++)
+            for (int k = 0; k < NN_RANK_COUNT; k++)
+                if (sp->methods[k]) {
+                    fputc(',', w.f);
+                    nn_csv_num(w.f, res[k * nf + j].st[ph].error);
+                }
+        fputc('\n', w.f);
+    }
+    return nn_file_commit(&w, e);
+}
+
+static int write_plot(nn_study_ctx *c, const nn_study_plan *sp, const char *label, cJSON *out,
+                      nn_err *e)
+{
+    char path[4200], q[300], file[200], title[300];
+    nn_file w;
+    study_path(c, path, sizeof path, "prune-%s.gp", label);
+    int rc = nn_file_open(&w, path, e);
+    if (rc)
+        return rc;
+    int nm = 0;
+    for (int k = 0; k < NN_RANK_COUNT; k++)
+        nm += sp->methods[k];
+    int panels = sp->lottery ? 3 : 2;
+    fprintf(w.f, "# nnlab: train error against the fraction of each hidden layer pruned, one\n"
+                 "# line per ranking method. Redraw here with: gnuplot prune-%s.gp\n", label);
+    fprintf(w.f, "if (!exists(\"outfile\")) outfile = 'prune-%s.png'\n", label);
+    fprintf(w.f, "set terminal pngcairo size %d,500 noenhanced font 'sans,10'\nset output outfile\n"
+                 "set datafile separator ','\nset grid\nset key below horizontal\n"
+                 "set xlabel 'fraction of each hidden layer pruned'\nset ylabel 'train error'\n"
+                 "set yrange [0:*]\n", panels * 480);
+    snprintf(title, sizeof title, "%s: pruning hidden neurons by rank", label);
+    nn_gp_quote(q, sizeof q, title);
+    fprintf(w.f, "set multiplot layout 1,%d title %s\n", panels, q);
+    snprintf(file, sizeof file, "prune-%s-error.csv", label);
+    nn_gp_quote(q, sizeof q, file);
+    static const char *const heads[PHASES] = {"immediately", "after fine-tuning", "lottery ticket: retrained from the initial weights"};
+    for (int ph = 0; ph < panels; ph++) {
+        fprintf(w.f, "set title '%s'\nplot ", heads[ph]);
+        int col = 2 + ph * nm, first = 1;
+        for (int k = 0; k < NN_RANK_COUNT; k++) {
+            if (!sp->methods[k])
+                continue;
+            fprintf(w.f, "%s%s using 1:%d skip 1 with linespoints lw 2 pt 7 ps 0.6 title '%s'",
+                    first ? "" : ", \\\n     ", q, col++, nn_rank_names[k]);
+            first = 0;
+        }
+        fputc('\n', w.f);
+    }
+    fputs("unset multiplot\n", w.f);
+    if ((rc = nn_file_commit(&w, e)))
+        return rc;
+    char gp[200], png[200];
+    snprintf(gp, sizeof gp, "prune-%s.gp", label);
+    snprintf(png, sizeof png, "prune-%s.png", label);
+    return study_gnuplot(c, gp, png, out, e);
+}
+
+static int one_model(nn_study_ctx *c, const nn_study_plan *sp, const nn_model_plan *mp,
+                     const setting *base, cJSON *out, nn_err *e)
+{
+    const char *label = mp->label;
+    setting s = *base;
+    s.seed = mp->seed;
+    nn_model *fin = study_load_model(c, label, false, e);
+    nn_model *init = fin ? study_load_model(c, label, true, e) : NULL;
+    if (!fin || !init) {
+        nn_model_free(fin);
+        return e->code;
+    }
+    int H = fin->L - 1, total = 0, wmax = 0;
+    for (int h = 0; h < H; h++) {
+        total += fin->width[h + 1];
+        wmax = fin->width[h + 1] > wmax ? fin->width[h + 1] : wmax;
+    }
+    double fr[NN_MAX_FRACTIONS];
+    int nf = sp->n_fractions;
+    if (nf == 0) {                    /* auto: 0, 1, ..., w-1 neurons of the widest layer */
+        nf = wmax < NN_MAX_FRACTIONS ? wmax : NN_MAX_FRACTIONS;
+        for (int j = 0; j < nf; j++)
+            fr[j] = (double)j / wmax;
+    } else {
+        memcpy(fr, sp->fractions, (size_t)nf * sizeof *fr);
+    }
+    result *res = calloc((size_t)NN_RANK_COUNT * (size_t)nf, sizeof *res);
+    int *rank = malloc((size_t)total * sizeof *rank);
+    bool *keep = malloc((size_t)total * sizeof *keep);
+    int rc = NN_OK;
+    result unpruned;
+    bool have_unpruned = false;
+    if (!res || !rank || !keep) {
+        rc = nn_err_set(e, NN_ENOMEM, label, "out of memory");
+        goto done;
+    }
+    for (int k = 0; k < NN_RANK_COUNT && !rc; k++) {
+        if (!sp->methods[k])
+            continue;
+        if ((rc = rank_all(&s, fin, (nn_rank_method)k, rank, e)))
+            break;
+        for (int j = 0; j < nf && !rc; j++) {
+            int off = 0, removed = 0;
+            for (int h = 0; h < H; h++) {
+                int n = fin->width[h + 1], drop = (int)lround(fr[j] * n);
+                drop = drop > n - 1 ? n - 1 : drop;
+                for (int i = 0; i < n; i++)
+                    keep[off + i] = rank[off + i] >= drop;
+                removed += drop;
+                off += n;
+            }
+            result *r = &res[k * nf + j];
+            if (removed == 0 && have_unpruned) {
+                *r = unpruned;
+                continue;
+            }
+            rc = measure(&s, sp, fin, init, keep, r, e);
+            r->removed = removed;
+            if (removed == 0) {
+                unpruned = *r;
+                have_unpruned = true;
+            }
+        }
+    }
+    if (!rc)
+        rc = write_tables(c, sp, label, fr, nf, res, e);
+    cJSON *mo = cJSON_AddObjectToObject(out, label);
+    if (!rc) {
+        cJSON_AddItemToObject(mo, "fractions", cJSON_CreateDoubleArray(fr, nf));
+        for (int k = 0; k < NN_RANK_COUNT; k++) {
+            if (!sp->methods[k])
+                continue;
+            cJSON *ko = cJSON_AddObjectToObject(mo, nn_rank_names[k]);
+            for (int ph = 0; ph < PHASES; ph++) {
+                if (ph == LOTTERY && !sp->lottery)
+                    continue;
+                cJSON *arr = cJSON_AddArrayToObject(ko, phase_names[ph]);
+                for (int j = 0; j < nf; j++) {
+                    double v = res[k * nf + j].st[ph].error;
+                    cJSON_AddItemToArray(arr, isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull());
+                }
+            }
+        }
+        rc = write_plot(c, sp, label, mo, e);
+    }
+done:
+    free(res), free(rank), free(keep);
+    nn_model_free(fin);
+    nn_model_free(init);
+    return rc;
+}
+
+int nn_study_prune(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e)
+{
+    setting s = {0};
+    char path[4200];
+    nn_path_join(path, sizeof path, c->dir, "data.csv");
+    int rc = nn_data_load_csv(path, "y", &s.raw, e);
+    if (rc)
+        return rc;
+    s.loss = c->plan->train.loss;
+    s.cfg = c->plan->train;
+    for (int i = 0; i < c->n_models && !rc; i++) {
+        /* inputs are normalised with each model's own statistics */
+        nn_model *m = study_load_model(c, c->models[i]->label, false, e);
+        if (!m) {
+            rc = e->code;
+            break;
+        }
+        s.X = nn_data_feature_major(&s.raw, m->normalized ? m->norm_mean : NULL,
+                                    m->normalized ? m->norm_std : NULL);
+        nn_model_free(m);
+        if (!s.X) {
+            rc = nn_err_set(e, NN_ENOMEM, "", "out of memory");
+            break;
+        }
+        s.ts = (nn_trainset){s.raw.n, s.raw.d, s.X, s.raw.y, s.raw.classify};
+        rc = one_model(c, sp, c->models[i], &s, out, e);
+        free(s.X);
+        s.X = NULL;
+    }
+    nn_data_free(&s.raw);
+    return rc;
+}
