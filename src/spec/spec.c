@@ -782,7 +782,9 @@ static int get_name_set(V *v, cJSON *obj, const char *key, const char *what,
             char list[300];
             nn_join(list, sizeof list, names, n);
             const char *sg = cJSON_IsString(c) ? nn_suggest(c->valuestring, names, n) : NULL;
-            rc = fail(v, "unknown %s (expected one of: %s%s%s%s)", what, list,
+            char g[128];
+            got(g, sizeof g, c);
+            rc = fail(v, "unknown %s, %s (expected one of: %s%s%s%s)", what, g, list,
                       sg ? "; did you mean \"" : "", sg ? sg : "", sg ? "\"?" : "");
         } else if (out[k]) {
             rc = fail(v, "%s \"%s\" is listed twice", what, names[k]);
@@ -995,11 +997,12 @@ static int check_record(V *v, cJSON *r, nn_plan *p)
     p->record.raw = raw;
     if (raw && (p->train.opt.kind != NN_OPT_ASGD || p->record.weights == NN_REC_NONE)) {
         size_t m = push(v, "raw");
-        rc = fail(v, "the raw iterate exists for the asgd optimizer only, and is recorded on "
-                  "the weights' schedule (which is \"none\")");
         if (p->train.opt.kind != NN_OPT_ASGD)
             rc = fail(v, "the raw iterate exists for the asgd optimizer only (the optimizer "
                       "is \"%s\")", nn_opt_names[p->train.opt.kind]);
+        else
+            rc = fail(v, "the raw iterate is recorded on the weights' schedule, which is "
+                      "\"none\" (set weights to \"every\" or \"geometric\")");
         pop(v, m);
         return rc;
     }
