@@ -61,7 +61,7 @@ static bool has_prefix_path(const char *path, const char *prefix)
 static int fail(V *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int fail(V *v, const char *fmt, ...)
 {
-    char msg[1024], where[600];
+    char msg[1024], where[1200];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
@@ -71,10 +71,10 @@ static int fail(V *v, const char *fmt, ...)
         if (has_prefix_path(v->path, v->set_path[i]) || has_prefix_path(v->set_path[i], v->path))
             set = v->set_text[i];
     if (set)
-        snprintf(where, sizeof where, "%s (with --set %.200s): %s", v->file, set,
+        snprintf(where, sizeof where, "%.300s (with --set %.200s): %.500s", v->file, set,
                  v->path[0] ? v->path : "/");
     else
-        snprintf(where, sizeof where, "%s: %s", v->file, v->path[0] ? v->path : "/");
+        snprintf(where, sizeof where, "%.300s: %.500s", v->file, v->path[0] ? v->path : "/");
     return nn_err_set(v->e, NN_ESPEC, where, "%s", msg);
 }
 
