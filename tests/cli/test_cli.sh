@@ -2,22 +2,7 @@
 # Command-line behaviour: exit codes, files, --set, refusal to overwrite, --force,
 # byte-identical reruns, gnuplot missing, and notebook 001's printed outcomes read back
 # from summary.json. Runs from the project root with $NNLAB and $TESTBIN (for jget).
-NNLAB=${NNLAB:-./nnlab}
-TESTBIN=${TESTBIN:-build/release/tests}
-J="$TESTBIN/jget"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0 checks=0
-ok() { checks=$((checks + 1)); }
-no() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*" >&2; }
-expect_exit() { # want cmd...
-    want=$1; shift
-    "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?
-    if [ "$rc" = "$want" ]; then ok; else no "exit $rc (want $want): $*"; cat "$tmp/err" >&2; fi
-}
-expect_eq() { # got want what
-    if [ "$1" = "$2" ]; then ok; else no "$3: got '$1', want '$2'"; fi
-}
+. tests/cli/lib.sh
 
 # ---- usage and help --------------------------------------------------------------
 expect_exit 0 "$NNLAB" --version
@@ -180,5 +165,4 @@ expect_eq "$("$J" "$tmp/i/manifest.json" status)" interrupted "manifest after SI
 [ "$(tail -c 1 "$tmp/i/tanh-xavier/metrics.csv" | od -An -c | tr -d ' ')" = '\n' ] && ok \
     || no "metrics.csv does not end on a complete line"
 
-echo "cli: $checks checks, $fails failed"
-[ "$fails" -eq 0 ]
+finish cli

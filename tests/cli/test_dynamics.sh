@@ -1,19 +1,7 @@
 #!/bin/sh
 # Notebook 000's training-dynamics studies through the command line: the distribution
 # study's printed figures, recording, replicates, nnlab analyze.
-NNLAB=${NNLAB:-./nnlab}
-TESTBIN=${TESTBIN:-build/release/tests}
-J="$TESTBIN/jget"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0 checks=0
-ok() { checks=$((checks + 1)); }
-no() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*" >&2; }
-expect_eq() { if [ "$1" = "$2" ]; then ok; else no "$3: got '$1', want '$2'"; fi; }
-close_to() { # got want tol what
-    if awk -v g="$1" -v w="$2" -v t="$3" 'BEGIN { d = g - w; if (d < 0) d = -d; exit !(d <= t) }'; then ok
-    else no "$4: got $1, want $2 within $3"; fi
-}
+. tests/cli/lib.sh
 
 # ---- distribution.json: notebook 000, "Coefficient distribution changes" -------------
 D="$tmp/dist"
@@ -115,5 +103,4 @@ expect_eq "$(grep -c '^ablation,' "$P/prune-relu.csv")" 27 "9 fractions x 3 phas
 expect_eq "$(awk -F, 'NR > 1 && ($5 < 0 || $5 > 1) { n++ } END { print n + 0 }' "$P/prune-relu.csv")" 0 "errors in [0, 1]"
 [ -s "$P/prune-relu.png" ] && ok || no "missing prune figure"
 
-echo "dynamics: $checks checks, $fails failed"
-[ "$fails" -eq 0 ]
+finish dynamics
