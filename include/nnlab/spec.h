@@ -41,6 +41,10 @@ typedef enum {
     NN_STUDY_OSCILLATION,
     NN_STUDY_NEURON_RANK,
     NN_STUDY_PRUNE,
+    NN_STUDY_DISTANCE,
+    NN_STUDY_ITERATES,
+    NN_STUDY_BARRIER,
+    NN_STUDY_SEED_PAIRS,
     NN_STUDY_COUNT
 } nn_study_kind;
 
@@ -70,6 +74,10 @@ typedef struct nn_study_plan {
     double fractions[NN_MAX_FRACTIONS];
     long finetune_epochs;  /* prune: epochs of fine-tuning after pruning */
     bool lottery;          /* prune: also retrain from the surviving initial weights */
+    int align;             /* distance: nn_align (notebook or weight-matching) */
+    int metric;            /* distance, iterates, seed_pairs: nn_metric */
+    bool reorder;          /* iterates: align each raw iterate to the initial weights */
+    uint32_t match_seed;   /* weight matching's visiting order */
 } nn_study_plan;
 
 /* What training records (record section). */

@@ -57,6 +57,18 @@ int nn_study_neuron_rank(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, n
 /* Pruning hidden neurons by rank: immediately, fine-tuned, and lottery-ticket retrained. */
 int nn_study_prune(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e);
 
+/* Notebook 000's distance between nets, at initialisation and after training. */
+int nn_study_distance(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e);
+
+/* Notebook 000's raw against averaged iterates of asgd, epoch by epoch. */
+int nn_study_iterates(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e);
+
+/* Linear mode connectivity: loss and error along the segment between two nets. */
+int nn_study_barrier(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e);
+
+/* Every pair of replicates: distances at initialisation and after training, and barriers. */
+int nn_study_seed_pairs(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e);
+
 /* ---- the studies' building blocks, exposed for tests ------------------------------- */
 
 /* Direction changes (oscillation): traj holds T rows of n coefficients (row-major). The

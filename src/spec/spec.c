@@ -21,6 +21,7 @@
 
 #include "nnlab/io.h"
 #include "nnlab/json.h"
+#include "nnlab/distance.h"
 #include "nnlab/names.h"
 
 #define MAX_SETS 64
@@ -370,7 +371,9 @@ static cJSON *sub_object(cJSON *obj, const char *key)
 /* The names a spec may use are the modules' own tables (act.h, loss.h, ...). */
 static const char *const output_names[] = {"sigmoid", "identity"};
 const char *const nn_study_names[NN_STUDY_COUNT] = {"curves", "decision", "distribution",
-                                                    "oscillation", "neuron_rank", "prune"};
+                                                    "oscillation", "neuron_rank", "prune",
+                                                    "distance", "iterates", "barrier",
+                                                    "seed_pairs"};
 const char *const nn_rank_names[NN_RANK_COUNT] = {"mean", "mean-percent", "max", "random",
                                                   "ablation"};
 
@@ -797,6 +800,17 @@ static int get_name_set(V *v, cJSON *obj, const char *key, const char *what,
     return rc;
 }
 
+static bool same_shape(const nn_arch *a, const nn_arch *b)
+{
+    if (a->n_hidden != b->n_hidden || a->act != b->act || a->out_act != b->out_act ||
+        a->bias != b->bias || a->output_bias != b->output_bias)
+        return false;
+    for (int l = 0; l < a->n_hidden; l++)
+        if (a->hidden[l] != b->hidden[l])
+            return false;
+    return true;
+}
+
 static int check_study_options(V *v, cJSON *obj, nn_study_plan *sp, const nn_plan *p)
 {
     int rc;
@@ -901,6 +915,58 @@ static int check_study_options(V *v, cJSON *obj, nn_study_plan *sp, const nn_pla
         reorder(obj, keys, N_OF(keys));
         return rc;
     }
+    case NN_STUDY_DISTANCE:
+    case NN_STUDY_SEED_PAIRS:
+    case NN_STUDY_BARRIER: {
+        static const char *const kd[] = {"name", "method", "metric", "match_seed"};
+        static const char *const kp[] = {"name", "metric", "points", "match_seed"};
+        static const char *const kb[] = {"name", "points", "match_seed"};
+        static const char *const methods[] = {"notebook", "weight-matching"};
+        const char *const *keys = sp->kind == NN_STUDY_DISTANCE ? kd
+                                  : sp->kind == NN_STUDY_SEED_PAIRS ? kp : kb;
+        int nk = sp->kind == NN_STUDY_BARRIER ? 3 : 4, k;
+        if ((rc = unknown_keys(v, obj, keys, nk)))
+            return rc;
+        if (sp->kind == NN_STUDY_DISTANCE) {
+            if ((rc = get_enum(v, obj, "method", "notebook", "alignment method", methods, 2, &k)))
+                return rc;
+            sp->align = k + 1;             /* nn_align: none, notebook, weight-matching */
+        }
+        if (sp->kind != NN_STUDY_BARRIER &&
+            (rc = get_enum(v, obj, "metric", "mean-abs", "distance metric", nn_metric_names,
+                           NN_METRIC_COUNT, &sp->metric)))
+            return rc;
+        if (sp->kind != NN_STUDY_DISTANCE &&
+            (rc = get_num(v, obj, "points", 25, 3, 1001, 0, true, &x)))
+            return rc;
+        sp->points = (int)x;
+        if ((rc = get_num(v, obj, "match_seed", 0, 0, 4294967295.0, 0, true, &x)))
+            return rc;
+        sp->match_seed = (uint32_t)x;
+        for (int i = 1; i < p->n_models && !rc; i++)
+            if (!same_shape(&p->models[0].arch, &p->models[i].arch))
+                rc = fail(v, "the %s study compares nets of one architecture, but models \"%s\" "
+                          "and \"%s\" differ (widths, biases or activations)",
+                          nn_study_names[sp->kind], p->models[0].label, p->models[i].label);
+        if (!rc && sp->kind != NN_STUDY_DISTANCE && p->n_models < 2)
+            rc = fail(v, "the %s study compares pairs of nets and needs at least two models "
+                      "(use seeds for replicates)", nn_study_names[sp->kind]);
+        reorder(obj, keys, nk);
+        return rc;
+    }
+    case NN_STUDY_ITERATES: {
+        static const char *const keys[] = {"name", "metric", "reorder"};
+        if ((rc = unknown_keys(v, obj, keys, N_OF(keys))) ||
+            (rc = get_enum(v, obj, "metric", "mean-abs", "distance metric", nn_metric_names,
+                           NN_METRIC_COUNT, &sp->metric)) ||
+            (rc = get_bool(v, obj, "reorder", 1, &sp->reorder)))
+            return rc;
+        if (p->train.opt.kind != NN_OPT_ASGD)
+            rc = fail(v, "the iterates study compares asgd's raw and averaged iterates; the "
+                      "optimizer is \"%s\"", nn_opt_names[p->train.opt.kind]);
+        reorder(obj, keys, N_OF(keys));
+        return rc;
+    }
     default: {
         static const char *const keys[] = {"name"};
         return unknown_keys(v, obj, keys, 1);
@@ -960,7 +1026,16 @@ static int check_studies(V *v, cJSON *root, nn_plan *p)
 static bool wants_trajectory(const nn_plan *p)
 {
     for (int s = 0; s < p->n_studies; s++)
-        if (p->studies[s].kind == NN_STUDY_OSCILLATION || p->studies[s].kind == NN_STUDY_NEURON_RANK)
+        if (p->studies[s].kind == NN_STUDY_OSCILLATION ||
+            p->studies[s].kind == NN_STUDY_NEURON_RANK || p->studies[s].kind == NN_STUDY_ITERATES)
+            return true;
+    return false;
+}
+
+static bool wants_raw(const nn_plan *p)
+{
+    for (int s = 0; s < p->n_studies; s++)
+        if (p->studies[s].kind == NN_STUDY_ITERATES)
             return true;
     return false;
 }
@@ -984,17 +1059,23 @@ static int check_record(V *v, cJSON *r, nn_plan *p)
     p->record.every = (long)x;
     if (need && (p->record.weights != NN_REC_EVERY || p->record.every != 1)) {
         size_t m = push(v, "weights");
-        rc = fail(v, "the oscillation and neuron_rank studies read the weights of every epoch "
-                  "(set weights to \"every\" with every 1, or drop the setting)");
+        rc = fail(v, "the oscillation, neuron_rank and iterates studies read the weights of "
+                  "every epoch (set weights to \"every\" with every 1, or drop the setting)");
         pop(v, m);
         return rc;
     }
     if ((rc = get_num(v, r, "growth", 1.1, 1, 100, EXCL_LO, false, &p->record.growth)))
         return rc;
     bool raw;
-    if ((rc = get_bool(v, r, "raw", 0, &raw)))
+    if ((rc = get_bool(v, r, "raw", wants_raw(p), &raw)))
         return rc;
     p->record.raw = raw;
+    if (!raw && wants_raw(p)) {
+        size_t m = push(v, "raw");
+        rc = fail(v, "the iterates study reads the raw iterate (set raw to true, or drop it)");
+        pop(v, m);
+        return rc;
+    }
     if (raw && (p->train.opt.kind != NN_OPT_ASGD || p->record.weights == NN_REC_NONE)) {
         size_t m = push(v, "raw");
         if (p->train.opt.kind != NN_OPT_ASGD)

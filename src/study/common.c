@@ -157,6 +157,11 @@ void nn_study_defaults(nn_study_plan *sp, nn_study_kind k)
         sp->methods[m] = k == NN_STUDY_PRUNE || m < 3;
     sp->finetune_epochs = 100;
     sp->lottery = true;
+    sp->align = 1;          /* notebook */
+    sp->metric = 0;         /* mean-abs */
+    sp->reorder = true;
+    if (k == NN_STUDY_BARRIER || k == NN_STUDY_SEED_PAIRS)
+        sp->points = 25;
 }
 
 int nn_study_run(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e)
@@ -168,6 +173,10 @@ int nn_study_run(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e
     case NN_STUDY_OSCILLATION: return nn_study_oscillation(c, sp, out, e);
     case NN_STUDY_NEURON_RANK: return nn_study_neuron_rank(c, sp, out, e);
     case NN_STUDY_PRUNE: return nn_study_prune(c, sp, out, e);
+    case NN_STUDY_DISTANCE: return nn_study_distance(c, sp, out, e);
+    case NN_STUDY_ITERATES: return nn_study_iterates(c, sp, out, e);
+    case NN_STUDY_BARRIER: return nn_study_barrier(c, sp, out, e);
+    case NN_STUDY_SEED_PAIRS: return nn_study_seed_pairs(c, sp, out, e);
     default: return nn_err_set(e, NN_ERUN, "", "unknown study");
     }
 }

@@ -1,0 +1,266 @@
+/* distance.c: distances and alignments between nets (see distance.h). */
+#include "nnlab/distance.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nnlab/assign.h"
+#include "nnlab/mat.h"
+#include "nnlab/rng.h"
+
+const char *const nn_align_names[NN_ALIGN_COUNT] = {"none", "notebook", "weight-matching"};
+const char *const nn_metric_names[NN_METRIC_COUNT] = {"mean-abs", "l2"};
+
+bool nn_same_arch(const nn_model *a, const nn_model *b)
+{
+    if (a->L != b->L || a->arch.act != b->arch.act || a->arch.out_act != b->arch.out_act ||
+        a->n_params != b->n_params)
+        return false;
+    for (int l = 0; l <= a->L; l++)
+        if (a->width[l] != b->width[l])
+            return false;
+    for (int l = 0; l < a->L; l++)
+        if (a->has_bias[l] != b->has_bias[l])
+            return false;
+    return true;
+}
+
+/* The notebook's full matrix of layer l, flattened: one row per receiving unit plus the
+ * receiving layer's constant unit (a row of zeros, when that layer is hidden and has one),
+ * each row the weights then the bias. Returns the number of entries written (out may be
+ * NULL to count). */
+static size_t notebook_layout(const nn_model *m, double *out)
+{
+    size_t k = 0;
+    for (int l = 0; l < m->L; l++) {
+        size_t rows = (size_t)m->width[l + 1], cols = (size_t)m->width[l];
+        bool bias = m->has_bias[l], const_row = l + 1 < m->L && m->arch.bias;
+        const double *W = nn_model_W(m, l), *b = nn_model_b(m, l);
+        for (size_t r = 0; r < rows; r++) {
+            for (size_t c = 0; c < cols; c++, k++)
+                if (out)
+                    out[k] = W[r * cols + c];
+            if (bias) {
+                if (out)
+                    out[k] = b[r];
+                k++;
+            }
+        }
+        if (const_row) {
+            for (size_t c = 0; c < cols + bias; c++, k++)
+                if (out)
+                    out[k] = 0.0;
+        }
+    }
+    return k;
+}
+
+double nn_model_distance(const nn_model *a, const nn_model *b, nn_metric metric)
+{
+    if (metric == NN_METRIC_L2) {
+        double *d = malloc(a->n_params * sizeof *d);
+        if (!d)
+            return NAN;
+        for (size_t i = 0; i < a->n_params; i++) {
+            double t = a->params[i] - b->params[i];
+            d[i] = t * t;
+        }
+        double s = nn_sum_numpy(d, a->n_params);
+        free(d);
+        return sqrt(s);
+    }
+    size_t n = notebook_layout(a, NULL);
+    double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
+    if (!x || !y) {
+        free(x), free(y);
+        return NAN;
+    }
+    notebook_layout(a, x);
+    notebook_layout(b, y);
+    for (size_t i = 0; i < n; i++) {
+        double t = x[i] - y[i];
+        x[i] = sqrt(t * t);          /* np.sqrt((x - y) * (x - y)), as matrix_dist writes it */
+    }
+    double mean = nn_sum_numpy(x, n) / (double)n;
+    free(x), free(y);
+    return mean;
+}
+
+double nn_model_cosine(const nn_model *a, const nn_model *b)
+{
+    double ab = 0, aa = 0, bb = 0;
+    for (size_t i = 0; i < a->n_params; i++) {
+        ab += a->params[i] * b->params[i];
+        aa += a->params[i] * a->params[i];
+        bb += b->params[i] * b->params[i];
+    }
+    return ab / (sqrt(aa) * sqrt(bb));
+}
+
+double nn_match_objective(const nn_model *a, const nn_model *b)
+{
+    double s = 0;
+    for (size_t i = 0; i < a->n_params; i++)
+        s += a->params[i] * b->params[i];
+    return s;
+}
+
+/* Reorder hidden layer h of m (units of layer h + 1): unit perm[i] moves to position i. */
+static void permute_layer(nn_model *m, int h, const size_t *perm, double *tmp)
+{
+    size_t n = (size_t)m->width[h + 1], cin = (size_t)m->width[h], cout = (size_t)m->width[h + 2];
+    double *W = nn_model_W(m, h), *b = nn_model_b(m, h), *V = nn_model_W(m, h + 1);
+    memcpy(tmp, W, n * cin * sizeof *tmp);
+    for (size_t i = 0; i < n; i++)
+        memcpy(W + i * cin, tmp + perm[i] * cin, cin * sizeof *W);
+    if (b) {
+        memcpy(tmp, b, n * sizeof *tmp);
+        for (size_t i = 0; i < n; i++)
+            b[i] = tmp[perm[i]];
+    }
+    for (size_t k = 0; k < cout; k++) {
+        double *row = V + k * n;
+        memcpy(tmp, row, n * sizeof *tmp);
+        for (size_t i = 0; i < n; i++)
+            row[i] = tmp[perm[i]];
+    }
+}
+
+static size_t max_width(const nn_model *m)
+{
+    size_t w = 0;
+    for (int l = 0; l <= m->L; l++)
+        w = (size_t)m->width[l] > w ? (size_t)m->width[l] : w;
+    return w;
+}
+
+/* Notebook 000's alignment: layer by layer, input side first. */
+static int align_notebook(const nn_model *a, nn_model *b, nn_metric metric, nn_err *e)
+{
+    size_t wmax = max_width(a);
+    double *cost = malloc(wmax * wmax * sizeof *cost), *tmp = malloc(wmax * wmax * sizeof *tmp);
+    size_t *perm = malloc(wmax * sizeof *perm);
+    int rc = NN_OK;
+    if (!cost || !tmp || !perm)
+        rc = nn_err_set(e, NN_ENOMEM, "", "out of memory aligning nets");
+    for (int h = 0; h + 1 < a->L && !rc; h++) {
+        size_t n = (size_t)a->width[h + 1], cin = (size_t)a->width[h];
+        const double *WA = nn_model_W(a, h), *WB = nn_model_W(b, h);
+        const double *bA = nn_model_b(a, h), *bB = nn_model_b(b, h);
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = 0; j < n; j++) {
+                double s = 0;
+                for (size_t c = 0; c < cin; c++) {
+                    double d = WA[i * cin + c] - WB[j * cin + c];
+                    s += metric == NN_METRIC_L2 ? d * d : fabs(d);
+                }
+                if (bA) {
+                    double d = bA[i] - bB[j];
+                    s += metric == NN_METRIC_L2 ? d * d : fabs(d);
+                }
+                cost[i * n + j] = s;
+            }
+        if (!(rc = nn_assign_min(cost, n, perm, NULL, e)))
+            permute_layer(b, h, perm, tmp);
+    }
+    free(cost), free(tmp), free(perm);
+    return rc;
+}
+
+/* Weight matching: coordinate ascent over the hidden layers' permutations. */
+static int align_matching(const nn_model *a, nn_model *b, uint32_t seed, nn_alignment *out,
+                          nn_err *e)
+{
+    int H = a->L - 1;
+    size_t wmax = max_width(a);
+    double *gain = malloc(wmax * wmax * sizeof *gain), *tmp = malloc(wmax * wmax * sizeof *tmp);
+    size_t *perm = malloc(wmax * sizeof *perm), order[NN_MAX_HIDDEN];
+    int rc = NN_OK;
+    if (!gain || !tmp || !perm)
+        rc = nn_err_set(e, NN_ENOMEM, "", "out of memory aligning nets");
+    nn_rng r;
+    nn_rng_seed(&r, seed);
+    out->objective[0] = nn_match_objective(a, b);
+    /* start from the better of B as it is and a greedy layer-by-layer match (Euclidean, so
+     * each layer maximises its incoming inner products): coordinate ascent from the identity
+     * alone can stall short of undoing even a plain reshuffle */
+    if (!rc) {
+        nn_model *g = nn_model_clone(b);
+        if (!g)
+            rc = nn_err_set(e, NN_ENOMEM, "", "out of memory aligning nets");
+        else if (!(rc = align_notebook(a, g, NN_METRIC_L2, e)) &&
+                 nn_match_objective(a, g) > out->objective[0])
+            memcpy(b->params, g->params, b->n_params * sizeof *b->params);
+        nn_model_free(g);
+    }
+    bool changed = true;
+    for (out->passes = 0; changed && !rc && out->passes < 1000; out->passes++) {
+        changed = false;
+        nn_rng_permutation(&r, order, (size_t)H);
+        for (int q = 0; q < H && !rc; q++) {
+            int h = (int)order[q];
+            size_t n = (size_t)a->width[h + 1], cin = (size_t)a->width[h], cout = (size_t)a->width[h + 2];
+            const double *WA = nn_model_W(a, h), *WB = nn_model_W(b, h);
+            const double *VA = nn_model_W(a, h + 1), *VB = nn_model_W(b, h + 1);
+            const double *bA = nn_model_b(a, h), *bB = nn_model_b(b, h);
+            for (size_t i = 0; i < n; i++)
+                for (size_t j = 0; j < n; j++) {
+                    double s = 0;
+                    for (size_t c = 0; c < cin; c++)
+                        s += WA[i * cin + c] * WB[j * cin + c];
+                    if (bA)
+                        s += bA[i] * bB[j];
+                    for (size_t k = 0; k < cout; k++)
+                        s += VA[k * n + i] * VB[k * n + j];
+                    gain[i * n + j] = s;
+                }
+            if ((rc = nn_assign_max(gain, n, perm, NULL, e)))
+                break;
+            /* keep the current order unless the new one is strictly better */
+            double now = 0, then = 0;
+            for (size_t i = 0; i < n; i++) {
+                now += gain[i * n + i];
+                then += gain[i * n + perm[i]];
+            }
+            bool identity = true;
+            for (size_t i = 0; i < n; i++)
+                identity &= perm[i] == i;
+            if (!identity && then > now) {
+                permute_layer(b, h, perm, tmp);
+                changed = true;
+            }
+        }
+        if (out->passes < 64)
+            out->pass_objective[out->passes] = nn_match_objective(a, b);
+    }
+    out->objective[1] = nn_match_objective(a, b);
+    free(gain), free(tmp), free(perm);
+    return rc;
+}
+
+int nn_align_models(const nn_model *a, const nn_model *b, nn_align method, nn_metric metric,
+                    uint32_t seed, nn_alignment *out, nn_err *e)
+{
+    memset(out, 0, sizeof *out);
+    if (!nn_same_arch(a, b))
+        return nn_err_set(e, NN_ESPEC, "", "the two nets differ in architecture (inputs, "
+                          "widths, biases or activations), so no distance is defined");
+    out->aligned = nn_model_clone(b);
+    if (!out->aligned)
+        return nn_err_set(e, NN_ENOMEM, "", "out of memory");
+    int rc = NN_OK;
+    if (method == NN_ALIGN_NOTEBOOK)
+        rc = align_notebook(a, out->aligned, metric, e);
+    else if (method == NN_ALIGN_WEIGHT_MATCHING)
+        rc = align_matching(a, out->aligned, seed, out, e);
+    if (rc) {
+        nn_model_free(out->aligned);
+        out->aligned = NULL;
+        return rc;
+    }
+    for (size_t i = 0; i < b->n_params; i++)
+        if (out->aligned->params[i] != b->params[i])
+            out->reorder_needed = true;
+    return NN_OK;
+}
