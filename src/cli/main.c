@@ -44,6 +44,20 @@ const cmd nn_commands[] = {
      "  --quiet        print nothing but errors\n"
      "\n"
      "Exit status: 0 done; 1 a study failed; 2 bad usage or not a finished nnlab run.\n"},
+    {"distance", cmd_distance, "the distance between two saved nets, up to hidden-unit order",
+     "usage: nnlab distance A B [--method notebook|weight-matching] [--metric mean-abs|l2]\n"
+     "                          [--seed N]\n"
+     "\n"
+     "A and B are model.json files, model folders of a run, or run directories with one\n"
+     "model. B's hidden units are reordered to match A's (the function B computes does not\n"
+     "change), then the distance is taken. Prints JSON on stdout: distance, unaligned (with\n"
+     "no reordering), reorder_needed, and for weight matching its passes and objective.\n"
+     "\n"
+     "  --method notebook         notebook 000's layer-by-layer alignment (default)\n"
+     "  --method weight-matching  Git Re-Basin's weight matching\n"
+     "  --metric mean-abs         notebook 000's mean |a - b| (default)\n"
+     "  --metric l2               Euclidean distance\n"
+     "  --seed N                  weight matching's visiting order (default 0)\n"},
     {"list", cmd_list, "list datasets, activations, inits, optimizers, losses, studies",
      "usage: nnlab list [datasets|activations|inits|optimizers|losses|studies]\n"
      "\n"

@@ -510,8 +510,9 @@ int nn_study_seed_pairs(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn
     fputs("# nnlab: every pair of replicates: are the minima different once hidden units are\n"
           "# aligned? Redraw here with: gnuplot seed-pairs.gp\n"
           "if (!exists(\"outfile\")) outfile = 'seed-pairs.png'\n"
-          "set terminal pngcairo size 1100,480 noenhanced font 'sans,10'\nset output outfile\n"
-          "set datafile separator ','\nset grid\nset key top left\nset xlabel 'pair of seeds'\n", w.f);
+          "set terminal pngcairo size 1100,520 noenhanced font 'sans,10'\nset output outfile\n"
+          "set datafile separator ','\nset grid\nset key below horizontal\n"
+          "set xlabel 'pair of seeds'\n", w.f);
     snprintf(title, sizeof title, "%d pairs of %d replicates (%s distance)", np, n, nn_metric_names[metric]);
     nn_gp_quote(q, sizeof q, title);
     fprintf(w.f, "set multiplot layout 1,2 title %s\n", q);

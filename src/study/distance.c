@@ -135,36 +135,70 @@ static size_t max_width(const nn_model *m)
     return w;
 }
 
+static void transpose(double *out /* (c, r) */, const double *in /* (r, c) */, size_t r, size_t c)
+{
+    for (size_t i = 0; i < r; i++)
+        for (size_t j = 0; j < c; j++)
+            out[j * r + i] = in[i * c + j];
+}
+
+/* G[i][j] = <A's unit i, B's unit j> over hidden layer h's incoming weights and biases and,
+ * when outgoing, its outgoing weights: two matrix products on the vectorised kernel.
+ * t1, t2, t3 each hold wmax * wmax doubles. */
+static void unit_gain(const nn_model *a, const nn_model *b, int h, bool outgoing, double *G,
+                      double *t1, double *t2, double *t3)
+{
+    size_t n = (size_t)a->width[h + 1], cin = (size_t)a->width[h];
+    transpose(t1, nn_model_W(b, h), n, cin);                        /* (cin, n) */
+    nn_dense_forward(G, t1, nn_model_W(a, h), NULL, n, cin, n);
+    const double *bA = nn_model_b(a, h), *bB = nn_model_b(b, h);
+    if (bA)
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = 0; j < n; j++)
+                G[i * n + j] += bA[i] * bB[j];
+    if (outgoing) {
+        size_t cout = (size_t)a->width[h + 2];
+        transpose(t2, nn_model_W(a, h + 1), cout, n);               /* (n, cout) */
+        nn_dense_forward(t3, nn_model_W(b, h + 1), t2, NULL, n, cout, n);
+        for (size_t i = 0; i < n * n; i++)
+            G[i] += t3[i];
+    }
+}
+
 /* Notebook 000's alignment: layer by layer, input side first. */
 static int align_notebook(const nn_model *a, nn_model *b, nn_metric metric, nn_err *e)
 {
     size_t wmax = max_width(a);
     double *cost = malloc(wmax * wmax * sizeof *cost), *tmp = malloc(wmax * wmax * sizeof *tmp);
+    double *t2 = malloc(wmax * wmax * sizeof *t2), *t3 = malloc(wmax * wmax * sizeof *t3);
     size_t *perm = malloc(wmax * sizeof *perm);
     int rc = NN_OK;
-    if (!cost || !tmp || !perm)
+    if (!cost || !tmp || !t2 || !t3 || !perm)
         rc = nn_err_set(e, NN_ENOMEM, "", "out of memory aligning nets");
     for (int h = 0; h + 1 < a->L && !rc; h++) {
         size_t n = (size_t)a->width[h + 1], cin = (size_t)a->width[h];
-        const double *WA = nn_model_W(a, h), *WB = nn_model_W(b, h);
-        const double *bA = nn_model_b(a, h), *bB = nn_model_b(b, h);
-        for (size_t i = 0; i < n; i++)
-            for (size_t j = 0; j < n; j++) {
-                double s = 0;
-                for (size_t c = 0; c < cin; c++) {
-                    double d = WA[i * cin + c] - WB[j * cin + c];
-                    s += metric == NN_METRIC_L2 ? d * d : fabs(d);
+        if (metric == NN_METRIC_L2) {
+            /* sum ||a_i - b_p(i)||^2 = constants - 2 sum <a_i, b_p(i)>: maximise the products */
+            unit_gain(a, b, h, false, cost, tmp, t2, t3);
+            rc = nn_assign_max(cost, n, perm, NULL, e);
+        } else {
+            const double *WA = nn_model_W(a, h), *WB = nn_model_W(b, h);
+            const double *bA = nn_model_b(a, h), *bB = nn_model_b(b, h);
+            for (size_t i = 0; i < n; i++)
+                for (size_t j = 0; j < n; j++) {
+                    double s2 = 0;
+                    for (size_t c = 0; c < cin; c++)
+                        s2 += fabs(WA[i * cin + c] - WB[j * cin + c]);
+                    if (bA)
+                        s2 += fabs(bA[i] - bB[j]);
+                    cost[i * n + j] = s2;
                 }
-                if (bA) {
-                    double d = bA[i] - bB[j];
-                    s += metric == NN_METRIC_L2 ? d * d : fabs(d);
-                }
-                cost[i * n + j] = s;
-            }
-        if (!(rc = nn_assign_min(cost, n, perm, NULL, e)))
+            rc = nn_assign_min(cost, n, perm, NULL, e);
+        }
+        if (!rc)
             permute_layer(b, h, perm, tmp);
     }
-    free(cost), free(tmp), free(perm);
+    free(cost), free(tmp), free(t2), free(t3), free(perm);
     return rc;
 }
 
@@ -175,9 +209,10 @@ static int align_matching(const nn_model *a, nn_model *b, uint32_t seed, nn_alig
     int H = a->L - 1;
     size_t wmax = max_width(a);
     double *gain = malloc(wmax * wmax * sizeof *gain), *tmp = malloc(wmax * wmax * sizeof *tmp);
+    double *t2 = malloc(wmax * wmax * sizeof *t2), *t3 = malloc(wmax * wmax * sizeof *t3);
     size_t *perm = malloc(wmax * sizeof *perm), order[NN_MAX_HIDDEN];
     int rc = NN_OK;
-    if (!gain || !tmp || !perm)
+    if (!gain || !tmp || !t2 || !t3 || !perm)
         rc = nn_err_set(e, NN_ENOMEM, "", "out of memory aligning nets");
     nn_rng r;
     nn_rng_seed(&r, seed);
@@ -200,21 +235,8 @@ static int align_matching(const nn_model *a, nn_model *b, uint32_t seed, nn_alig
         nn_rng_permutation(&r, order, (size_t)H);
         for (int q = 0; q < H && !rc; q++) {
             int h = (int)order[q];
-            size_t n = (size_t)a->width[h + 1], cin = (size_t)a->width[h], cout = (size_t)a->width[h + 2];
-            const double *WA = nn_model_W(a, h), *WB = nn_model_W(b, h);
-            const double *VA = nn_model_W(a, h + 1), *VB = nn_model_W(b, h + 1);
-            const double *bA = nn_model_b(a, h), *bB = nn_model_b(b, h);
-            for (size_t i = 0; i < n; i++)
-                for (size_t j = 0; j < n; j++) {
-                    double s = 0;
-                    for (size_t c = 0; c < cin; c++)
-                        s += WA[i * cin + c] * WB[j * cin + c];
-                    if (bA)
-                        s += bA[i] * bB[j];
-                    for (size_t k = 0; k < cout; k++)
-                        s += VA[k * n + i] * VB[k * n + j];
-                    gain[i * n + j] = s;
-                }
+            size_t n = (size_t)a->width[h + 1];
+            unit_gain(a, b, h, true, gain, tmp, t2, t3);
             if ((rc = nn_assign_max(gain, n, perm, NULL, e)))
                 break;
             /* keep the current order unless the new one is strictly better */
@@ -235,7 +257,7 @@ static int align_matching(const nn_model *a, nn_model *b, uint32_t seed, nn_alig
             out->pass_objective[out->passes] = nn_match_objective(a, b);
     }
     out->objective[1] = nn_match_objective(a, b);
-    free(gain), free(tmp), free(perm);
+    free(gain), free(tmp), free(t2), free(t3), free(perm);
     return rc;
 }
 
