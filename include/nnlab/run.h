@@ -50,8 +50,9 @@ int nn_run(nn_plan *p, const nn_run_opts *o, nn_run_result *r, nn_err *e);
 
 /* Run a finished run directory's studies again from what it recorded (all the spec lists,
  * or only the one named study, with the spec's options or the defaults), rewriting their
- * tables and figures and their part of summary.json. */
-int nn_analyze(const char *dir, const char *study, bool draw, volatile const int *stop,
-               nn_run_result *r, nn_err *e);
+ * tables and figures and their part of summary.json. Refuses a manifest that still says
+ * "running" or a spec.json whose SHA-256 is not the manifest's, unless force. */
+int nn_analyze(const char *dir, const char *study, bool draw, bool force,
+               volatile const int *stop, nn_run_result *r, nn_err *e);
 
 #endif

@@ -25,6 +25,7 @@ typedef struct nn_study_ctx {
     int n_models;                          /* the models that were trained, in spec order */
     const nn_model_plan *models[NN_MAX_MODELS];
     bool draw;                             /* write PNGs (and run gnuplot) */
+    volatile const int *stop;              /* nonzero: stop (studies that train check it) */
     bool gnuplot_missing;                  /* set when gnuplot could not be found */
     char undrawn[512];                     /* figures left undrawn, ", "-separated */
 } nn_study_ctx;

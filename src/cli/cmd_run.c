@@ -151,20 +151,22 @@ int cmd_check(int argc, char **argv)
 int cmd_analyze(int argc, char **argv)
 {
     const char *dir = NULL, *study = NULL;
-    bool quiet = false, no_plots = false;
+    bool quiet = false, no_plots = false, force = false;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (!strcmp(arg, "--quiet")) {
             quiet = true;
         } else if (!strcmp(arg, "--no-plots")) {
             no_plots = true;
+        } else if (!strcmp(arg, "--force")) {
+            force = true;
         } else if (!strncmp(arg, "--study", 7) && (arg[7] == '=' || arg[7] == '\0')) {
             study = arg[7] == '=' ? arg + 8 : (i + 1 < argc ? argv[++i] : NULL);
             if (!study || !*study)
                 return cli_usage("analyze", "--study needs a study name");
         } else if (arg[0] == '-') {
-            static const char *const opts[] = {"--study", "--quiet", "--no-plots"};
-            const char *s = nn_suggest(arg, opts, 3);
+            static const char *const opts[] = {"--study", "--quiet", "--no-plots", "--force"};
+            const char *s = nn_suggest(arg, opts, 4);
             return cli_usage("analyze", "unknown option \"%s\"%s%s%s (see nnlab analyze --help)",
                              arg, s ? " (did you mean \"" : "", s ? s : "", s ? "\"?)" : "");
         } else if (dir) {
@@ -184,7 +186,7 @@ int cmd_analyze(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     nn_run_result r;
     nn_err e = {0};
-    int rc = nn_analyze(dir, study, !no_plots, &stop_flag, &r, &e);
+    int rc = nn_analyze(dir, study, !no_plots, force, &stop_flag, &r, &e);
     if (rc)
         return cli_fail(&e);
     if (r.gnuplot_missing && !quiet)

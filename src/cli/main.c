@@ -32,7 +32,7 @@ const cmd nn_commands[] = {
      "prints the resolved spec (every default filled in) on stdout. Writes nothing.\n"
      "Exit status 0 when the spec is good, 2 when it is not.\n"},
     {"analyze", cmd_analyze, "run a finished run's studies again from what it recorded",
-     "usage: nnlab analyze RUN_DIR [--study NAME] [--quiet] [--no-plots]\n"
+     "usage: nnlab analyze RUN_DIR [--study NAME] [--quiet] [--no-plots] [--force]\n"
      "\n"
      "Recomputes the studies of a run directory from its recorded tables (model files,\n"
      "metrics.csv, weights.csv, data.csv), without training: every study its spec.json lists,\n"
@@ -42,6 +42,8 @@ const cmd nn_commands[] = {
      "  --study NAME   curves, decision, distribution, oscillation, neuron_rank or prune\n"
      "  --no-plots     tables only\n"
      "  --quiet        print nothing but errors\n"
+     "  --force        analyse a run whose manifest still says running (it was killed),\n"
+     "                 or whose spec.json changed since it ran\n"
      "\n"
      "Exit status: 0 done; 1 a study failed; 2 bad usage or not a finished nnlab run.\n"},
     {"distance", cmd_distance, "the distance between two saved nets, up to hidden-unit order",

@@ -255,9 +255,22 @@ static cJSON *number_or_null(double v)
 /* ---- studies ------------------------------------------------------------------------------- */
 
 /* Run the studies in order into analyses (one object each); a stop request ends the list. */
-static int run_studies(nn_study_ctx *sc, const nn_study_plan *studies, int n,
-                       volatile const int *stop, cJSON *analyses, int *status, nn_err *e)
+static int write_summary(const char *dir, const cJSON *summary, nn_err *e)
 {
+    char path[4200];
+    nn_path_join(path, sizeof path, dir, "summary.json");
+    char *text = nn_json_print(summary, NN_JSON_DIGITS17);
+    int rc = text ? nn_write_text(path, text, e) : nn_err_set(e, NN_ENOMEM, "", "out of memory");
+    free(text);
+    return rc;
+}
+
+/* Run the studies in order into the summary's analyses (one object each), writing
+ * summary.json after each, so a study that fails or is interrupted loses only itself. */
+static int run_studies(nn_study_ctx *sc, const nn_study_plan *studies, int n,
+                       volatile const int *stop, cJSON *summary, int *status, nn_err *e)
+{
+    cJSON *analyses = cJSON_GetObjectItemCaseSensitive(summary, "analyses");
     for (int s = 0; s < n; s++) {
         if (stop && *stop) {
             *status = NN_RUN_INTERRUPTED;
@@ -267,7 +280,16 @@ static int run_studies(nn_study_ctx *sc, const nn_study_plan *studies, int n,
         cJSON_DeleteItemFromObjectCaseSensitive(analyses, name);
         cJSON *a = cJSON_AddObjectToObject(analyses, name);
         int rc = nn_study_run(sc, &studies[s], a, e);
-        if (rc)
+        if (rc == NN_EINTR) {            /* a study that trains saw the stop request */
+            cJSON_DeleteItemFromObjectCaseSensitive(analyses, name);
+            *status = NN_RUN_INTERRUPTED;
+            return NN_OK;
+        }
+        if (rc) {
+            cJSON_DeleteItemFromObjectCaseSensitive(analyses, name);
+            return rc;
+        }
+        if ((rc = write_summary(sc->dir, summary, e)))
             return rc;
     }
     return NN_OK;
@@ -286,8 +308,8 @@ static cJSON *read_json(const char *path, nn_err *e)
     return j;
 }
 
-int nn_analyze(const char *dir, const char *study, bool draw, volatile const int *stop,
-               nn_run_result *r, nn_err *e)
+int nn_analyze(const char *dir, const char *study, bool draw, bool force,
+               volatile const int *stop, nn_run_result *r, nn_err *e)
 {
     memset(r, 0, sizeof *r);
     r->status = NN_RUN_FAILED;
@@ -297,11 +319,27 @@ int nn_analyze(const char *dir, const char *study, bool draw, volatile const int
     if (!man)
         return e->code;
     cJSON *st = cJSON_GetObjectItemCaseSensitive(man, "status");
+    cJSON *sha = cJSON_GetObjectItemCaseSensitive(man, "spec_sha256");
     bool running = cJSON_IsString(st) && !strcmp(st->valuestring, "running");
+    char want[65] = "";
+    if (cJSON_IsString(sha))
+        snprintf(want, sizeof want, "%s", sha->valuestring);
     cJSON_Delete(man);
-    if (running)
-        return nn_err_set(e, NN_EUSAGE, dir, "the run is still going on (its manifest says "
-                          "\"running\"); analyse it when it has finished");
+    if (running && !force)
+        return nn_err_set(e, NN_EUSAGE, dir, "its manifest says the run is still going on; "
+                          "analyse it when it has finished (or pass --force if it was killed)");
+    {   /* the spec must be the one the run used */
+        size_t n;
+        char *text, have[65];
+        nn_path_join(path, sizeof path, dir, "spec.json");
+        if (!(text = nn_read_file(path, NN_SPEC_MAX_BYTES, "spec", &n, e)))
+            return e->code;
+        nn_sha256_hex(text, n, have);
+        free(text);
+        if (strcmp(have, want) && !force)
+            return nn_err_set(e, NN_EUSAGE, path, "changed since the run (its SHA-256 is not the "
+                              "manifest's spec_sha256); pass --force to analyse with it anyway");
+    }
     nn_plan p;
     nn_path_join(path, sizeof path, dir, "spec.json");
     int rc = nn_spec_load(&p, path, NULL, 0, e);
@@ -330,13 +368,26 @@ int nn_analyze(const char *dir, const char *study, bool draw, volatile const int
         list = &one;
         n = 1;
     }
+    /* the data gives the models' inputs, and must still fit the spec */
+    nn_data data;
+    nn_path_join(path, sizeof path, dir, "data.csv");
+    if ((rc = nn_data_load_csv(path, "y", &data, e))) {
+        nn_plan_free(&p);
+        return rc;
+    }
+    rc = nn_plan_check_data(&p, &data, path, e);
+    nn_data_free(&data);
+    if (rc) {
+        nn_plan_free(&p);
+        return rc;
+    }
     nn_path_join(path, sizeof path, dir, "summary.json");
     cJSON *summary = read_json(path, e);
     if (!summary) {
         nn_plan_free(&p);
         return e->code;
     }
-    nn_study_ctx sc = {.dir = dir, .plan = &p, .draw = draw};
+    nn_study_ctx sc = {.dir = dir, .plan = &p, .draw = draw, .stop = stop};
     cJSON *ms = cJSON_GetObjectItemCaseSensitive(summary, "models"), *mj;
     cJSON_ArrayForEach(mj, ms) {
         cJSON *l = cJSON_GetObjectItemCaseSensitive(mj, "label");
@@ -350,14 +401,10 @@ int nn_analyze(const char *dir, const char *study, bool draw, volatile const int
         analyses = cJSON_AddObjectToObject(summary, "analyses");
     }
     int status = NN_RUN_COMPLETE;
-    rc = run_studies(&sc, list, n, stop, analyses, &status, e);
+    (void)analyses;
+    rc = run_studies(&sc, list, n, stop, summary, &status, e);
     r->gnuplot_missing = sc.gnuplot_missing;
     memcpy(r->undrawn, sc.undrawn, sizeof r->undrawn);
-    if (!rc) {
-        char *text = nn_json_print(summary, NN_JSON_DIGITS17);
-        rc = text ? nn_write_text(path, text, e) : nn_err_set(e, NN_ENOMEM, "", "out of memory");
-        free(text);
-    }
     if (rc == NN_ESPEC || rc == NN_EUSAGE)   /* the run directory may have been written to */
         e->code = rc = NN_ERUN;
     r->status = rc ? NN_RUN_FAILED : status;
@@ -521,21 +568,21 @@ int nn_run(nn_plan *p, const nn_run_opts *o, nn_run_result *r, nn_err *e)
             break;
         }
     }
-    cJSON *analyses = cJSON_AddObjectToObject(summary, "analyses");
+    cJSON_AddObjectToObject(summary, "analyses");
+    /* the models' results stand on their own before any study runs */
+    if (!rc)
+        rc = write_summary(o->out_dir, summary, e);
     if (!rc && status != NN_RUN_INTERRUPTED) {
-        nn_study_ctx sc = {.dir = o->out_dir, .plan = p, .n_models = trained, .draw = !o->no_plots};
+        nn_study_ctx sc = {.dir = o->out_dir, .plan = p, .n_models = trained, .draw = !o->no_plots,
+                           .stop = o->stop};
         for (int i = 0; i < trained; i++)
             sc.models[i] = &p->models[i];
-        rc = run_studies(&sc, p->studies, p->n_studies, o->stop, analyses, &status, e);
+        rc = run_studies(&sc, p->studies, p->n_studies, o->stop, summary, &status, e);
         r->gnuplot_missing = sc.gnuplot_missing;
         memcpy(r->undrawn, sc.undrawn, sizeof r->undrawn);
     }
-    if (!rc) {
-        char *text = nn_json_print(summary, NN_JSON_DIGITS17);
-        nn_path_join(path, sizeof path, o->out_dir, "summary.json");
-        rc = text ? nn_write_text(path, text, e) : nn_err_set(e, NN_ENOMEM, "", "out of memory");
-        free(text);
-    }
+    if (!rc && status == NN_RUN_INTERRUPTED)
+        rc = write_summary(o->out_dir, summary, e);
     cJSON_Delete(summary);
     if (rc)
         goto fail;

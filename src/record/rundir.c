@@ -3,6 +3,7 @@
 #include <cJSON.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -202,9 +203,17 @@ int nn_file_open(nn_file *w, const char *path, nn_err *e)
     snprintf(w->final, sizeof w->final, "%s", path);
     /* the temporary name sits beside the final one, so rename never crosses devices */
     snprintf(w->tmp, sizeof w->tmp, "%s.part", path);
-    w->f = fopen(w->tmp, "wb");
-    if (!w->f)
-        return nn_err_set(e, NN_EIO, path, "cannot write: %s", strerror(errno));
+    /* a fresh file that cannot be a link planted in the folder (analyze writes into run
+     * directories it did not create); the rename replaces a link at the final name itself */
+    unlink(w->tmp);
+    int fd = open(w->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    w->f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (!w->f) {
+        int err = errno;
+        if (fd >= 0)
+            close(fd);
+        return nn_err_set(e, NN_EIO, path, "cannot write: %s", strerror(err));
+    }
     return NN_OK;
 }
 

@@ -596,20 +596,36 @@ static int get_seeds(V *v, cJSON *obj, uint32_t *out, int *n_out)
     size_t m = push(v, "seeds");
     int rc = NN_OK, n = 0;
     if (cJSON_IsString(j)) {
-        long a = 0, b = 0, st = 1;
-        char extra;
-        int got = sscanf(j->valuestring, "%ld:%ld:%ld%c", &a, &b, &st, &extra);
-        if (got != 2 && got != 3)
+        /* start:stop[:step], decimal, nothing else; stop excluded */
+        unsigned long long f[3] = {0, 0, 1};
+        int nf = 0;
+        const char *q = j->valuestring;
+        bool ok = true;
+        while (ok && nf < 3) {
+            if (*q < '0' || *q > '9') {
+                ok = false;
+                break;
+            }
+            char *end;
+            errno = 0;
+            f[nf++] = strtoull(q, &end, 10);
+            ok = errno == 0 && f[nf - 1] <= 4294967296ULL;
+            q = end;
+            if (*q != ':')
+                break;
+            q++;
+        }
+        if (!ok || *q || nf < 2)
             rc = fail(v, "expected a list of seeds or \"start:stop[:step]\" (stop excluded), "
                       "got \"%.40s\"", j->valuestring);
-        else if (a < 0 || b > 4294967296L || st < 1 || b <= a)
+        else if (f[1] <= f[0] || f[2] < 1)
             rc = fail(v, "\"%.40s\" is not a range of seeds from 0 to 4294967295 with a "
                       "positive step", j->valuestring);
-        else if ((b - a + st - 1) / st > NN_MAX_MODELS)
+        else if ((f[1] - f[0] - 1) / f[2] + 1 > NN_MAX_MODELS)
             rc = fail(v, "\"%.40s\" has more than %d seeds", j->valuestring, NN_MAX_MODELS);
         else
-            for (long s = a; s < b; s += st)
-                out[n++] = (uint32_t)s;
+            for (unsigned long long k = 0, c = (f[1] - f[0] - 1) / f[2] + 1; k < c; k++)
+                out[n++] = (uint32_t)(f[0] + k * f[2]);
     } else if (cJSON_IsArray(j) && cJSON_GetArraySize(j) >= 1) {
         if (cJSON_GetArraySize(j) > NN_MAX_MODELS)
             rc = fail(v, "%d seeds (at most %d)", cJSON_GetArraySize(j), NN_MAX_MODELS);

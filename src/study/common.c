@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "nnlab/figure.h"
 #include "nnlab/record.h"
@@ -20,11 +21,34 @@ void study_path(const nn_study_ctx *c, char *buf, size_t cap, const char *fmt, .
     nn_path_join(buf, cap, c->dir, name);
 }
 
+/* Does a loaded model have the architecture the spec gives that label? */
+static bool matches(const nn_model *m, const nn_arch *a)
+{
+    if ((a->n_in && m->arch.n_in != a->n_in) || m->arch.n_hidden != a->n_hidden ||
+        m->arch.act != a->act || m->arch.out_act != a->out_act || m->arch.bias != a->bias ||
+        m->arch.output_bias != a->output_bias || m->arch.n_out != a->n_out)
+        return false;
+    for (int l = 0; l < a->n_hidden; l++)
+        if (m->arch.hidden[l] != a->hidden[l])
+            return false;
+    return true;
+}
+
 nn_model *study_load_model(const nn_study_ctx *c, const char *label, bool initial, nn_err *e)
 {
     char path[4200];
     study_path(c, path, sizeof path, "%s/%s", label, initial ? "model-initial.json" : "model.json");
-    return nn_model_load(path, NULL, e);
+    nn_model *m = nn_model_load(path, NULL, e);
+    if (!m)
+        return NULL;
+    for (int i = 0; i < c->n_models; i++)
+        if (!strcmp(c->models[i]->label, label) && !matches(m, &c->models[i]->arch)) {
+            nn_model_free(m);
+            nn_err_set(e, NN_ERUN, path, "the model does not have the architecture spec.json "
+                       "gives \"%s\" (was it edited, or copied from another run?)", label);
+            return NULL;
+        }
+    return m;
 }
 
 int study_gnuplot(nn_study_ctx *c, const char *script, const char *png, cJSON *out, nn_err *e)
@@ -61,26 +85,20 @@ size_t study_working_weights(const nn_model *m, size_t *idx)
 
 /* ---- weights.csv ------------------------------------------------------------------------- */
 
-static char *read_line(traj *t)
+/* One line without its end; NULL at the end of the file or on a NUL byte (*bad set). */
+static char *read_line(traj *t, bool *bad)
 {
-    size_t k = 0;
-    for (;;) {
-        if (k + 2 > t->cap) {
-            size_t cap = t->cap ? 2 * t->cap : 1 << 16;
-            char *nb = realloc(t->buf, cap);
-            if (!nb)
-                return NULL;
-            t->buf = nb;
-            t->cap = cap;
-        }
-        if (!fgets(t->buf + k, (int)(t->cap - k), t->f))
-            return k ? t->buf : NULL;
-        k += strlen(t->buf + k);
-        if (k && t->buf[k - 1] == '\n') {
-            t->buf[--k] = '\0';
-            return t->buf;
-        }
+    ssize_t n = getline(&t->buf, &t->cap, t->f);
+    *bad = false;
+    if (n <= 0)
+        return NULL;
+    if (memchr(t->buf, '\0', (size_t)n)) {
+        *bad = true;
+        return NULL;
     }
+    if (t->buf[n - 1] == '\n')
+        t->buf[n - 1] = '\0';
+    return t->buf;
 }
 
 int traj_open(traj *t, const nn_study_ctx *c, const char *label, bool raw, const nn_model *m,
@@ -88,12 +106,17 @@ int traj_open(traj *t, const nn_study_ctx *c, const char *label, bool raw, const
 {
     memset(t, 0, sizeof *t);
     study_path(c, t->path, sizeof t->path, "%s/%s", label, raw ? "raw_weights.csv" : "weights.csv");
+    struct stat st;
+    if (stat(t->path, &st) != 0 || !S_ISREG(st.st_mode))
+        return nn_err_set(e, NN_ERUN, t->path, "cannot read the recorded trajectory (the run must "
+                          "record weights: record.weights in the spec)");
     t->f = fopen(t->path, "rb");
     if (!t->f)
-        return nn_err_set(e, NN_ERUN, t->path, "cannot read the recorded trajectory: %s (the "
-                          "run must record weights: record.weights in the spec)", strerror(errno));
+        return nn_err_set(e, NN_ERUN, t->path, "cannot read the recorded trajectory: %s",
+                          strerror(errno));
     t->n = m->n_params;
-    char *h = read_line(t);
+    bool bad;
+    char *h = read_line(t, &bad);
     t->line = 1;
     char name[64];
     bool ok = h && !strncmp(h, "epoch", 5);
@@ -105,33 +128,38 @@ int traj_open(traj *t, const nn_study_ctx *c, const char *label, bool raw, const
         p += 1 + k;
     }
     if (!ok || *p) {
+        char where[4300];
+        snprintf(where, sizeof where, "%s:1", t->path);
         traj_close(t);
-        return nn_err_set(e, NN_ERUN, t->path, "header does not match the model's parameters");
+        return nn_err_set(e, NN_ERUN, where, "the header does not match the model's parameters");
     }
     return NN_OK;
 }
 
 int traj_next(traj *t, long *epoch, double *params, nn_err *e)
 {
-    char *s = read_line(t);
-    if (!s)
-        return 0;
+    bool bad;
+    char *s = read_line(t, &bad);
+    char where[4300];
     t->line++;
+    snprintf(where, sizeof where, "%s:%ld", t->path, t->line);
+    if (!s)
+        return bad ? -nn_err_set(e, NN_ERUN, where, "NUL byte in the trajectory") : 0;
     char *end;
     errno = 0;
     *epoch = strtol(s, &end, 10);
+    if (end == s || *s == '-' || errno)
+        return -nn_err_set(e, NN_ERUN, where, "expected an epoch number at the start of the row");
     for (size_t i = 0; i < t->n; i++) {
-        if (*end != ',') {
-            nn_err_where(e, "%s:%ld", t->path, t->line);
-            return -nn_err_set(e, NN_ERUN, e->where, "row has too few values");
-        }
-        params[i] = strtod(end + 1, &end);
+        if (*end != ',')
+            return -nn_err_set(e, NN_ERUN, where, "the row has %zu values, the header %zu", i, t->n);
+        char *start = end + 1;
+        params[i] = strtod(start, &end);
+        if (end == start)
+            return -nn_err_set(e, NN_ERUN, where, "value %zu is not a number", i + 1);
     }
-    if (*end) {
-        char where[4300];
-        snprintf(where, sizeof where, "%s:%ld", t->path, t->line);
-        return -nn_err_set(e, NN_ERUN, where, "row has too many values");
-    }
+    if (*end)
+        return -nn_err_set(e, NN_ERUN, where, "the row has more values than the header");
     return 1;
 }
 

@@ -33,7 +33,9 @@ typedef struct traj {
  * the model m (same parameter names in the same order). */
 int traj_open(traj *t, const nn_study_ctx *c, const char *label, bool raw, const nn_model *m,
               nn_err *e);
-/* Next row into epoch and params (n values): 1 read, 0 at the end, <0 error (e filled). */
+/* Next row into epoch and params (n values): 1 read, 0 at the end, <0 error (e filled,
+ * naming path:line). Every field must be a number; nan and inf are read (a diverged run's
+ * last row). */
 int traj_next(traj *t, long *epoch, double *params, nn_err *e);
 void traj_close(traj *t);
 
@@ -52,8 +54,8 @@ typedef struct cellgrid {
     int n_groups;                  /* layers */
     const int *group_rows;         /* rows per layer, input side first */
     const long *col_epoch;         /* the epoch each column stands for */
-    /* colour of row r over columns [c0, c1): more than one column when binned */
-    nn_rgb (*color)(void *ctx, int r, long c0, long c1);
+    /* colour of rows [r0, r1) over columns [c0, c1): more than one of each when binned */
+    nn_rgb (*color)(void *ctx, int r0, int r1, long c0, long c1);
     void *ctx;
     const char *title, *subtitle;
     int n_legend;
@@ -65,5 +67,6 @@ typedef struct cellgrid {
 } cellgrid;
 
 /* Draw it: output side at the top, a thin gap between layers, epochs along the bottom.
- * More than 2400 steps are binned into 2400 columns. */
+ * More than 2400 steps are binned into 2400 columns, and more than 900 rows into about 900
+ * pixel rows (each layer keeps at least one). */
 int draw_cellgrid(const char *path, const cellgrid *g, nn_err *e);

@@ -2,7 +2,8 @@
  *
  * For each group of replicates (the models a spec's `seeds` made from one model), pool the
  * working weights (no biases) of every replicate's initial and final model, input side
- * first and replicate by replicate in seed order, as the notebook concatenates
+ * first and replicate by replicate in the order the seeds are listed, as the notebook
+ * concatenates
  * get_weights() over its ten nets, and the final biases. Report np.mean and np.std changes
  * (numpy's summation order, population std), the Kruskal-Wallis H and p of initial against
  * final weights, and draw the densities (Gaussian KDE, Scott's bandwidth) with gnuplot.
@@ -186,10 +187,8 @@ static int one_group(nn_study_ctx *c, const nn_study_plan *sp, const char *group
     double H = NAN, pv = NAN;
     const double *groups[2] = {p.initial, p.final};
     size_t ns[2] = {p.n_w, p.n_w};
-    if ((rc = nn_kruskal_wallis(groups, ns, 2, &H, &pv, e))) {
-        pool_free(&p);
-        return rc;
-    }
+    if (nn_kruskal_wallis(groups, ns, 2, &H, &pv, e) != NN_OK)
+        H = pv = NAN;                  /* every weight equal: no test; reported as null */
     cJSON_AddNumberToObject(out, "replicates", (double)reps);
     cJSON_AddNumberToObject(out, "weights", (double)p.n_w);
     cJSON_AddNumberToObject(out, "biases", (double)p.n_b);
@@ -199,8 +198,8 @@ static int one_group(nn_study_ctx *c, const nn_study_plan *sp, const char *group
     cJSON_AddNumberToObject(out, "std_final", nn_std_numpy(p.final, p.n_w));
     cJSON_AddNumberToObject(out, "mean_change", mean_change);
     cJSON_AddNumberToObject(out, "std_change", std_change);
-    cJSON_AddNumberToObject(out, "kw_h", H);
-    cJSON_AddNumberToObject(out, "kw_p", pv);
+    cJSON_AddItemToObject(out, "kw_h", isfinite(H) ? cJSON_CreateNumber(H) : cJSON_CreateNull());
+    cJSON_AddItemToObject(out, "kw_p", isfinite(pv) ? cJSON_CreateNumber(pv) : cJSON_CreateNull());
     if (p.n_b) {
         cJSON_AddNumberToObject(out, "bias_mean_final", nn_mean_numpy(p.bias, p.n_b));
         cJSON_AddNumberToObject(out, "bias_std_final", nn_std_numpy(p.bias, p.n_b));

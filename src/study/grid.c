@@ -18,10 +18,23 @@ int draw_cellgrid(const char *path, const cellgrid *g, nn_err *e)
     cw = cw < 1 ? 1 : cw > 8 ? 8 : cw;
     int ch = g->rows ? 900 / g->rows : 1;
     ch = ch < 1 ? 1 : ch > 12 ? 12 : ch;
-    int plot_w = (int)bins * cw, plot_h = g->rows * ch + (g->n_groups - 1) * GAP;
+    /* pixel rows per layer: one per row (ch pixels tall), or binned when rows are many */
+    int px[NN_MAX_HIDDEN + 1], plot_h = (g->n_groups - 1) * GAP;
+    bool binned = g->rows > 900;
+    for (int l = 0; l < g->n_groups; l++) {
+        px[l] = binned ? (int)((long)g->group_rows[l] * 900 / g->rows) : g->group_rows[l];
+        px[l] = px[l] < 1 ? 1 : px[l];
+        plot_h += binned ? px[l] : px[l] * ch;
+    }
+    if (binned)
+        ch = 1;
+    int plot_w = (int)bins * cw;
     int W = LEFT + plot_w + LEGEND, H = TOP + plot_h + BOTTOM;
-    if (W < 700)
-        W = 700;
+    int tw = LEFT + 20 + nn_text_width(g->title, 2);
+    if (g->subtitle && LEFT + 20 + nn_text_width(g->subtitle, 2) > tw)
+        tw = LEFT + 20 + nn_text_width(g->subtitle, 2);
+    W = W < 700 ? 700 : W;
+    W = W < tw ? tw : W;
     nn_canvas *c = nn_canvas_create(W, H, WHITE);
     if (!c)
         return nn_err_set(e, NN_ENOMEM, path, "out of memory for the figure");
@@ -31,25 +44,28 @@ int draw_cellgrid(const char *path, const cellgrid *g, nn_err *e)
     /* rows: layer by layer from the bottom (input side) up */
     int y_bottom = TOP + plot_h, row0 = 0;
     for (int l = 0; l < g->n_groups; l++) {
-        int n = g->group_rows[l];
-        for (int r = 0; r < n; r++) {
-            int y1 = y_bottom - r * ch - 1, y0 = y1 - ch + 1;
+        int n = g->group_rows[l], p = px[l];
+        for (int q = 0; q < p; q++) {
+            int r0 = row0 + (int)((long)q * n / p), r1 = row0 + (int)((long)(q + 1) * n / p);
+            if (r1 <= r0)
+                r1 = r0 + 1;
+            int y1 = y_bottom - q * ch - 1, y0 = y1 - ch + 1;
             for (long b = 0; b < bins; b++) {
                 long c0 = b * g->cols / bins, c1 = (b + 1) * g->cols / bins;
-                nn_rgb col = g->color(g->ctx, row0 + r, c0, c1);
+                nn_rgb col = g->color(g->ctx, r0, r1, c0, c1);
                 int x0 = LEFT + (int)b * cw;
                 nn_canvas_rect(c, x0, y0, x0 + cw - 1, y1, col);
             }
         }
         char name[64];
         snprintf(name, sizeof name, "layer %d", l + 1);
-        int ymid = y_bottom - n * ch / 2 - 7;
+        int ymid = y_bottom - p * ch / 2 - 7;
         nn_canvas_text(c, LEFT - 12 - nn_text_width(name, 2), ymid, name, 2, INK);
         if (l == 0 || l == g->n_groups - 1) {
             const char *side = l == 0 ? "input side" : "output side";
             nn_canvas_text(c, LEFT - 12 - nn_text_width(side, 1), ymid + 18, side, 1, GREY);
         }
-        y_bottom -= n * ch;
+        y_bottom -= p * ch;
         if (l + 1 < g->n_groups) {          /* the gap, with a thin rule in its middle */
             nn_canvas_rect(c, LEFT, y_bottom - GAP / 2 - 1, LEFT + plot_w - 1, y_bottom - GAP / 2 - 1, RULE);
             y_bottom -= GAP;

@@ -45,15 +45,16 @@ typedef struct osc {
 
 static const nn_rgb WHITE = {255, 255, 255}, GREEN = {34, 139, 64};
 
-static nn_rgb flip_color(void *ctx, int r, long c0, long c1)
+static nn_rgb flip_color(void *ctx, int r0, int r1, long c0, long c1)
 {
     const osc *o = ctx;
-    long hits = 0;
-    for (long c = c0; c < c1; c++)
-        hits += o->m[(size_t)r * (size_t)o->S + (size_t)c] != 0;
+    long hits = 0, cells = (long)(r1 - r0) * (c1 - c0);
+    for (int r = r0; r < r1; r++)
+        for (long c = c0; c < c1; c++)
+            hits += o->m[(size_t)r * (size_t)o->S + (size_t)c] != 0;
     if (!hits)
         return WHITE;
-    double f = c1 - c0 > 1 ? 0.35 + 0.65 * (double)hits / (double)(c1 - c0) : 1.0;
+    double f = cells > 1 ? 0.35 + 0.65 * (double)hits / (double)cells : 1.0;
     return (nn_rgb){(uint8_t)(255 + (GREEN.r - 255) * f), (uint8_t)(255 + (GREEN.g - 255) * f),
                     (uint8_t)(255 + (GREEN.b - 255) * f)};
 }
@@ -69,14 +70,15 @@ static nn_rgb size_map(double t)
                     (uint8_t)(p.b + (q.b - p.b) * u)};
 }
 
-static nn_rgb size_color(void *ctx, int r, long c0, long c1)
+static nn_rgb size_color(void *ctx, int r0, int r1, long c0, long c1)
 {
     const osc *o = ctx;
     int top = 0;
-    for (long c = c0; c < c1; c++) {
-        int v = o->m[(size_t)r * (size_t)o->S + (size_t)c];
-        top = v > top ? v : top;
-    }
+    for (int r = r0; r < r1; r++)
+        for (long c = c0; c < c1; c++) {
+            int v = o->m[(size_t)r * (size_t)o->S + (size_t)c];
+            top = v > top ? v : top;
+        }
     return top ? size_map((top - 1) / 254.0) : WHITE;
 }
 
@@ -106,7 +108,15 @@ static int one_model(nn_study_ctx *c, const nn_study_plan *sp, const char *label
     /* pass 1: the epochs, and each weight's mean absolute step */
     if ((rc = traj_open(&t, c, label, false, m, e)))
         goto done;
+    long stopped = -1;                 /* a diverged run's blow-up row ends the study's data */
     while ((got = traj_next(&t, &ep, row, e)) > 0) {
+        bool finite = true;
+        for (size_t i = 0; i < o.n && finite; i++)
+            finite = isfinite(row[idx[i]]);
+        if (!finite) {
+            stopped = ep;
+            break;
+        }
         if (ep != T) {
             rc = nn_err_set(e, NN_ERUN, t.path, "the oscillation study needs every epoch "
                             "recorded (epoch %ld follows %ld; record.every must be 1)", ep, T - 1);
@@ -149,7 +159,7 @@ static int one_model(nn_study_ctx *c, const nn_study_plan *sp, const char *label
     /* pass 2: flips, each with the size of the step out of the turning epoch */
     if ((rc = traj_open(&t, c, label, false, m, e)))
         goto done;
-    for (long r = 0; (got = traj_next(&t, &ep, row, e)) > 0; r++) {
+    for (long r = 0; r < T && (got = traj_next(&t, &ep, row, e)) > 0; r++) {
         for (size_t i = 0; r > 0 && i < o.n; i++) {
             double d = row[idx[i]] - prev[idx[i]];
             int s = sign3(d);
@@ -260,6 +270,10 @@ static int one_model(nn_study_ctx *c, const nn_study_plan *sp, const char *label
     cJSON_AddNumberToObject(mo, "steps", (double)o.S);
     cJSON_AddNumberToObject(mo, "flip_fraction", o.S ? all / ((double)o.n * (double)o.S) : 0);
     cJSON_AddBoolToObject(mo, "more_flips_towards_output", rising && L > 1);
+    if (stopped >= 0)
+        cJSON_AddNumberToObject(mo, "stopped_before_nonfinite_epoch", (double)stopped);
+    if (o.S == 0)                      /* fewer than three recorded epochs: nothing to draw */
+        goto done;
     /* the plot of the layers' fractions */
     study_path(c, path, sizeof path, "oscillation-%s-layers.gp", label);
     if ((rc = nn_file_open(&w, path, e)))

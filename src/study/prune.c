@@ -80,29 +80,35 @@ typedef struct setting {
     nn_loss loss;
     nn_train_cfg cfg;
     uint32_t seed;
+    volatile const int *stop;
 } setting;
 
-/* Train p with the spec's settings for at most epochs epochs; with until_target, stop at the
- * spec's target_error as the original training did (fine-tuning runs all its epochs). */
-static int train_copy(const setting *s, nn_model *p, long epochs, bool until_target,
-                      nn_epoch_stats *st, long *epochs_run, nn_err *e)
+/* Train p with the spec's settings for at most epochs epochs; with as_spec, stop as the
+ * original training did (target_error, max_iter); fine-tuning runs all its epochs. */
+static int train_copy(const setting *s, nn_model *p, long epochs, bool as_spec,
+                      nn_epoch_stats *st, long *epochs_run, int *status, nn_err *e)
 {
     nn_train_cfg cfg = s->cfg;
     cfg.max_epochs = epochs;
-    cfg.max_iter = 0;
-    if (!until_target)
+    if (!as_spec) {
         cfg.target_error = -1;
+        cfg.max_iter = 0;
+    }
     nn_rng r;
     nn_rng_seed(&r, s->seed);
     nn_optim *o = nn_optim_create(&cfg.opt, p->params, p->n_params, e);
     if (!o)
         return e->code;
     nn_train_result res;
-    int rc = nn_train(p, o, &r, &cfg, &s->ts, NULL, &res, e);
+    nn_train_hooks h = {NULL, NULL, s->stop};
+    int rc = nn_train(p, o, &r, &cfg, &s->ts, &h, &res, e);
     nn_optim_free(o);
     if (!rc) {
         *st = res.final;
         *epochs_run = res.epochs_run;
+        *status = res.status;
+        if (res.status == NN_TRAIN_INTERRUPTED)
+            rc = nn_err_set(e, NN_EINTR, "", "interrupted");
     }
     return rc;
 }
@@ -116,52 +122,55 @@ static int rank_all(const setting *s, const nn_model *m, nn_rank_method method, 
         nn_rng r;
         nn_rng_seed(&r, s->seed);
         for (int h = 0; h < H; h++) {
-            size_t perm[NN_MAX_WIDTH > 4096 ? 4096 : NN_MAX_WIDTH];
             size_t n = (size_t)m->width[h + 1];
-            size_t *pp = n <= 4096 ? perm : malloc(n * sizeof *pp);
+            size_t *pp = malloc(n * sizeof *pp);
             if (!pp)
                 return nn_err_set(e, NN_ENOMEM, "", "out of memory");
             nn_rng_permutation(&r, pp, n);
             for (size_t i = 0; i < n; i++)
                 rank[off + (int)pp[i]] = (int)i;
-            if (pp != perm)
-                free(pp);
+            free(pp);
             off += m->width[h + 1];
         }
         return NN_OK;
     }
     if (method == NN_RANK_ABLATION) {
+        /* score: the loss increase when the neuron's output never arrives; the smallest
+         * (possibly negative: removing it helps) ranks lowest, ties to the lower index */
         nn_epoch_stats base, st;
         if ((rc = nn_evaluate(m, s->loss, &s->ts, &base, e)))
             return rc;
         nn_model *c = nn_model_clone(m);
-        if (!c)
+        size_t wmax = 0;
+        for (int l = 0; l <= m->L; l++)
+            wmax = (size_t)m->width[l] > wmax ? (size_t)m->width[l] : wmax;
+        double *keep = malloc(wmax * sizeof *keep), *score = malloc(wmax * sizeof *score);
+        if (!c || !keep || !score) {
+            nn_model_free(c), free(keep), free(score);
             return nn_err_set(e, NN_ENOMEM, "", "out of memory");
-        double *score = malloc((size_t)m->n_params * sizeof *score);
-        for (int h = 0; h < H && !rc && score; h++) {
+        }
+        for (int h = 0; h < H && !rc; h++) {
             int n = m->width[h + 1], next = m->width[h + 2];
             double *W = nn_model_W(c, h + 1);
             for (int i = 0; i < n && !rc; i++) {
-                /* silence neuron i: nothing it sends arrives */
-                double keep[NN_MAX_WIDTH > 4096 ? 4096 : NN_MAX_WIDTH];
-                for (int j = 0; j < next && j < 4096; j++) {
+                for (int j = 0; j < next; j++) {
                     keep[j] = W[(size_t)j * (size_t)n + (size_t)i];
                     W[(size_t)j * (size_t)n + (size_t)i] = 0;
                 }
                 rc = nn_evaluate(c, s->loss, &s->ts, &st, e);
-                for (int j = 0; j < next && j < 4096; j++)
+                for (int j = 0; j < next; j++)
                     W[(size_t)j * (size_t)n + (size_t)i] = keep[j];
                 score[i] = st.loss - base.loss;
             }
-            /* rank by score as a one-column matrix, so ties fall to the lower index */
-            if (!rc)
-                rc = nn_rank_rows(score, (size_t)n, 1, NN_RANK_MAX, rank + off, e);
+            for (int i = 0; i < n && !rc; i++) {
+                int below = 0;
+                for (int q = 0; q < n; q++)
+                    below += score[q] < score[i] || (score[q] == score[i] && q < i);
+                rank[off + i] = below;
+            }
             off += n;
         }
-        if (!score && !rc)
-            rc = nn_err_set(e, NN_ENOMEM, "", "out of memory");
-        free(score);
-        nn_model_free(c);
+        nn_model_free(c), free(keep), free(score);
         return rc;
     }
     for (int h = 0; h < H && !rc; h++) {
@@ -176,6 +185,7 @@ static int rank_all(const setting *s, const nn_model *m, nn_rank_method method, 
 typedef struct result {
     nn_epoch_stats st[PHASES];
     long epochs[PHASES];
+    int status[PHASES];     /* enum nn_train_status of the phases that train */
     int removed;
 } result;
 
@@ -189,7 +199,7 @@ static int measure(const setting *s, const nn_study_plan *sp, const nn_model *fi
     res->epochs[IMMEDIATE] = 0;
     if (!rc && sp->finetune_epochs > 0)
         rc = train_copy(s, p, sp->finetune_epochs, false, &res->st[FINETUNED],
-                        &res->epochs[FINETUNED], e);
+                        &res->epochs[FINETUNED], &res->status[FINETUNED], e);
     else if (!rc)
         res->st[FINETUNED] = res->st[IMMEDIATE], res->epochs[FINETUNED] = 0;
     nn_model_free(p);
@@ -200,13 +210,20 @@ static int measure(const setting *s, const nn_study_plan *sp, const nn_model *fi
     nn_model *q = prune_model(init, keep, e);
     if (!q)
         return e->code;
-    rc = train_copy(s, q, s->cfg.max_epochs, true, &res->st[LOTTERY], &res->epochs[LOTTERY], e);
+    rc = train_copy(s, q, s->cfg.max_epochs, true, &res->st[LOTTERY], &res->epochs[LOTTERY],
+                    &res->status[LOTTERY], e);
     nn_model_free(q);
     return rc;
 }
 
+/* The plotted quantity: the train error, or the loss when there is no error (regression). */
+static double plotted(const result *r, int ph, bool classify)
+{
+    return classify ? r->st[ph].error : r->st[ph].loss;
+}
+
 static int write_tables(nn_study_ctx *c, const nn_study_plan *sp, const char *label,
-                        const double *fr, int nf, const result *res, nn_err *e)
+                        const double *fr, int nf, const result *res, bool classify, nn_err *e)
 {
     char path[4200];
     nn_file w;
@@ -214,7 +231,7 @@ static int write_tables(nn_study_ctx *c, const nn_study_plan *sp, const char *la
     int rc = nn_file_open(&w, path, e);
     if (rc)
         return rc;
-    fputs("method,fraction,removed,phase,error,loss,epochs\n", w.f);
+    fputs("method,fraction,removed,phase,error,loss,epochs,status\n", w.f);
     for (int k = 0; k < NN_RANK_COUNT; k++)
         for (int j = 0; sp->methods[k] && j < nf; j++)
             for (int ph = 0; ph < PHASES; ph++) {
@@ -225,7 +242,8 @@ static int write_tables(nn_study_ctx *c, const nn_study_plan *sp, const char *la
                 nn_csv_num(w.f, r->st[ph].error);
                 fputc(',', w.f);
                 nn_csv_num(w.f, r->st[ph].loss);
-                fprintf(w.f, ",%ld\n", r->epochs[ph]);
+                fprintf(w.f, ",%ld,%s\n", r->epochs[ph],
+                        r->status[ph] == NN_TRAIN_DIVERGED ? "diverged" : "complete");
             }
     if ((rc = nn_file_commit(&w, e)))
         return rc;
@@ -245,7 +263,7 @@ static int write_tables(nn_study_ctx *c, const nn_study_plan *sp, const char *la
             for (int k = 0; k < NN_RANK_COUNT; k++)
                 if (sp->methods[k]) {
                     fputc(',', w.f);
-                    nn_csv_num(w.f, res[k * nf + j].st[ph].error);
+                    nn_csv_num(w.f, plotted(&res[k * nf + j], ph, classify));
                 }
         fputc('\n', w.f);
     }
@@ -253,7 +271,7 @@ static int write_tables(nn_study_ctx *c, const nn_study_plan *sp, const char *la
 }
 
 static int write_plot(nn_study_ctx *c, const nn_study_plan *sp, const char *label, cJSON *out,
-                      nn_err *e)
+                      bool classify, nn_err *e)
 {
     char path[4200], q[300], file[200], title[300];
     nn_file w;
@@ -270,8 +288,8 @@ static int write_plot(nn_study_ctx *c, const nn_study_plan *sp, const char *labe
     fprintf(w.f, "if (!exists(\"outfile\")) outfile = 'prune-%s.png'\n", label);
     fprintf(w.f, "set terminal pngcairo size %d,500 noenhanced font 'sans,10'\nset output outfile\n"
                  "set datafile separator ','\nset grid\nset key below horizontal\n"
-                 "set xlabel 'fraction of each hidden layer pruned'\nset ylabel 'train error'\n"
-                 "set yrange [0:*]\n", panels * 480);
+                 "set xlabel 'fraction of each hidden layer pruned'\nset ylabel '%s'\n"
+                 "set yrange [0:*]\n", panels * 480, classify ? "train error" : "training loss");
     snprintf(title, sizeof title, "%s: pruning hidden neurons by rank", label);
     nn_gp_quote(q, sizeof q, title);
     fprintf(w.f, "set multiplot layout 1,%d title %s\n", panels, q);
@@ -318,10 +336,18 @@ static int one_model(nn_study_ctx *c, const nn_study_plan *sp, const nn_model_pl
     }
     double fr[NN_MAX_FRACTIONS];
     int nf = sp->n_fractions;
-    if (nf == 0) {                    /* auto: 0, 1, ..., w-1 neurons of the widest layer */
+    if (H == 0) {
+        cJSON *mo = cJSON_AddObjectToObject(out, label);
+        cJSON_AddStringToObject(mo, "note", "no hidden layer to prune");
+        nn_model_free(fin);
+        nn_model_free(init);
+        return NN_OK;
+    }
+    if (nf == 0) {   /* auto: 0, 1, ..., w-1 neurons of the widest layer, at most 64 of them */
         nf = wmax < NN_MAX_FRACTIONS ? wmax : NN_MAX_FRACTIONS;
         for (int j = 0; j < nf; j++)
-            fr[j] = (double)j / wmax;
+            fr[j] = wmax <= NN_MAX_FRACTIONS ? (double)j / wmax
+                                             : (double)lround((double)j * (wmax - 1) / (nf - 1)) / wmax;
     } else {
         memcpy(fr, sp->fractions, (size_t)nf * sizeof *fr);
     }
@@ -364,7 +390,7 @@ static int one_model(nn_study_ctx *c, const nn_study_plan *sp, const nn_model_pl
         }
     }
     if (!rc)
-        rc = write_tables(c, sp, label, fr, nf, res, e);
+        rc = write_tables(c, sp, label, fr, nf, res, s.ts.classify, e);
     cJSON *mo = cJSON_AddObjectToObject(out, label);
     if (!rc) {
         cJSON_AddItemToObject(mo, "fractions", cJSON_CreateDoubleArray(fr, nf));
@@ -382,7 +408,7 @@ static int one_model(nn_study_ctx *c, const nn_study_plan *sp, const nn_model_pl
                 }
             }
         }
-        rc = write_plot(c, sp, label, mo, e);
+        rc = write_plot(c, sp, label, mo, s.ts.classify, e);
     }
 done:
     free(res), free(rank), free(keep);
@@ -394,6 +420,7 @@ done:
 int nn_study_prune(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e)
 {
     setting s = {0};
+    s.stop = c->stop;
     char path[4200];
     nn_path_join(path, sizeof path, c->dir, "data.csv");
     int rc = nn_data_load_csv(path, "y", &s.raw, e);

@@ -102,21 +102,22 @@ typedef struct changes {
 
 static const nn_rgb WHITE = {255, 255, 255}, GREEN = {34, 139, 64}, RED = {200, 40, 40};
 
-static nn_rgb change_color(void *ctx, int r, long c0, long c1)
+static nn_rgb change_color(void *ctx, int r0, int r1, long c0, long c1)
 {
     const changes *ch = ctx;
-    int up = 0, down = 0;
-    for (long c = c0; c < c1; c++) {
-        int v = ch->d[(size_t)c * (size_t)ch->n + (size_t)r];
-        up += v > 0;
-        down += v < 0;
-    }
+    long up = 0, down = 0, cells = (long)(r1 - r0) * (c1 - c0);
+    for (int r = r0; r < r1; r++)
+        for (long c = c0; c < c1; c++) {
+            int v = ch->d[(size_t)c * (size_t)ch->n + (size_t)r];
+            up += v > 0;
+            down += v < 0;
+        }
     if (!up && !down)
         return WHITE;
     nn_rgb col = up >= down ? GREEN : RED;
-    if (c1 - c0 == 1)
+    if (cells == 1)
         return col;
-    double f = 0.4 + 0.6 * (double)(up > down ? up : down) / (double)(c1 - c0);
+    double f = 0.4 + 0.6 * (double)(up > down ? up : down) / (double)cells;
     return (nn_rgb){(uint8_t)(255 + (col.r - 255) * f), (uint8_t)(255 + (col.g - 255) * f),
                     (uint8_t)(255 + (col.b - 255) * f)};
 }
@@ -166,7 +167,21 @@ static int one_model(nn_study_ctx *c, const nn_study_plan *sp, const char *label
     }
     if ((rc = traj_open(&t, c, label, false, m, e)))
         goto done;
+    long stopped = -1;                 /* a diverged run's blow-up row ends the study's data */
     while ((got = traj_next(&t, &ep, row, e)) > 0) {
+        bool finite = true;
+        for (size_t i = 0; i < m->n_params && finite; i++)
+            finite = isfinite(row[i]);
+        if (!finite) {
+            stopped = ep;
+            got = 0;
+            break;
+        }
+        if ((double)n * (double)(T + 1) > 5e8) {
+            rc = nn_err_set(e, NN_ERUN, label, "%d neurons x %ld epochs is too large for the "
+                            "neuron_rank study", n, T + 1);
+            goto done;
+        }
         if (T == cap) {
             cap = cap ? 2 * cap : 1024;
             long *ne = realloc(epochs, (size_t)cap * sizeof *ne);
@@ -213,6 +228,8 @@ static int one_model(nn_study_ctx *c, const nn_study_plan *sp, const char *label
         rc = e->code;
         goto done;
     }
+    if (stopped >= 0)
+        cJSON_AddNumberToObject(mo, "stopped_before_nonfinite_epoch", (double)stopped);
     for (int k = 0; k < 3; k++) {
         if (!sp->methods[k])
             continue;
