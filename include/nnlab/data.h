@@ -30,10 +30,13 @@ typedef struct nn_data {
     bool classify;    /* every target is 0 or 1 */
 } nn_data;
 
+enum { NN_GEN_INT, NN_GEN_REAL, NN_GEN_BOOL };
+
 typedef struct nn_gen_param {
     const char *name;
-    double def, min, max;     /* integers in [min, max] */
+    double def, min, max;     /* in [min, max] */
     const char *doc;
+    int kind;                 /* NN_GEN_INT (the default), NN_GEN_REAL, NN_GEN_BOOL (0/1) */
 } nn_gen_param;
 
 typedef struct nn_generator {
@@ -43,6 +46,7 @@ typedef struct nn_generator {
     int n_params;
     nn_gen_param params[NN_GEN_MAX_PARAMS];
     int (*fn)(nn_data *out, nn_rng *r, const double *p, nn_err *e);
+    bool raw;                 /* the notebook feeds the points unnormalised */
 } nn_generator;
 
 /* The generator table, and lookup by name (NULL when unknown). */
@@ -61,6 +65,17 @@ int nn_data_load_csv(const char *path, const char *target, nn_data *out, nn_err 
 int nn_data_write_csv(FILE *f, const nn_data *d, nn_err *e);
 
 void nn_data_free(nn_data *d);
+
+/* A seeded train/test split with ceil(test_fraction n) test points, drawn exactly as
+ * scikit-learn's StratifiedShuffleSplit (classification) or ShuffleSplit (regression)
+ * with random_state=seed. Fills two caller-freed sets; errors when a part or (stratified)
+ * a class would have fewer than 2 points. */
+int nn_data_split(const nn_data *all, double test_fraction, uint32_t seed, nn_data *train,
+                  nn_data *test, nn_err *e);
+
+/* A set from given points: x (n, d) row-major and y (n), copied. */
+int nn_data_from_points(const double *x, const double *y, size_t n, int d, nn_data *out,
+                        nn_err *e);
 
 /* Z-score statistics of each feature: mean and sample std (n - 1), in pandas' order of
  * operations. Fails on fewer than two samples or a constant feature. */

@@ -8,6 +8,11 @@
  *   adam  Kingma & Ba (2015) with bias correction, in PyTorch's order of operations:
  *         m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
  *         w -= (lr / (1 - b1^t)) m / (sqrt(v) / sqrt(1 - b2^t) + eps).
+ *   adam_tf  TensorFlow 1's AdamOptimizer (notebook 002), its kernel's order:
+ *         alpha = lr sqrt(1 - b2^t) / (1 - b1^t); m += (g - m)(1 - b1);
+ *         v += (g^2 - v)(1 - b2); w -= m alpha / (sqrt(v) + eps), where b^t are
+ *         running products (b, b^2, ...), and eps is added to sqrt(v), not to the
+ *         bias-corrected sqrt(v-hat): the two forms differ early in training.
  * The optimizer owns its state arrays; nn_optim_free(NULL) is safe.
  */
 #ifndef NNLAB_OPTIM_H
@@ -17,12 +22,12 @@
 
 #include "nnlab/err.h"
 
-typedef enum { NN_OPT_SGD, NN_OPT_ASGD, NN_OPT_ADAM, NN_OPT_COUNT } nn_opt_kind;
+typedef enum { NN_OPT_SGD, NN_OPT_ASGD, NN_OPT_ADAM, NN_OPT_ADAM_TF, NN_OPT_COUNT } nn_opt_kind;
 
 typedef struct nn_optim_cfg {
     nn_opt_kind kind;
     double lr;
-    double beta1, beta2, eps;   /* adam */
+    double beta1, beta2, eps;   /* adam, adam_tf */
 } nn_optim_cfg;
 
 typedef struct nn_optim {
@@ -30,7 +35,8 @@ typedef struct nn_optim {
     size_t n;
     long t;          /* steps taken */
     double *raw;     /* asgd: the raw iterate (n), else NULL */
-    double *m, *v;   /* adam: moments (n each), else NULL */
+    double *m, *v;   /* adam, adam_tf: moments (n each), else NULL */
+    double b1t, b2t; /* adam_tf: beta1^t, beta2^t for the next step */
 } nn_optim;
 
 extern const char *const nn_opt_names[NN_OPT_COUNT];

@@ -98,7 +98,12 @@ typedef struct nn_plan {
     double gen_params[NN_GEN_MAX_PARAMS];
     char *csv_path;               /* owned, resolved against the spec's folder */
     char target[NN_LABEL_MAX + 1];
+    double *points_x, *points_y;  /* owned: generator "points", (n_points, points_d) */
+    size_t n_points;
+    int points_d;
     bool zscore;
+    double test_fraction;         /* held out for testing: 0 = no split */
+    uint32_t split_seed;
     /* training */
     nn_train_cfg train;
     int n_models;

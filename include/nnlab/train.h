@@ -1,7 +1,7 @@
 /* train.h: the training loop of notebooks 000/001, step for step.
  *
  * At the start of every epoch the sample order is shuffled from the model's stream
- * (numpy's shuffle of arange(n)); an epoch is floor(n / batch) steps over consecutive
+ * (numpy's shuffle of arange(n)), unless shuffle is off (the data's order); an epoch is floor(n / batch) steps over consecutive
  * slices of that order (leftovers dropped). Each step takes the gradient of the batch
  * (the sum over its samples in that order, then divided by the batch size), lets the
  * optimizer move, and measures the train error over all samples at the new weights.
@@ -11,6 +11,9 @@
  * put back to its weights after the last finite step, and res->final describes them),
  * or when *stop becomes nonzero (interrupted; a stop that arrives on the step that ends
  * training anyway does not count).
+ *
+ * With a test set, its loss, mse and error are measured with every reported row (they
+ * never influence training).
  *
  * One forward pass over all samples per step serves both the error measurement and,
  * gathered in batch order, the next step's gradient: per-sample activations do not
@@ -32,6 +35,7 @@ typedef struct nn_train_cfg {
     nn_loss loss;
     nn_optim_cfg opt;
     size_t batch;          /* samples per step; 0 = all (full batch) */
+    bool shuffle;          /* reshuffle the sample order every epoch (else data order) */
     long max_epochs;       /* >= 1 */
     long max_iter;         /* 0 = no limit */
     double target_error;   /* < 0 = never stop early */
@@ -44,6 +48,7 @@ typedef struct nn_trainset {
     const double *X;       /* (d, n) */
     const double *y;       /* (n) */
     bool classify;         /* targets are 0/1: error rates apply */
+    const struct nn_trainset *test;   /* held-out points measured with every row, or NULL */
 } nn_trainset;
 
 typedef struct nn_epoch_stats {
@@ -51,6 +56,7 @@ typedef struct nn_epoch_stats {
     long iter;             /* steps taken so far */
     double loss, mse;
     double error;          /* NAN when not classifying */
+    double test_loss, test_mse, test_error;   /* on the test set; NAN without one */
     bool last;             /* the last row training will report */
 } nn_epoch_stats;
 
@@ -82,7 +88,8 @@ int nn_train(nn_model *m, nn_optim *o, nn_rng *r, const nn_train_cfg *c,
              const nn_trainset *d, const nn_train_hooks *h, nn_train_result *res,
              nn_err *e);
 
-/* The loss, mse and error (NAN when not classifying) of m on the whole set. */
+/* The loss, mse and error (NAN when not classifying) of m on the whole set, and on its
+ * test set when it has one. */
 int nn_evaluate(const nn_model *m, nn_loss loss, const nn_trainset *d, nn_epoch_stats *st,
                 nn_err *e);
 

@@ -137,11 +137,21 @@ int cmd_data(int argc, char **argv)
             return cli_usage("data", "--set %s: expected PARAM=VALUE with PARAM one of: %s", val,
                              list);
         }
-        double v = strtod(peq + 1, &end);
         const nn_gen_param *gp = &g->params[k];
-        if (!peq[1] || *end || v != floor(v) || v < gp->min || v > gp->max)
-            return cli_usage("data", "--set %s: expected an integer from %g to %g", val, gp->min,
-                             gp->max);
+        const char *text = peq + 1;
+        double v;
+        if (gp->kind == NN_GEN_BOOL) {
+            if (strcmp(text, "true") && strcmp(text, "false"))
+                return cli_usage("data", "--set %s: expected true or false", val);
+            v = !strcmp(text, "true");
+        } else {
+            v = strtod(text, &end);
+            bool whole = gp->kind != NN_GEN_INT || v == floor(v);
+            if (!*text || *end || !isfinite(v) || !whole || v < gp->min || v > gp->max)
+                return cli_usage("data", "--set %s: expected %s from %g to %g", val,
+                                 gp->kind == NN_GEN_INT ? "an integer" : "a number", gp->min,
+                                 gp->max);
+        }
         p[k] = v;
     }
     nn_data d;

@@ -7,7 +7,7 @@
 
 #include "nnlab/names.h"
 
-const char *const nn_opt_names[NN_OPT_COUNT] = {"sgd", "asgd", "adam"};
+const char *const nn_opt_names[NN_OPT_COUNT] = {"sgd", "asgd", "adam", "adam_tf"};
 
 const char *nn_opt_name(nn_opt_kind k)
 {
@@ -27,11 +27,13 @@ nn_optim *nn_optim_create(const nn_optim_cfg *c, const double *params, size_t n,
         if (!(o->raw = malloc(n * sizeof *o->raw)))
             goto oom;
         memcpy(o->raw, params, n * sizeof *o->raw);
-    } else if (c->kind == NN_OPT_ADAM) {
+    } else if (c->kind == NN_OPT_ADAM || c->kind == NN_OPT_ADAM_TF) {
         o->m = calloc(n, sizeof *o->m);
         o->v = calloc(n, sizeof *o->v);
         if (!o->m || !o->v)
             goto oom;
+        o->b1t = c->beta1;
+        o->b2t = c->beta2;
     }
     return o;
 oom:
@@ -80,6 +82,20 @@ void nn_optim_step(nn_optim *o, double *restrict w, const double *restrict g)
             v[i] = v[i] * b2 + (g[i] * g[i]) * (1.0 - b2);
             w[i] = w[i] - step * (m[i] / (sqrt(v[i]) / bc2s + eps));
         }
+        break;
+    }
+    case NN_OPT_ADAM_TF: {
+        /* TensorFlow 1's ApplyAdam kernel; beta^t kept as running products, as TF does */
+        const double b1 = o->cfg.beta1, b2 = o->cfg.beta2, eps = o->cfg.eps;
+        const double alpha = lr * sqrt(1.0 - o->b2t) / (1.0 - o->b1t);
+        double *restrict m = o->m, *restrict v = o->v;
+        for (size_t i = 0; i < n; i++) {
+            m[i] = m[i] + (g[i] - m[i]) * (1.0 - b1);
+            v[i] = v[i] + (g[i] * g[i] - v[i]) * (1.0 - b2);
+            w[i] = w[i] - (m[i] * alpha) / (sqrt(v[i]) + eps);
+        }
+        o->b1t *= b1;
+        o->b2t *= b2;
         break;
     }
     default:

@@ -185,6 +185,23 @@ static void epoch_stats(const nn_model *m, work *w, nn_loss loss, const nn_train
     st->error = d->classify ? (double)wrong / (double)d->n : NAN;
 }
 
+/* The test set's numbers at the current weights (wt is the test set's scratch). */
+static void test_stats(const nn_model *m, work *wt, nn_loss loss, const nn_trainset *t,
+                       nn_epoch_stats *st)
+{
+    if (!t) {
+        st->test_loss = st->test_mse = st->test_error = NAN;
+        return;
+    }
+    forward_full(m, wt);
+    const double *z = wt->Z[m->L], *h = wt->H[m->L];
+    st->test_loss = nn_loss_value(loss, z, h, t->y, t->n, wt->scratch);
+    st->test_mse = nn_loss_mse(h, t->y, t->n, wt->scratch);
+    st->test_error = t->classify
+                         ? (double)nn_count_wrong(loss, z, h, t->y, t->n) / (double)t->n
+                         : NAN;
+}
+
 static bool all_finite(const double *p, size_t n)
 {
     double acc = 0.0;
@@ -200,10 +217,15 @@ int nn_train(nn_model *m, nn_optim *o, nn_rng *r, const nn_train_cfg *c,
         return nn_err_set(e, NN_ESPEC, "", "no training samples");
     const size_t B = c->batch == 0 || c->batch > d->n ? d->n : c->batch;
     const size_t per_epoch = d->n / B;
-    work w;
+    work w, wt = {0};
     int rc = work_init(&w, m, d, B, e);
     if (rc)
         return rc;
+    if (d->test && d->test->n && (rc = work_init(&wt, m, d->test, d->test->n, e))) {
+        work_free(&w);
+        return rc;
+    }
+    const nn_trainset *test = d->test && d->test->n ? d->test : NULL;
     memset(res, 0, sizeof *res);
     for (size_t i = 0; i < d->n; i++)
         w.order[i] = i;
@@ -213,6 +235,7 @@ int nn_train(nn_model *m, nn_optim *o, nn_rng *r, const nn_train_cfg *c,
     memcpy(w.good, m->params, m->n_params * sizeof *w.good);
     size_t wrong = d->classify ? nn_count_wrong(c->loss, w.Z[m->L], w.H[m->L], d->y, d->n) : 0;
     epoch_stats(m, &w, c->loss, d, wrong, &st);
+    test_stats(m, &wt, c->loss, test, &st);
     if (h && h->on_epoch && (rc = h->on_epoch(h->ctx, m, o, &st, e)))
         goto out;
 
@@ -223,7 +246,7 @@ int nn_train(nn_model *m, nn_optim *o, nn_rng *r, const nn_train_cfg *c,
         epoch = 0;
     }
     while (res->status != NN_TRAIN_INTERRUPTED) {
-        if (b == 0)
+        if (b == 0 && c->shuffle)
             nn_rng_shuffle(r, w.order, d->n);
         batch_gradient(m, &w, c->loss, d->y, w.order + b * B, B);
         nn_optim_step(o, m->params, w.grad);
@@ -248,6 +271,7 @@ int nn_train(nn_model *m, nn_optim *o, nn_rng *r, const nn_train_cfg *c,
             st.epoch = epoch;
             st.iter = it;
             epoch_stats(m, &w, c->loss, d, wrong, &st);
+            test_stats(m, &wt, c->loss, test, &st);
             finite = finite && isfinite(st.loss) && isfinite(st.mse);
             st.last = last || !finite;
             if (h && h->on_epoch && (rc = h->on_epoch(h->ctx, m, o, &st, e)))
@@ -261,6 +285,7 @@ int nn_train(nn_model *m, nn_optim *o, nn_rng *r, const nn_train_cfg *c,
             forward_full(m, &w);
             wrong = d->classify ? nn_count_wrong(c->loss, w.Z[m->L], w.H[m->L], d->y, d->n) : 0;
             epoch_stats(m, &w, c->loss, d, wrong, &st);
+            test_stats(m, &wt, c->loss, test, &st);
             break;
         }
         memcpy(w.good, m->params, m->n_params * sizeof *w.good);
@@ -280,6 +305,7 @@ int nn_train(nn_model *m, nn_optim *o, nn_rng *r, const nn_train_cfg *c,
     res->final = st;
 out:
     work_free(&w);
+    work_free(&wt);
     return rc;
 }
 
@@ -295,6 +321,12 @@ int nn_evaluate(const nn_model *m, nn_loss loss, const nn_trainset *d, nn_epoch_
     memset(st, 0, sizeof *st);
     epoch_stats(m, &w, loss, d, wrong, st);
     work_free(&w);
+    const nn_trainset *test = d->test && d->test->n ? d->test : NULL;
+    if (test && (rc = work_init(&w, m, test, test->n, e)))
+        return rc;
+    test_stats(m, &w, loss, test, st);
+    if (test)
+        work_free(&w);
     return NN_OK;
 }
 

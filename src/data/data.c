@@ -258,3 +258,24 @@ done:
         nn_data_free(out);
     return rc;
 }
+
+int nn_data_from_points(const double *x, const double *y, size_t n, int d, nn_data *out,
+                        nn_err *e)
+{
+    memset(out, 0, sizeof *out);
+    out->x = malloc(n * (size_t)d * sizeof *out->x);
+    out->y = malloc(n * sizeof *out->y);
+    if (!out->x || !out->y) {
+        nn_data_free(out);
+        return nn_err_set(e, NN_ENOMEM, "", "out of memory");
+    }
+    memcpy(out->x, x, n * (size_t)d * sizeof *out->x);
+    memcpy(out->y, y, n * sizeof *out->y);
+    out->n = n;
+    out->d = d;
+    out->classify = true;
+    for (size_t i = 0; i < n; i++)
+        if (y[i] != 0.0 && y[i] != 1.0)
+            out->classify = false;
+    return NN_OK;
+}

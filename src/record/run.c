@@ -27,9 +27,11 @@ const char *nn_run_status_name(int s)
 
 /* Everything that must succeed before a single byte is written. */
 typedef struct prepared {
-    nn_data data;
+    nn_data data;              /* the training set (all points when there is no split) */
+    nn_data test;              /* the held-out points, n = 0 without a split */
     double *mean, *std;        /* z-score statistics, or NULL */
     double *X;                 /* (d, n) normalised inputs */
+    double *Xt;                /* (d, test.n) the test inputs, normalised the same way */
     nn_model **models;
     nn_rng *rngs;              /* each model's stream, after its initialisation */
     long (*draws)[NN_MAX_HIDDEN + 1];
@@ -38,9 +40,11 @@ typedef struct prepared {
 static void prepared_free(prepared *pr, int n_models)
 {
     nn_data_free(&pr->data);
+    nn_data_free(&pr->test);
     free(pr->mean);
     free(pr->std);
     free(pr->X);
+    free(pr->Xt);
     if (pr->models)
         for (int i = 0; i < n_models; i++)
             nn_model_free(pr->models[i]);
@@ -56,6 +60,15 @@ static int prepare(nn_plan *p, prepared *pr, const char *file, nn_err *e)
     int rc = nn_plan_make_data(p, &pr->data, e);
     if (rc)
         return rc;
+    if (p->test_fraction > 0) {
+        nn_data all = pr->data;
+        rc = nn_data_split(&all, p->test_fraction, p->split_seed, &pr->data, &pr->test, e);
+        nn_data_free(&all);
+        if (rc) {
+            nn_err_where(e, "%s: /data/test_fraction", file);
+            return rc;
+        }
+    }
     if ((rc = nn_plan_check_data(p, &pr->data, file, e)))
         return rc;
     size_t d = (size_t)pr->data.d;
@@ -70,6 +83,8 @@ static int prepare(nn_plan *p, prepared *pr, const char *file, nn_err *e)
         }
     }
     pr->X = nn_data_feature_major(&pr->data, pr->mean, pr->std);
+    if (pr->test.n && !(pr->Xt = nn_data_feature_major(&pr->test, pr->mean, pr->std)))
+        return nn_err_set(e, NN_ENOMEM, "", "out of memory");
     pr->models = calloc((size_t)p->n_models, sizeof *pr->models);
     pr->rngs = calloc((size_t)p->n_models, sizeof *pr->rngs);
     pr->draws = calloc((size_t)p->n_models, sizeof *pr->draws);
@@ -184,6 +199,7 @@ typedef struct metrics_ctx {
     int model, n_models;
     long max_epochs;
     bool classify;
+    bool test;                 /* a test_error column */
 } metrics_ctx;
 
 static void weights_header(FILE *f, const nn_model *m)
@@ -241,6 +257,11 @@ static int on_epoch(void *vctx, const nn_model *m, const nn_optim *opt,
     fputc(',', c->f);
     if (c->classify)
         nn_csv_num(c->f, st->error);
+    if (c->test) {
+        fputc(',', c->f);
+        if (c->classify)
+            nn_csv_num(c->f, st->test_error);
+    }
     fputc('\n', c->f);
     if (c->o->progress)
         c->o->progress(c->o->progress_ctx, c->label, c->model, c->n_models, st, c->max_epochs);
@@ -459,11 +480,24 @@ int nn_run(nn_plan *p, const nn_run_opts *o, nn_run_result *r, nn_err *e)
     }
     if ((rc = nn_file_commit(&w, e)))
         goto fail;
+    if (pr.test.n) {
+        nn_path_join(path, sizeof path, o->out_dir, "test.csv");
+        if ((rc = nn_file_open(&w, path, e)))
+            goto fail;
+        if ((rc = nn_data_write_csv(w.f, &pr.test, e))) {
+            nn_file_abort(&w);
+            goto fail;
+        }
+        if ((rc = nn_file_commit(&w, e)))
+            goto fail;
+    }
 
     cJSON *summary = cJSON_CreateObject();
     cJSON_AddStringToObject(summary, "name", p->name);
     cJSON *models = cJSON_AddArrayToObject(summary, "models");
-    nn_trainset ts = {pr.data.n, pr.data.d, pr.X, pr.data.y, pr.data.classify};
+    nn_trainset tt = {pr.test.n, pr.test.d, pr.Xt, pr.test.y, pr.test.classify, NULL};
+    nn_trainset ts = {pr.data.n, pr.data.d, pr.X, pr.data.y, pr.data.classify,
+                      pr.test.n ? &tt : NULL};
     int status = NN_RUN_COMPLETE, trained = 0;
     for (int i = 0; i < p->n_models; i++) {
         nn_model_plan *mp = &p->models[i];
@@ -479,7 +513,7 @@ int nn_run(nn_plan *p, const nn_run_opts *o, nn_run_result *r, nn_err *e)
         nn_path_join(path, sizeof path, o->out_dir, name);
         if ((rc = nn_file_open(&w, path, e)))
             break;
-        fputs("epoch,loss,mse,error\n", w.f);
+        fputs(pr.test.n ? "epoch,loss,mse,error,test_error\n" : "epoch,loss,mse,error\n", w.f);
         nn_file ww = {0}, wr = {0};
         if (p->record.weights != NN_REC_NONE) {
             snprintf(name, sizeof name, "%s/weights.csv", mp->label);
@@ -509,7 +543,7 @@ int nn_run(nn_plan *p, const nn_run_opts *o, nn_run_result *r, nn_err *e)
             break;
         }
         metrics_ctx mc = {w.f, ww.f, wr.f, &p->record, 0, o, mp->label, i, p->n_models,
-                          p->train.max_epochs, ts.classify};
+                          p->train.max_epochs, ts.classify, pr.test.n > 0};
         nn_train_hooks hooks = {&mc, on_epoch, o->stop};
         nn_train_result tr;
         struct timespec t0, t1;
@@ -556,7 +590,11 @@ int nn_run(nn_plan *p, const nn_run_opts *o, nn_run_result *r, nn_err *e)
         cJSON_AddItemToObject(fin, "loss", number_or_null(tr.final.loss));
         cJSON_AddItemToObject(fin, "mse", number_or_null(tr.final.mse));
         cJSON_AddItemToObject(fin, "error", number_or_null(tr.final.error));
-        cJSON_AddNullToObject(fin, "test_error");
+        cJSON_AddItemToObject(fin, "test_error", number_or_null(tr.final.test_error));
+        if (pr.test.n) {
+            cJSON_AddItemToObject(fin, "test_loss", number_or_null(tr.final.test_loss));
+            cJSON_AddItemToObject(fin, "test_mse", number_or_null(tr.final.test_mse));
+        }
         cJSON *dr = cJSON_AddArrayToObject(mj, "init_draws");
         for (int l = 0; l < m->L; l++)
             cJSON_AddItemToArray(dr, cJSON_CreateNumber((double)pr.draws[i][l]));

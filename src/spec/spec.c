@@ -389,6 +389,93 @@ const char *nn_study_name(nn_study_kind k)
 
 #define N_OF(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
+/* generator "points": x a list of numbers (one feature) or of equal-length lists, y a list
+ * of numbers of the same length */
+static int check_points(V *v, cJSON *d, nn_plan *p)
+{
+    cJSON *xs = cJSON_GetObjectItemCaseSensitive(d, "x"), *ys = cJSON_GetObjectItemCaseSensitive(d, "y");
+    if (!xs)
+        return missing(v, "x", "a list of inputs, e.g. [-0.5, 2] or [[0, 1], [1, 0]]");
+    if (!ys)
+        return missing(v, "y", "a list of targets, one per input, e.g. [-1, 1]");
+    char g[128];
+    int n = cJSON_IsArray(xs) ? cJSON_GetArraySize(xs) : -1;
+    size_t m = push(v, "x");
+    if (n < 1 || n > 100000) {
+        got(g, sizeof g, xs);
+        int rc = fail(v, "expected a list of 1 to 100000 inputs, %s", g);
+        pop(v, m);
+        return rc;
+    }
+    cJSON *first = cJSON_GetArrayItem(xs, 0);
+    int dims = cJSON_IsArray(first) ? cJSON_GetArraySize(first) : 1;
+    if (dims < 1 || dims > 1000) {
+        int rc = fail(v, "an input has 1 to 1000 numbers, the first has %d", dims);
+        pop(v, m);
+        return rc;
+    }
+    p->points_x = malloc((size_t)n * (size_t)dims * sizeof *p->points_x);
+    p->points_y = malloc((size_t)n * sizeof *p->points_y);
+    if (!p->points_x || !p->points_y) {
+        pop(v, m);
+        return nn_err_set(v->e, NN_ENOMEM, "", "out of memory");
+    }
+    int i = 0;
+    cJSON *xi;
+    cJSON_ArrayForEach(xi, xs) {
+        char idx[16];
+        snprintf(idx, sizeof idx, "%d", i);
+        size_t mi = push(v, idx);
+        bool list = cJSON_IsArray(xi);
+        int k = list ? cJSON_GetArraySize(xi) : 1;
+        if (list != (dims > 1 || cJSON_IsArray(first)) || k != dims) {
+            got(g, sizeof g, xi);
+            int rc = fail(v, "expected %s like the first input, %s",
+                          cJSON_IsArray(first) ? "a list of the same length" : "a number", g);
+            pop(v, m);
+            return rc;
+        }
+        for (int c = 0; c < k; c++) {
+            cJSON *num = list ? cJSON_GetArrayItem(xi, c) : xi;
+            if (!cJSON_IsNumber(num) || !isfinite(num->valuedouble)) {
+                got(g, sizeof g, num);
+                int rc = fail(v, "expected a finite number, %s", g);
+                pop(v, m);
+                return rc;
+            }
+            p->points_x[(size_t)i * (size_t)dims + (size_t)c] = num->valuedouble;
+        }
+        pop(v, mi);
+        i++;
+    }
+    pop(v, m);
+    m = push(v, "y");
+    if (!cJSON_IsArray(ys) || cJSON_GetArraySize(ys) != n) {
+        got(g, sizeof g, ys);
+        int rc = fail(v, "expected a list of %d numbers, one per input, %s", n, g);
+        pop(v, m);
+        return rc;
+    }
+    i = 0;
+    cJSON_ArrayForEach(xi, ys) {
+        if (!cJSON_IsNumber(xi) || !isfinite(xi->valuedouble)) {
+            char idx[16];
+            snprintf(idx, sizeof idx, "%d", i);
+            size_t mi = push(v, idx);
+            got(g, sizeof g, xi);
+            int rc = fail(v, "expected a finite number, %s", g);
+            pop(v, mi);
+            pop(v, m);
+            return rc;
+        }
+        p->points_y[i++] = xi->valuedouble;
+    }
+    pop(v, m);
+    p->n_points = (size_t)n;
+    p->points_d = dims;
+    return NN_OK;
+}
+
 static int check_data(V *v, cJSON *d, nn_plan *p, const char *dir)
 {
     int rc;
@@ -398,20 +485,25 @@ static int check_data(V *v, cJSON *d, nn_plan *p, const char *dir)
     const nn_generator *gens = nn_generators(&ng);
     const char *names[16];
     int nn = 0;
-    for (int i = 0; i < ng && nn < 15; i++)
+    for (int i = 0; i < ng && nn < 14; i++)
         names[nn++] = gens[i].name;
+    const int CSV = nn, POINTS = nn + 1;
     names[nn++] = "csv";
+    names[nn++] = "points";
     int gi;
     if ((rc = get_enum(v, d, "generator", NULL, "generator", names, nn, &gi)))
         return rc;
-    const char *keys[4 + NN_GEN_MAX_PARAMS];
+    const char *keys[8 + NN_GEN_MAX_PARAMS];
     int nk = 0;
     keys[nk++] = "generator";
     const char *norms[] = {"zscore", "none"};
-    if (gi == nn - 1) {                      /* csv */
+    const char *norm_default = "zscore";
+    if (gi == CSV) {
         keys[nk++] = "path";
         keys[nk++] = "target";
         keys[nk++] = "normalize";
+        keys[nk++] = "test_fraction";
+        keys[nk++] = "split_seed";
         if ((rc = unknown_keys(v, d, keys, nk)))
             return rc;
         const char *path, *target;
@@ -443,10 +535,22 @@ static int check_data(V *v, cJSON *d, nn_plan *p, const char *dir)
         }
         cJSON_ReplaceItemInObjectCaseSensitive(d, "path", cJSON_CreateString(p->csv_path));
         p->gen = NULL;
+    } else if (gi == POINTS) {
+        keys[nk++] = "x";
+        keys[nk++] = "y";
+        keys[nk++] = "normalize";
+        keys[nk++] = "test_fraction";
+        keys[nk++] = "split_seed";
+        if ((rc = unknown_keys(v, d, keys, nk)) || (rc = check_points(v, d, p)))
+            return rc;
+        p->gen = NULL;
+        norm_default = "none";
     } else {
         const nn_generator *g = &gens[gi];
         keys[nk++] = "seed";
         keys[nk++] = "normalize";
+        keys[nk++] = "test_fraction";
+        keys[nk++] = "split_seed";
         for (int i = 0; i < g->n_params; i++)
             keys[nk++] = g->params[i].name;
         if ((rc = unknown_keys(v, d, keys, nk)))
@@ -455,24 +559,41 @@ static int check_data(V *v, cJSON *d, nn_plan *p, const char *dir)
         if ((rc = get_num(v, d, "seed", g->default_seed, 0, 4294967295.0, 0, true, &s)))
             return rc;
         p->data_seed = (uint32_t)s;
-        for (int i = 0; i < g->n_params; i++)
-            if ((rc = get_num(v, d, g->params[i].name, g->params[i].def, g->params[i].min,
-                              g->params[i].max, 0, true, &p->gen_params[i])))
+        for (int i = 0; i < g->n_params; i++) {
+            const nn_gen_param *gp = &g->params[i];
+            if (gp->kind == NN_GEN_BOOL) {
+                bool b;
+                if ((rc = get_bool(v, d, gp->name, gp->def != 0, &b)))
+                    return rc;
+                p->gen_params[i] = b;
+            } else if ((rc = get_num(v, d, gp->name, gp->def, gp->min, gp->max, 0,
+                                     gp->kind == NN_GEN_INT, &p->gen_params[i]))) {
                 return rc;
+            }
+        }
         p->gen = g;
+        if (g->raw)
+            norm_default = "none";
     }
     int ni;
-    if ((rc = get_enum(v, d, "normalize", "zscore", "normalisation", norms, 2, &ni)))
+    if ((rc = get_enum(v, d, "normalize", norm_default, "normalisation", norms, 2, &ni)))
         return rc;
     p->zscore = ni == 0;
+    double tf, ss;
+    if ((rc = get_num(v, d, "test_fraction", 0, 0, 1, EXCL_HI, false, &tf)) ||
+        (rc = get_num(v, d, "split_seed", 0, 0, 4294967295.0, 0, true, &ss)))
+        return rc;
+    p->test_fraction = tf;
+    p->split_seed = (uint32_t)ss;
     reorder(d, keys, nk);
     return NN_OK;
 }
 
 static int check_train(V *v, cJSON *t, nn_plan *p)
 {
-    static const char *const keys[] = {"optimizer", "lr", "beta1", "beta2", "eps", "loss",
-                                       "batch", "max_epochs", "max_iter", "target_error"};
+    static const char *const keys[] = {"optimizer", "lr",         "beta1",      "beta2",
+                                       "eps",       "loss",       "batch",      "shuffle",
+                                       "max_epochs", "max_iter", "target_error"};
     int rc, k;
     if ((rc = expect_object(v, t, "the train section")) ||
         (rc = unknown_keys(v, t, keys, N_OF(keys))))
@@ -483,7 +604,7 @@ static int check_train(V *v, cJSON *t, nn_plan *p)
     c->opt.kind = (nn_opt_kind)k;
     if ((rc = get_num(v, t, "lr", 0.1, 0, 1e6, EXCL_LO, false, &c->opt.lr)))
         return rc;
-    if (c->opt.kind == NN_OPT_ADAM) {
+    if (c->opt.kind == NN_OPT_ADAM || c->opt.kind == NN_OPT_ADAM_TF) {
         if ((rc = get_num(v, t, "beta1", 0.9, 0, 1, EXCL_HI, false, &c->opt.beta1)) ||
             (rc = get_num(v, t, "beta2", 0.999, 0, 1, EXCL_HI, false, &c->opt.beta2)) ||
             (rc = get_num(v, t, "eps", 1e-8, 0, 1, EXCL_LO, false, &c->opt.eps)))
@@ -493,7 +614,7 @@ static int check_train(V *v, cJSON *t, nn_plan *p)
         for (int i = 0; i < 3; i++)
             if (cJSON_GetObjectItemCaseSensitive(t, adam_only[i])) {
                 size_t m = push(v, adam_only[i]);
-                rc = fail(v, "\"%s\" is an adam setting, but the optimizer is \"%s\"",
+                rc = fail(v, "\"%s\" is an adam/adam_tf setting, but the optimizer is \"%s\"",
                           adam_only[i], nn_opt_names[c->opt.kind]);
                 pop(v, m);
                 return rc;
@@ -521,6 +642,8 @@ static int check_train(V *v, cJSON *t, nn_plan *p)
             return rc;
         c->batch = (size_t)x;
     }
+    if ((rc = get_bool(v, t, "shuffle", true, &c->shuffle)))
+        return rc;
     double x;
     if ((rc = get_num(v, t, "max_epochs", 1000, 1, 1e9, 0, true, &x)))
         return rc;
@@ -1493,6 +1616,8 @@ void nn_plan_free(nn_plan *p)
     if (!p)
         return;
     free(p->csv_path);
+    free(p->points_x);
+    free(p->points_y);
     free(p->models);
     free(p->studies);
     cJSON_Delete(p->resolved);
@@ -1641,6 +1766,8 @@ int nn_plan_make_data(const nn_plan *p, nn_data *d, nn_err *e)
 {
     if (p->gen)
         return nn_data_generate(p->gen, p->data_seed, p->gen_params, d, e);
+    if (p->points_x)
+        return nn_data_from_points(p->points_x, p->points_y, p->n_points, p->points_d, d, e);
     return nn_data_load_csv(p->csv_path, p->target, d, e);
 }
 

@@ -264,7 +264,7 @@ static int evalset_open(const nn_study_ctx *c, const nn_model *m, evalset *s, nn
         nn_data_free(&s->raw);
         return nn_err_set(e, NN_ENOMEM, "", "out of memory");
     }
-    s->ts = (nn_trainset){s->raw.n, s->raw.d, s->X, s->raw.y, s->raw.classify};
+    s->ts = (nn_trainset){s->raw.n, s->raw.d, s->X, s->raw.y, s->raw.classify, NULL};
     s->loss = c->plan->train.loss;
     return NN_OK;
 }

@@ -442,7 +442,7 @@ int nn_study_prune(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err 
             rc = nn_err_set(e, NN_ENOMEM, "", "out of memory");
             break;
         }
-        s.ts = (nn_trainset){s.raw.n, s.raw.d, s.X, s.raw.y, s.raw.classify};
+        s.ts = (nn_trainset){s.raw.n, s.raw.d, s.X, s.raw.y, s.raw.classify, NULL};
         rc = one_model(c, sp, c->models[i], &s, out, e);
         free(s.X);
         s.X = NULL;

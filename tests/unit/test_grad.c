@@ -39,7 +39,7 @@ int main(void)
                     if (req >= 0 && req != (int)oa)
                         continue;
                     bool classify = loss == NN_LOSS_BCE || loss == NN_LOSS_BCE_LOGITS || oa == NN_ACT_SIGMOID;
-                    nn_trainset d = {N, 2, X, classify ? yc : yr, classify};
+                    nn_trainset d = {N, 2, X, classify ? yc : yr, classify, NULL};
                     nn_arch a = {.n_in = 2, .n_hidden = 2, .hidden = {4, 3}, .n_out = 1,
                                  .act = act, .out_act = oa, .slope = 0.1,
                                  .bias = biases[bi].bias, .output_bias = biases[bi].out_bias};

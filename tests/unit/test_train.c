@@ -58,7 +58,7 @@ static void make_wedges(setup *s)
     nn_data_generate(nn_generator_find("wedges"), 8, p, &s->d, &e);
     nn_data_zscore_fit(&s->d, mean, sd, &e);
     s->X = nn_data_feature_major(&s->d, mean, sd);
-    s->ts = (nn_trainset){s->d.n, 2, s->X, s->d.y, true};
+    s->ts = (nn_trainset){s->d.n, 2, s->X, s->d.y, true, NULL};
 }
 
 static nn_model *example1(bool tanh, nn_rng *r)
@@ -80,7 +80,7 @@ static void run(const setup *s, bool tanh, size_t batch, long epochs, long max_i
     nn_rng r;
     nn_model *m = example1(tanh, &r);
     nn_err e;
-    nn_train_cfg c = {.loss = NN_LOSS_L2, .opt = {.kind = NN_OPT_ASGD, .lr = 0.25},
+    nn_train_cfg c = {.loss = NN_LOSS_L2, .opt = {.kind = NN_OPT_ASGD, .lr = 0.25}, .shuffle = true,
                       .batch = batch, .max_epochs = epochs, .max_iter = max_iter,
                       .target_error = target};
     nn_optim *o = nn_optim_create(&c.opt, m->params, m->n_params, &e);
@@ -155,7 +155,7 @@ int main(void)
     nn_rng r;
     m = example1(false, &r);
     nn_err e;
-    nn_train_cfg cfg = {.loss = NN_LOSS_L2, .opt = {.kind = NN_OPT_SGD, .lr = 1e300},
+    nn_train_cfg cfg = {.loss = NN_LOSS_L2, .opt = {.kind = NN_OPT_SGD, .lr = 1e300}, .shuffle = true,
                         .max_epochs = 50, .target_error = -1};
     nn_optim *o = nn_optim_create(&cfg.opt, m->params, m->n_params, &e);
     nn_train(m, o, &r, &cfg, &s.ts, NULL, &res, &e);
