@@ -7,7 +7,7 @@
 #include "nnlab/mat.h"
 #include "nnlab/names.h"
 
-const char *const nn_init_scheme_names[NN_INIT_COUNT] = {"he", "xavier", "torch"};
+const char *const nn_init_scheme_names[NN_INIT_COUNT] = {"he", "xavier", "torch", "scaled"};
 const char *const nn_init_dist_names[NN_DIST_COUNT] = {"normal", "uniform"};
 
 const char *nn_init_scheme_name(nn_init_scheme s)
@@ -40,6 +40,8 @@ double nn_init_std(const nn_model *m, const nn_init_cfg *c, int l)
         return sqrt(2.0 / (fan_in + fan_out)) * c->gain;
     case NN_INIT_TORCH:
         return c->gain / sqrt(fan_in) / sqrt(3.0);
+    case NN_INIT_SCALED:      /* the hidden layer's; the output layer's is scale / sqrt(m) */
+        return l == 0 ? c->scale / sqrt(fan_out * fan_in) : c->scale / sqrt(fan_in);
     default:
         return 0;
     }
@@ -56,8 +58,43 @@ static void draw(double *w, size_t n, const nn_init_cfg *c, double std, double b
             w[i] = nn_rng_normal(r, 0.0, std);
 }
 
+/* Notebook 003's Net: one hidden layer, see init.h. */
+static int init_scaled(nn_model *m, const nn_init_cfg *c, nn_rng *r, long *draws, nn_err *e)
+{
+    if (m->L != 2)
+        return nn_err_set(e, NN_ESPEC, "", "the scaled init needs exactly one hidden layer");
+    size_t d = (size_t)m->width[0], h = (size_t)m->width[1];
+    double *W = nn_model_W(m, 0), *b = nn_model_b(m, 0), *V = nn_model_W(m, 1);
+    double *c0 = nn_model_b(m, 1);
+    double sd = nn_init_std(m, c, 0), so = nn_init_std(m, c, 1);
+    for (size_t i = 0; i < h * d; i++)
+        W[i] = nn_rng_normal(r, 0.0, sd);
+    if (b)
+        for (size_t j = 0; j < h; j++)
+            b[j] = nn_rng_normal(r, 0.0, sd);
+    if (c->balanced) {
+        for (size_t j = 0; j < h; j++) {
+            double ss = 0;
+            for (size_t k = 0; k < d; k++)
+                ss += W[j * d + k] * W[j * d + k];
+            double nw = sqrt(ss), norm = sqrt(nw * nw + (b ? b[j] * b[j] : 0.0));
+            V[j] = (nn_rng_random(r) < 0.5 ? 1.0 : -1.0) * norm;
+        }
+    } else {
+        for (size_t j = 0; j < h; j++)
+            V[j] = nn_rng_normal(r, 0.0, so);
+    }
+    if (c0)
+        c0[0] = nn_rng_normal(r, 0.0, so);
+    if (draws)
+        draws[0] = draws[1] = 1;
+    return NN_OK;
+}
+
 int nn_init_model(nn_model *m, const nn_init_cfg *c, nn_rng *r, long *draws, nn_err *e)
 {
+    if (c->scheme == NN_INIT_SCALED)
+        return init_scaled(m, c, r, draws, e);
     for (int l = 0; l < m->L; l++) {
         size_t rows = (size_t)m->width[l + 1], cols = (size_t)m->width[l], n = rows * cols;
         double *W = nn_model_W(m, l), *b = nn_model_b(m, l);

@@ -658,10 +658,21 @@ static int check_train(V *v, cJSON *t, nn_plan *p)
     return NN_OK;
 }
 
+/* An error at key when obj has it: "what" says why it does not apply. */
+static int not_here(V *v, cJSON *obj, const char *key, const char *what)
+{
+    if (!cJSON_GetObjectItemCaseSensitive(obj, key))
+        return NN_OK;
+    size_t m = push(v, key);
+    int rc = fail(v, "%s", what);
+    pop(v, m);
+    return rc;
+}
+
 static int check_init(V *v, cJSON *in, nn_model_plan *mp)
 {
-    static const char *const keys[] = {"scheme", "distribution", "gain", "redraw_tolerance",
-                                       "redraw_max", "bias"};
+    static const char *const keys[] = {"scheme",     "distribution", "gain", "redraw_tolerance",
+                                       "redraw_max", "bias",         "scale", "balanced"};
     int rc, k;
     if ((rc = expect_object(v, in, "the init section")) ||
         (rc = unknown_keys(v, in, keys, N_OF(keys))))
@@ -672,6 +683,32 @@ static int check_init(V *v, cJSON *in, nn_model_plan *mp)
     if ((rc = get_enum(v, in, "scheme", def, "init scheme", nn_init_scheme_names, NN_INIT_COUNT, &k)))
         return rc;
     c->scheme = (nn_init_scheme)k;
+    if (c->scheme == NN_INIT_SCALED) {
+        static const char *const other[] = {"distribution", "gain", "redraw_tolerance",
+                                            "redraw_max", "bias"};
+        for (int i = 0; i < N_OF(other); i++)
+            if ((rc = not_here(v, in, other[i], "the scaled scheme has only scale and balanced")))
+                return rc;
+        if (mp->arch.n_hidden != 1) {
+            size_t m = push(v, "scheme");
+            rc = fail(v, "the scaled scheme (notebook 003) is for one hidden layer, the model has "
+                      "%d", mp->arch.n_hidden);
+            pop(v, m);
+            return rc;
+        }
+        c->dist = NN_DIST_NORMAL;
+        c->gain = 1;
+        c->redraw_tol = -1;
+        c->redraw_max = 1;
+        if ((rc = get_num(v, in, "scale", 1.0, 0, 1e6, EXCL_LO, false, &c->scale)) ||
+            (rc = get_bool(v, in, "balanced", true, &c->balanced)))
+            return rc;
+        reorder(in, keys, N_OF(keys));
+        return NN_OK;
+    }
+    if ((rc = not_here(v, in, "scale", "scale belongs to the scaled scheme")) ||
+        (rc = not_here(v, in, "balanced", "balanced belongs to the scaled scheme")))
+        return rc;
     bool torch = c->scheme == NN_INIT_TORCH;
     if ((rc = get_enum(v, in, "distribution", torch ? "uniform" : "normal", "distribution",
                        nn_init_dist_names, NN_DIST_COUNT, &k)))
@@ -693,13 +730,9 @@ static int check_init(V *v, cJSON *in, nn_model_plan *mp)
         return rc;
     c->redraw_max = (long)x;
     if (torch) {
-        if (cJSON_GetObjectItemCaseSensitive(in, "bias")) {
-            size_t m = push(v, "bias");
-            rc = fail(v, "the torch scheme draws its biases; a constant bias applies to he and "
-                      "xavier only");
-            pop(v, m);
+        if ((rc = not_here(v, in, "bias", "the torch scheme draws its biases; a constant bias "
+                           "applies to he and xavier only")))
             return rc;
-        }
         c->bias_value = 0;
     } else if ((rc = get_num(v, in, "bias", 0.1, -1e6, 1e6, 0, false, &c->bias_value))) {
         return rc;
