@@ -428,10 +428,12 @@ static int check_points(V *v, cJSON *d, nn_plan *p)
         size_t mi = push(v, idx);
         bool list = cJSON_IsArray(xi);
         int k = list ? cJSON_GetArraySize(xi) : 1;
-        if (list != (dims > 1 || cJSON_IsArray(first)) || k != dims) {
+        if (list != cJSON_IsArray(first) || k != dims) {
             got(g, sizeof g, xi);
-            int rc = fail(v, "expected %s like the first input, %s",
-                          cJSON_IsArray(first) ? "a list of the same length" : "a number", g);
+            int rc = cJSON_IsArray(first)
+                         ? fail(v, "expected a list of %d numbers like the first input, got %s",
+                                dims, list ? "a list of a different length" : g + 4)
+                         : fail(v, "expected a number like the first input, %s", g);
             pop(v, m);
             return rc;
         }
@@ -452,7 +454,10 @@ static int check_points(V *v, cJSON *d, nn_plan *p)
     m = push(v, "y");
     if (!cJSON_IsArray(ys) || cJSON_GetArraySize(ys) != n) {
         got(g, sizeof g, ys);
-        int rc = fail(v, "expected a list of %d numbers, one per input, %s", n, g);
+        int rc = cJSON_IsArray(ys) ? fail(v, "expected a list of %d numbers, one per input, got "
+                                          "%d", n, cJSON_GetArraySize(ys))
+                                   : fail(v, "expected a list of %d numbers, one per input, %s",
+                                          n, g);
         pop(v, m);
         return rc;
     }

@@ -58,7 +58,7 @@ int main(void)
     nn_arch big = {.n_in = 400, .n_hidden = 1, .hidden = {300}, .n_out = 1, .act = NN_ACT_RELU,
                    .out_act = NN_ACT_SIGMOID, .bias = true, .output_bias = true};
     nn_err e;
-    for (int sc = 0; sc < NN_INIT_COUNT; sc++)
+    for (int sc = 0; sc < NN_INIT_SCALED; sc++)
         for (int dist = 0; dist < NN_DIST_COUNT; dist++) {
             if (sc == NN_INIT_TORCH && dist == NN_DIST_NORMAL)
                 continue;
@@ -89,6 +89,39 @@ int main(void)
                 T_CHECK(b[0] == 0.25 && b[299] == 0.25, "constant biases");
             nn_model_free(m);
         }
+
+    /* notebook 003's Net(n_feature=1, n_hidden=60, init_scale=1e-6, balanced=True), in the
+     * documented draw order: hidden W, hidden b, one sign draw per neuron */
+    for (int balanced = 0; balanced < 2; balanced++) {
+        nn_arch a3 = {.n_in = 1, .n_out = 1, .n_hidden = 1, .hidden = {60}, .act = NN_ACT_RELU,
+                      .out_act = NN_ACT_IDENTITY, .bias = true, .output_bias = false};
+        nn_model *m = nn_model_create(&a3, &e);
+        nn_init_cfg ic = {.scheme = NN_INIT_SCALED, .scale = 1e-6, .balanced = balanced};
+        nn_rng r, q;
+        nn_rng_seed(&r, 11);
+        nn_rng_seed(&q, 11);
+        T_CHECK(nn_init_model(m, &ic, &r, NULL, &e) == NN_OK, "%s", e.msg);
+        double *W = nn_model_W(m, 0), *b = nn_model_b(m, 0), *V = nn_model_W(m, 1);
+        double sd = 1e-6 / sqrt(60.0), w[60], bb[60];
+        size_t bad = 0, plus = 0;
+        for (int j = 0; j < 60; j++)
+            w[j] = nn_rng_normal(&q, 0, sd);
+        for (int j = 0; j < 60; j++)
+            bb[j] = nn_rng_normal(&q, 0, sd);
+        for (int j = 0; j < 60; j++) {
+            double v = balanced ? (nn_rng_random(&q) < 0.5 ? 1 : -1) *
+                                      sqrt(fabs(w[j]) * fabs(w[j]) + bb[j] * bb[j])
+                                : nn_rng_normal(&q, 0, 1e-6 / sqrt(60.0));
+            bad += W[j] != w[j] || b[j] != bb[j] || V[j] != v;
+            plus += V[j] > 0;
+            if (balanced)   /* balanced: |a_j| is the norm of (w_j, b_j) */
+                bad += fabs(fabs(V[j]) - hypot(W[j], b[j])) > 1e-22;
+        }
+        T_CHECK(bad == 0, "scaled init (balanced %d): %zu neurons differ", balanced, bad);
+        T_CHECK(plus > 15 && plus < 45, "signs: %zu of 60 positive", plus);
+        T_CHECK(nn_rng_random(&r) == nn_rng_random(&q), "the stream continues after the init");
+        nn_model_free(m);
+    }
 
     /* a rule that can never be met fails with a message instead of looping forever: one
      * weight has np.std 0, so |0 - std| > tol whenever std > tol */
