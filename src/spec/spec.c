@@ -980,7 +980,8 @@ static int get_name_set(V *v, cJSON *obj, const char *key, const char *what,
 static bool same_shape(const nn_arch *a, const nn_arch *b)
 {
     if (a->n_hidden != b->n_hidden || a->act != b->act || a->out_act != b->out_act ||
-        a->bias != b->bias || a->output_bias != b->output_bias)
+        a->bias != b->bias || a->output_bias != b->output_bias ||
+        (a->act == NN_ACT_LEAKY_RELU && a->slope != b->slope))
         return false;
     for (int l = 0; l < a->n_hidden; l++)
         if (a->hidden[l] != b->hidden[l])
@@ -1113,17 +1114,18 @@ static int check_study_options(V *v, cJSON *obj, nn_study_plan *sp, const nn_pla
             (rc = get_enum(v, obj, "metric", "mean-abs", "distance metric", nn_metric_names,
                            NN_METRIC_COUNT, &sp->metric)))
             return rc;
-        if (sp->kind != NN_STUDY_DISTANCE &&
-            (rc = get_num(v, obj, "points", 25, 3, 1001, 0, true, &x)))
-            return rc;
-        sp->points = (int)x;
+        if (sp->kind != NN_STUDY_DISTANCE) {
+            if ((rc = get_num(v, obj, "points", 25, 3, 1001, 0, true, &x)))
+                return rc;
+            sp->points = (int)x;
+        }
         if ((rc = get_num(v, obj, "match_seed", 0, 0, 4294967295.0, 0, true, &x)))
             return rc;
         sp->match_seed = (uint32_t)x;
         for (int i = 1; i < p->n_models && !rc; i++)
             if (!same_shape(&p->models[0].arch, &p->models[i].arch))
                 rc = fail(v, "the %s study compares nets of one architecture, but models \"%s\" "
-                          "and \"%s\" differ (widths, biases or activations)",
+                          "and \"%s\" differ (widths, biases, activations or leaky slopes)",
                           nn_study_names[sp->kind], p->models[0].label, p->models[i].label);
         if (!rc && sp->kind != NN_STUDY_DISTANCE && p->n_models < 2)
             rc = fail(v, "the %s study compares pairs of nets and needs at least two models "
