@@ -45,6 +45,11 @@ typedef enum {
     NN_STUDY_ITERATES,
     NN_STUDY_BARRIER,
     NN_STUDY_SEED_PAIRS,
+    NN_STUDY_MOVIE,
+    NN_STUDY_ALIGNMENT,
+    NN_STUDY_UNIT_LINES,
+    NN_STUDY_HIDDEN_3D,
+    NN_STUDY_FIT,
     NN_STUDY_COUNT
 } nn_study_kind;
 
@@ -60,6 +65,7 @@ typedef enum {
 extern const char *const nn_rank_names[NN_RANK_COUNT];
 
 #define NN_MAX_FRACTIONS 64
+#define NN_MAX_SHOW 12
 
 typedef struct nn_study_plan {
     nn_study_kind kind;
@@ -78,6 +84,16 @@ typedef struct nn_study_plan {
     int metric;            /* distance, iterates, seed_pairs: nn_metric */
     bool reorder;          /* iterates: align each raw iterate to the initial weights */
     uint32_t match_seed;   /* weight matching's visiting order */
+    int layer;             /* movie: the weight layer shown, from 1 at the input side */
+    bool rest_notebook;    /* movie: average the rest over all weights, zeros in (notebook 002) */
+    int delay;             /* movie, alignment: GIF frame delay in 1/100 s */
+    int max_frames;        /* movie, alignment: at most this many frames (evenly spaced rows) */
+    int n_show;            /* alignment: frames of the still figure; 0 = auto */
+    long show[NN_MAX_SHOW];
+    double plateau_rate;   /* alignment: a plateau changes the loss by less than this per step */
+    long plateau_steps;    /* alignment: ... for at least this many steps */
+    int max_triples;       /* hidden_3d: at most this many 3-D scatter plots per model */
+    double threshold;      /* fit: the binary activation is 1 above this */
 } nn_study_plan;
 
 /* What training records (record section). */

@@ -70,6 +70,26 @@ int nn_study_barrier(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_er
 /* Every pair of replicates: distances at initialisation and after training, and barriers. */
 int nn_study_seed_pairs(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e);
 
+/* Notebook 002's weight movie: one layer's weights as a heat strip per recorded epoch
+ * (animated GIF, all frames stacked in a PNG) and the first two weights against the
+ * average of the rest. */
+int nn_study_movie(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e);
+
+/* Notebook 003's neuron alignment: the function and each neuron's kink against its output
+ * weight per recorded epoch (GIF and a still of chosen frames), the loss profile with its
+ * plateaus, and which inputs the grown neurons are active on. */
+int nn_study_alignment(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e);
+
+/* Notebook 004: each first-layer unit's line w.x + b = 0 over the 2-D data. */
+int nn_study_unit_lines(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e);
+
+/* Notebook 004: first-layer activations of every triple of units as 3-D scatter plots. */
+int nn_study_hidden_3d(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e);
+
+/* Notebook 004's regression: data, prediction and the binary-activation prediction, with
+ * R^2 over each half of the inputs. */
+int nn_study_fit(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e);
+
 /* ---- the studies' building blocks, exposed for tests ------------------------------- */
 
 /* Direction changes (oscillation): traj holds T rows of n coefficients (row-major). The

@@ -230,8 +230,8 @@ static bool scheduled(metrics_ctx *c, const nn_epoch_stats *st)
         return false;
     if (st->epoch == 0 || st->last || st->epoch >= c->next) {
         if (c->rec->weights == NN_REC_GEOMETRIC) {
-            long g = (long)ceil((double)st->epoch * c->rec->growth);
-            c->next = g > st->epoch ? g : st->epoch + 1;
+            /* notebook 003's frames: after e, the step int(e * growth) + 1 */
+            c->next = (long)floor((double)st->epoch * c->rec->growth) + 1;
         } else {
             c->next = (st->epoch / c->rec->every + 1) * c->rec->every;
         }

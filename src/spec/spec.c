@@ -373,7 +373,8 @@ static const char *const output_names[] = {"sigmoid", "identity"};
 const char *const nn_study_names[NN_STUDY_COUNT] = {"curves", "decision", "distribution",
                                                     "oscillation", "neuron_rank", "prune",
                                                     "distance", "iterates", "barrier",
-                                                    "seed_pairs"};
+                                                    "seed_pairs", "movie", "alignment",
+                                                    "unit_lines", "hidden_3d", "fit"};
 const char *const nn_rank_names[NN_RANK_COUNT] = {"mean", "mean-percent", "max", "random",
                                                   "ablation"};
 
@@ -989,11 +990,131 @@ static bool same_shape(const nn_arch *a, const nn_arch *b)
     return true;
 }
 
+/* The architecture a study needs of every model: hidden layers in [lo, hi], inputs set
+ * later from the data. */
+static int need_hidden(V *v, const nn_plan *p, const nn_study_plan *sp, int lo, int hi)
+{
+    for (int i = 0; i < p->n_models; i++) {
+        int h = p->models[i].arch.n_hidden;
+        if (h < lo || h > hi)
+            return fail(v, "the %s study needs %s, but model \"%s\" has %d", nn_study_names[sp->kind],
+                        lo == hi ? (lo == 1 ? "exactly one hidden layer" : "no hidden layer")
+                                 : "at least one hidden layer",
+                        p->models[i].label, h);
+    }
+    return NN_OK;
+}
+
 static int check_study_options(V *v, cJSON *obj, nn_study_plan *sp, const nn_plan *p)
 {
     int rc;
     double x;
     switch (sp->kind) {
+    case NN_STUDY_MOVIE: {
+        static const char *const keys[] = {"name", "layer", "rest", "delay", "max_frames"};
+        static const char *const rests[] = {"mean", "notebook"};
+        int k;
+        if ((rc = unknown_keys(v, obj, keys, N_OF(keys))) ||
+            (rc = get_num(v, obj, "layer", 1, 1, NN_MAX_HIDDEN + 1, 0, true, &x)))
+            return rc;
+        sp->layer = (int)x;
+        for (int i = 0; i < p->n_models; i++)
+            if (sp->layer > p->models[i].arch.n_hidden + 1) {
+                size_t m = push(v, "layer");
+                rc = fail(v, "model \"%s\" has %d weight layers, not %d", p->models[i].label,
+                          p->models[i].arch.n_hidden + 1, sp->layer);
+                pop(v, m);
+                return rc;
+            }
+        if ((rc = get_enum(v, obj, "rest", "mean", "average of the rest", rests, 2, &k)))
+            return rc;
+        sp->rest_notebook = k == 1;
+        if ((rc = get_num(v, obj, "delay", 4, 1, 1000, 0, true, &x)))
+            return rc;
+        sp->delay = (int)x;
+        if ((rc = get_num(v, obj, "max_frames", 1000, 2, 10000, 0, true, &x)))
+            return rc;
+        sp->max_frames = (int)x;
+        reorder(obj, keys, N_OF(keys));
+        return NN_OK;
+    }
+    case NN_STUDY_ALIGNMENT: {
+        static const char *const keys[] = {"name", "show", "delay", "max_frames", "plateau_rate",
+                                           "plateau_steps"};
+        if ((rc = unknown_keys(v, obj, keys, N_OF(keys))) || (rc = need_hidden(v, p, sp, 1, 1)))
+            return rc;
+        for (int i = 0; i < p->n_models; i++)
+            if (p->models[i].arch.out_act != NN_ACT_IDENTITY)
+                return fail(v, "the alignment study reads output weights as signed heights and "
+                            "needs an identity output, but model \"%s\" has %s",
+                            p->models[i].label, nn_act_names[p->models[i].arch.out_act]);
+        cJSON *show = cJSON_GetObjectItemCaseSensitive(obj, "show");
+        if (!show) {
+            cJSON_AddItemToObject(obj, "show", cJSON_CreateString("auto"));
+        } else if (!(cJSON_IsString(show) && !strcmp(show->valuestring, "auto"))) {
+            size_t m = push(v, "show");
+            int n = cJSON_IsArray(show) ? cJSON_GetArraySize(show) : -1;
+            if (n < 1 || n > NN_MAX_SHOW) {
+                char g[128];
+                got(g, sizeof g, show);
+                rc = fail(v, "expected \"auto\" or a list of 1 to %d epochs, %s", NN_MAX_SHOW, g);
+                pop(v, m);
+                return rc;
+            }
+            for (int i = 0; i < n; i++) {
+                cJSON *e = cJSON_GetArrayItem(show, i);
+                if (!cJSON_IsNumber(e) || e->valuedouble < 0 || e->valuedouble > 1e12 ||
+                    e->valuedouble != floor(e->valuedouble)) {
+                    size_t m2 = push_index(v, i);
+                    char g[128];
+                    got(g, sizeof g, e);
+                    rc = fail(v, "expected an epoch (an integer >= 0), %s", g);
+                    pop(v, m2);
+                    pop(v, m);
+                    return rc;
+                }
+                sp->show[i] = (long)e->valuedouble;
+            }
+            sp->n_show = n;
+            pop(v, m);
+        }
+        if ((rc = get_num(v, obj, "delay", 10, 1, 1000, 0, true, &x)))
+            return rc;
+        sp->delay = (int)x;
+        if ((rc = get_num(v, obj, "max_frames", 1000, 2, 10000, 0, true, &x)))
+            return rc;
+        sp->max_frames = (int)x;
+        if ((rc = get_num(v, obj, "plateau_rate", 1e-4, 0, 1, EXCL_LO, false, &sp->plateau_rate)) ||
+            (rc = get_num(v, obj, "plateau_steps", 500, 2, 1e9, 0, true, &x)))
+            return rc;
+        sp->plateau_steps = (long)x;
+        reorder(obj, keys, N_OF(keys));
+        return NN_OK;
+    }
+    case NN_STUDY_UNIT_LINES: {
+        static const char *const keys[] = {"name"};
+        if ((rc = unknown_keys(v, obj, keys, N_OF(keys))))
+            return rc;
+        return need_hidden(v, p, sp, 1, NN_MAX_HIDDEN);
+    }
+    case NN_STUDY_HIDDEN_3D: {
+        static const char *const keys[] = {"name", "max_triples"};
+        if ((rc = unknown_keys(v, obj, keys, N_OF(keys))) ||
+            (rc = need_hidden(v, p, sp, 1, NN_MAX_HIDDEN)) ||
+            (rc = get_num(v, obj, "max_triples", 20, 1, 1000, 0, true, &x)))
+            return rc;
+        sp->max_triples = (int)x;
+        reorder(obj, keys, N_OF(keys));
+        return NN_OK;
+    }
+    case NN_STUDY_FIT: {
+        static const char *const keys[] = {"name", "threshold"};
+        if ((rc = unknown_keys(v, obj, keys, N_OF(keys))) || (rc = need_hidden(v, p, sp, 1, 1)) ||
+            (rc = get_num(v, obj, "threshold", 0.5, -1e6, 1e6, 0, false, &sp->threshold)))
+            return rc;
+        reorder(obj, keys, N_OF(keys));
+        return NN_OK;
+    }
     case NN_STUDY_DECISION: {
         static const char *const keys[] = {"name", "range", "resolution", "grid_normalization"};
         static const char *const grids[] = {"training", "grid"};
@@ -1211,6 +1332,15 @@ static bool wants_trajectory(const nn_plan *p)
     return false;
 }
 
+/* Studies that read weights.csv on any schedule. */
+static const char *wants_some_trajectory(const nn_plan *p)
+{
+    for (int s = 0; s < p->n_studies; s++)
+        if (p->studies[s].kind == NN_STUDY_MOVIE || p->studies[s].kind == NN_STUDY_ALIGNMENT)
+            return nn_study_names[p->studies[s].kind];
+    return NULL;
+}
+
 static bool wants_raw(const nn_plan *p)
 {
     for (int s = 0; s < p->n_studies; s++)
@@ -1228,10 +1358,18 @@ static int check_record(V *v, cJSON *r, nn_plan *p)
         (rc = unknown_keys(v, r, keys, N_OF(keys))))
         return rc;
     bool need = wants_trajectory(p);
-    if ((rc = get_enum(v, r, "weights", need ? "every" : "none", "recording schedule", kinds, 3,
-                       &k)))
+    const char *some = wants_some_trajectory(p);
+    if ((rc = get_enum(v, r, "weights", need || some ? "every" : "none", "recording schedule",
+                       kinds, 3, &k)))
         return rc;
     p->record.weights = (nn_rec_kind)k;
+    if (some && p->record.weights == NN_REC_NONE) {
+        size_t m = push(v, "weights");
+        rc = fail(v, "the %s study reads the recorded weights (set weights to \"every\" or "
+                  "\"geometric\", or drop the setting)", some);
+        pop(v, m);
+        return rc;
+    }
     double x;
     if ((rc = get_num(v, r, "every", 1, 1, 1e9, 0, true, &x)))
         return rc;

@@ -190,6 +190,13 @@ void nn_study_defaults(nn_study_plan *sp, nn_study_kind k)
     sp->reorder = true;
     if (k == NN_STUDY_BARRIER || k == NN_STUDY_SEED_PAIRS)
         sp->points = 25;
+    sp->layer = 1;
+    sp->delay = k == NN_STUDY_ALIGNMENT ? 10 : 4;
+    sp->max_frames = 1000;
+    sp->plateau_rate = 1e-4;
+    sp->plateau_steps = 500;
+    sp->max_triples = 20;
+    sp->threshold = 0.5;
 }
 
 int nn_study_run(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e)
@@ -205,6 +212,11 @@ int nn_study_run(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e
     case NN_STUDY_ITERATES: return nn_study_iterates(c, sp, out, e);
     case NN_STUDY_BARRIER: return nn_study_barrier(c, sp, out, e);
     case NN_STUDY_SEED_PAIRS: return nn_study_seed_pairs(c, sp, out, e);
+    case NN_STUDY_MOVIE: return nn_study_movie(c, sp, out, e);
+    case NN_STUDY_ALIGNMENT: return nn_study_alignment(c, sp, out, e);
+    case NN_STUDY_UNIT_LINES: return nn_study_unit_lines(c, sp, out, e);
+    case NN_STUDY_HIDDEN_3D: return nn_study_hidden_3d(c, sp, out, e);
+    case NN_STUDY_FIT: return nn_study_fit(c, sp, out, e);
     default: return nn_err_set(e, NN_ERUN, "", "unknown study");
     }
 }

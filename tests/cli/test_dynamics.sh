@@ -45,7 +45,7 @@ expect_eq "$(sed -n 2p "$tmp/r/relu-he-s3/raw_weights.csv")" "$(sed -n 2p "$tmp/
 "$NNLAB" run experiments/init.json --out "$tmp/g" --quiet --no-plots --set record.weights=geometric \
     --set record.growth=1.5 --set 'studies=[]' || no "geometric run"
 expect_eq "$(cut -d, -f1 "$tmp/g/relu-he/weights.csv" | tr '\n' ' ')" \
-    "epoch 0 1 2 3 5 8 12 18 27 41 62 93 140 210 315 473 710 1065 1183 " "geometric schedule"
+    "epoch 0 1 2 4 7 11 17 26 40 61 92 139 209 314 472 709 1064 1183 " "geometric schedule (notebook 003: int(e * growth) + 1)"
 "$NNLAB" run experiments/init.json --out "$tmp/k" --quiet --no-plots --set record.weights=every \
     --set record.every=500 --set 'studies=[]' || no "every-500 run"
 expect_eq "$(cut -d, -f1 "$tmp/k/tanh-xavier/weights.csv" | tr '\n' ' ')" "epoch 0 500 1000 1500 2000 " "every 500"
