@@ -1977,6 +1977,21 @@ int nn_plan_check_data(nn_plan *p, const nn_data *d, const char *file, nn_err *e
                         "targets are not all 0 or 1");
         }
     }
+    for (int s = 0; s < p->n_studies; s++) {
+        nn_study_kind k = p->studies[s].kind;
+        const char *why = NULL;
+        if (k == NN_STUDY_UNIT_LINES && d->d != 2)
+            why = "draws each unit's line in the input plane and needs 2 features";
+        else if (k == NN_STUDY_ALIGNMENT && d->d != 1)
+            why = "draws kinks on the input line and needs 1 feature";
+        else if (k == NN_STUDY_FIT && (d->d != 1 || d->classify))
+            why = "draws a regression fit and needs 1 feature and targets other than 0/1";
+        if (why) {
+            snprintf(v.path, sizeof v.path, "/studies/%d", s);
+            return fail(&v, "the %s study %s; the data has %d feature%s%s", nn_study_names[k], why,
+                        d->d, d->d == 1 ? "" : "s", d->classify ? " and 0/1 targets" : "");
+        }
+    }
     for (int s = 0; s < p->n_studies; s++)
         if (p->studies[s].kind == NN_STUDY_DECISION && d->d != 2) {
             snprintf(v.path, sizeof v.path, "/studies/%d", s);

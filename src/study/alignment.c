@@ -328,10 +328,10 @@ static int write_scripts(nn_study_ctx *c, const nn_study_plan *sp, const char *l
         if (cJSON_IsNumber(th))
             want[nw++] = (long)th->valuedouble;
         want[nw++] = fr->epoch[fr->n_frames - 1];
-        for (int q = 0; q < nw; q++) {   /* the nearest recorded frames, in order, once each */
+        for (int wi = 0; wi < nw; wi++) {   /* the nearest recorded frames, in order, once each */
             long best = 0;
             for (long i = 1; i < fr->n_frames; i++)
-                if (labs(fr->epoch[i] - want[q]) < labs(fr->epoch[best] - want[q]))
+                if (labs(fr->epoch[i] - want[wi]) < labs(fr->epoch[best] - want[wi]))
                     best = i;
             if (np == 0 || best > pick[np - 1])
                 pick[np++] = best;
