@@ -49,6 +49,9 @@ double nn_act_deriv(nn_act a, double slope, double z);
 void nn_vexp(double *out, const double *in, size_t n);
 void nn_vtanh(double *out, const double *in, size_t n);
 void nn_vsigmoid(double *out, const double *in, size_t n);
+/* log(1 + e^-|x|), the smooth part of softplus and of the cross-entropy on a logit,
+ * vectorised, within about one unit in the last place. */
+void nn_vlog1pexp_neg(double *out, const double *in, size_t n);
 double nn_exp(double x);
 double nn_tanh(double x);
 double nn_sigmoid(double x);

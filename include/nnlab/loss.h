@@ -35,6 +35,10 @@ double nn_loss_value(nn_loss l, const double *z, const double *h, const double *
 
 /* mean (h - y)^2 in numpy's summation order; scratch holds n doubles. */
 double nn_loss_mse(const double *h, const double *y, size_t n, double *scratch);
+/* The mse a run reports: of the output h, except under bce_logits, whose identity output
+ * is a logit: there of the probability sigmoid(z). */
+double nn_loss_mse_of(nn_loss l, const double *z, const double *h, const double *y, size_t n,
+                      double *scratch);
 
 /* E[s] = dloss_s/dz_s for each sample (not yet divided by the batch size): the loss's
  * derivative in h times the output activation's derivative, in the notebooks' order

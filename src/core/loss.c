@@ -37,6 +37,18 @@ double nn_loss_mse(const double *h, const double *y, size_t n, double *scratch)
     return nn_sum_numpy(scratch, n) / (double)n;
 }
 
+double nn_loss_mse_of(nn_loss l, const double *z, const double *h, const double *y, size_t n,
+                      double *scratch)
+{
+    if (l != NN_LOSS_BCE_LOGITS)
+        return nn_loss_mse(h, y, n, scratch);
+    for (size_t s = 0; s < n; s++) {
+        double d = nn_sigmoid(z[s]) - y[s];
+        scratch[s] = d * d;
+    }
+    return nn_sum_numpy(scratch, n) / (double)n;
+}
+
 double nn_loss_value(nn_loss l, const double *z, const double *h, const double *y, size_t n,
                      double *scratch)
 {
@@ -47,9 +59,10 @@ double nn_loss_value(nn_loss l, const double *z, const double *h, const double *
         return nn_loss_mse(h, y, n, scratch);
     case NN_LOSS_BCE:         /* from the logit: log h and log(1 - h) lose digits near 1 */
     case NN_LOSS_BCE_LOGITS:
+        nn_vlog1pexp_neg(scratch, z, n);
         for (size_t s = 0; s < n; s++) {
             double v = z[s];
-            scratch[s] = (v > 0 ? v : 0.0) - v * y[s] + log1p(nn_exp(-fabs(v)));
+            scratch[s] = ((v > 0 ? v : 0.0) - v * y[s]) + scratch[s];
         }
         return nn_sum_numpy(scratch, n) / (double)n;
     default:

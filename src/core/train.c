@@ -181,7 +181,7 @@ static void epoch_stats(const nn_model *m, work *w, nn_loss loss, const nn_train
 {
     const double *z = w->Z[m->L], *h = w->H[m->L];
     st->loss = nn_loss_value(loss, z, h, d->y, d->n, w->scratch);
-    st->mse = nn_loss_mse(h, d->y, d->n, w->scratch);
+    st->mse = nn_loss_mse_of(loss, z, h, d->y, d->n, w->scratch);
     st->error = d->classify ? (double)wrong / (double)d->n : NAN;
 }
 
@@ -196,7 +196,7 @@ static void test_stats(const nn_model *m, work *wt, nn_loss loss, const nn_train
     forward_full(m, wt);
     const double *z = wt->Z[m->L], *h = wt->H[m->L];
     st->test_loss = nn_loss_value(loss, z, h, t->y, t->n, wt->scratch);
-    st->test_mse = nn_loss_mse(h, t->y, t->n, wt->scratch);
+    st->test_mse = nn_loss_mse_of(loss, z, h, t->y, t->n, wt->scratch);
     st->test_error = t->classify
                          ? (double)nn_count_wrong(loss, z, h, t->y, t->n) / (double)t->n
                          : NAN;
@@ -253,8 +253,7 @@ int nn_train(nn_model *m, nn_optim *o, nn_rng *r, const nn_train_cfg *c,
         it++;
         forward_full(m, &w);
         /* a step that leaves a weight or an output non-finite ends training at once */
-        bool finite = all_finite(m->params, m->n_params) &&
-                      isfinite(nn_loss_mse(w.H[m->L], d->y, d->n, w.scratch));
+        bool finite = all_finite(m->params, m->n_params) && all_finite(w.H[m->L], d->n);
         double err = NAN;
         if (d->classify) {
             wrong = nn_count_wrong(c->loss, w.Z[m->L], w.H[m->L], d->y, d->n);

@@ -29,16 +29,40 @@ static bool has_error_column(const char *dir, const char *label)
     return yes;
 }
 
-static void plot_cmd(FILE *f, const nn_study_ctx *c, int col)
+/* Does the first model's metrics.csv have a test_error column (a train/test split)? */
+static bool has_test_column(const char *dir, const char *label)
 {
-    char q[300], file[200];
+    char path[4200], name[200], line[512];
+    snprintf(name, sizeof name, "%s/metrics.csv", label);
+    nn_path_join(path, sizeof path, dir, name);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return false;
+    bool yes = fgets(line, sizeof line, f) && strstr(line, ",test_error");
+    fclose(f);
+    return yes;
+}
+
+/* One line per model from column col; with test_col > 0 also a dashed one from it. */
+static void plot_cmd(FILE *f, const nn_study_ctx *c, int col, int test_col)
+{
+    char q[300], file[200], t[200];
     fputs("plot ", f);
     for (int i = 0; i < c->n_models; i++) {
         snprintf(file, sizeof file, "%s/metrics.csv", c->models[i]->label);
         nn_gp_quote(q, sizeof q, file);
-        fprintf(f, "%s%s using 1:%d skip 1 with lines lw 2 ", i ? ", \\\n     " : "", q, col);
+        fprintf(f, "%s%s using 1:%d skip 1 with lines lw 2 lc %d ", i ? ", \\\n     " : "", q,
+                col, i + 1);
         nn_gp_quote(q, sizeof q, c->models[i]->label);
         fprintf(f, "title %s", q);
+        if (test_col > 0) {
+            nn_gp_quote(q, sizeof q, file);
+            fprintf(f, ", \\\n     %s using 1:%d skip 1 with lines lw 2 dt 2 lc %d ", q, test_col,
+                    i + 1);
+            snprintf(t, sizeof t, "%s (test)", c->models[i]->label);
+            nn_gp_quote(q, sizeof q, t);
+            fprintf(f, "title %s", q);
+        }
     }
     fputs("\n", f);
 }
@@ -53,6 +77,7 @@ int nn_study_curves(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err
     if (rc)
         return rc;
     bool err = c->n_models > 0 && has_error_column(c->dir, c->models[0]->label);
+    bool test = err && has_test_column(c->dir, c->models[0]->label);
     FILE *f = w.f;
     fputs("# nnlab: train error and mse against epoch, one line per model.\n"
           "# Redraw from this folder with: gnuplot curves.gp\n"
@@ -65,11 +90,12 @@ int nn_study_curves(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err
     nn_gp_quote(q, sizeof q, title);
     fprintf(f, "set multiplot layout 1,%d title %s\n", err ? 2 : 1, q);
     if (err) {
-        fputs("set title 'train error'\nset ylabel 'misclassification rate'\n", f);
-        plot_cmd(f, c, 4);
+        fputs(test ? "set title 'train error (test error dashed)'\n" : "set title 'train error'\n", f);
+        fputs("set ylabel 'misclassification rate'\n", f);
+        plot_cmd(f, c, 4, test ? 5 : 0);
     }
     fputs("set title 'mean squared error'\nset ylabel 'mse'\n", f);
-    plot_cmd(f, c, 3);
+    plot_cmd(f, c, 3, 0);
     fputs("unset multiplot\n", f);
     if ((rc = nn_file_commit(&w, e)))
         return rc;
