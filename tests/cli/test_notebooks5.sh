@@ -1,0 +1,101 @@
+#!/bin/sh
+# Notebooks 002, 003 and 004 through the command line: each experiment's acceptance
+# numbers (issue 5), the split, the recording schedule, the animations, determinism.
+. tests/cli/lib.sh
+gt() { # a b what: a > b
+    if awk -v a="$1" -v b="$2" 'BEGIN { exit !(a > b) }'; then ok; else no "$3: $1 is not above $2"; fi
+}
+
+# ---- notebook 002: mass shuffling in logistic regression -------------------------------
+M="$tmp/ms"
+"$NNLAB" run experiments/mass-shuffle.json --out "$M" --quiet --no-plots || no "mass-shuffle run"
+S="$M/summary.json"
+# the notebook's story: accuracy (its printed 1.0 and 0.995 come from its own draw)
+gt "$(awk -v e="$("$J" "$S" models.0.final.error)" 'BEGIN { print 1 - e }')" 0.99 "train accuracy"
+gt "$(awk -v e="$("$J" "$S" models.0.final.test_error)" 'BEGIN { print 1 - e }')" 0.99 "test accuracy"
+gt "$("$J" "$S" analyses.movie.logit.w0_final)" "$("$J" "$S" analyses.movie.logit.w0_initial)" "W[0] grows"
+gt "$("$J" "$S" analyses.movie.logit.w0_final)" 1 "W[0] ends clearly positive"
+gt 0.05 "$("$J" "$S" analyses.movie.logit.w1_over_w0_final)" "|W[1]| / W[0] ends below 0.05"
+# the stratified 80/20 split: scikit-learn's counts for 476 positives of 1000
+expect_eq "$(($(wc -l < "$M/data.csv") - 1)) $(($(wc -l < "$M/test.csv") - 1))" "800 200" "split sizes"
+expect_eq "$(awk -F, 'NR > 1 { p += $16 } END { print p }' "$M/data.csv") $(awk -F, 'NR > 1 { p += $16 } END { print p }' "$M/test.csv")" \
+    "381 95" "each part keeps the class proportion (0.476)"
+expect_eq "$(head -1 "$M/logit/metrics.csv")" "epoch,loss,mse,error,test_error" "metrics has test_error"
+# the movie: every 40th step, first and last rows, the trajectory table
+expect_eq "$(($(wc -l < "$M/logit/weights.csv") - 1))" 751 "weights every 40 steps of 30000"
+expect_eq "$(head -1 "$M/movie-logit.csv")" "frame,epoch,row,col,weight" "movie table header"
+expect_eq "$(($(wc -l < "$M/movie-logit.csv") - 1))" $((751 * 15)) "15 weights per frame"
+expect_eq "$(tail -1 "$M/movie-logit-trajectory.csv" | cut -d, -f1)" 30000 "trajectory ends at the last step"
+# adam and adam_tf are different algorithms (eps placement), seen in the first steps
+"$NNLAB" run experiments/mass-shuffle.json --out "$tmp/pt" --quiet --no-plots --set train.optimizer=adam \
+    --set train.max_epochs=50 --set 'studies=[]' --set record.weights=none || no "adam run"
+"$NNLAB" run experiments/mass-shuffle.json --out "$tmp/tf" --quiet --no-plots \
+    --set train.max_epochs=50 --set 'studies=[]' --set record.weights=none || no "adam_tf run"
+[ "$(tail -1 "$tmp/pt/logit/metrics.csv")" != "$(tail -1 "$tmp/tf/logit/metrics.csv")" ] && ok \
+    || no "adam and adam_tf trained identically"
+# the curved boundary: a line cannot follow it
+"$NNLAB" run experiments/mass-shuffle-curved.json --out "$tmp/cv" --quiet --no-plots || no "curved run"
+gt "$("$J" "$tmp/cv/summary.json" models.0.final.error)" 0.05 "the curved boundary costs accuracy"
+gt 0.2 "$("$J" "$tmp/cv/summary.json" models.0.final.error)" "but a line still gets most points"
+
+# ---- notebook 003: neuron alignment -----------------------------------------------------
+A="$tmp/al"
+"$NNLAB" run experiments/alignment.json --out "$A" --quiet --no-plots || no "alignment run"
+S="$A/summary.json"
+P=analyses.alignment.relu
+close_to "$("$J" "$S" $P.plateaus.0.loss_start)" 1 0.01 "first plateau near the initial loss 1"
+close_to "$("$J" "$S" $P.plateaus.1.loss_start)" 0.5 0.05 "second plateau near 0.5: one point fitted"
+gt "$("$J" "$S" $P.plateaus.1.start)" "$("$J" "$S" $P.plateaus.0.end)" "the plateaus come in order"
+gt 1e-8 "$("$J" "$S" $P.final_loss)" "the loss ends below 1e-8"
+gt 20001 "$("$J" "$S" $P.first_epoch_below_1e-8)" "within 20000 steps"
+gt "$("$J" "$S" $P.neurons_grown)" 0 "some neurons grew"
+expect_eq "$("$J" "$S" $P.grown_active_on_exactly_one)" "$("$J" "$S" $P.neurons_grown)" \
+    "every grown neuron is active on exactly one of the two inputs"
+# the notebook's frame schedule: 0, 1, then int(1.05 t) + 1
+expect_eq "$(cut -d, -f1 "$A/relu/weights.csv" | sed -n '2,26p' | tr '\n' ' ')" \
+    "0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 22 24 26 28 " "frame schedule"
+expect_eq "$(($(wc -l < "$A/relu/weights.csv") - 1))" 154 "154 frames over 20000 steps"
+expect_eq "$(($(wc -l < "$A/alignment-relu-neurons.csv") - 1))" $((154 * 60)) "a row per neuron per frame"
+# analyze redraws from the recorded files alone, to the same numbers
+cp "$S" "$tmp/al-summary.json"
+"$NNLAB" analyze "$A" --study alignment --no-plots >/dev/null 2>&1 || no "analyze alignment"
+expect_eq "$("$J" "$S" $P.plateaus.1.end)" "$("$J" "$tmp/al-summary.json" $P.plateaus.1.end)" "analyze agrees"
+"$NNLAB" run experiments/alignment-5pt.json --out "$tmp/a5" --quiet --no-plots || no "5-point run"
+close_to "$("$J" "$tmp/a5/summary.json" models.0.final.loss)" 0.0636316 1e-6 "5 points: a partial fit"
+
+# ---- notebook 004: what hidden units do -------------------------------------------------
+C="$tmp/circles"
+"$NNLAB" run experiments/circles.json --out "$C" --quiet --no-plots || no "circles run"
+S="$C/summary.json"
+expect_eq "$("$J" "$S" 'models[label=sigmoid-w3].final.error') $("$J" "$S" 'models[label=sigmoid-w5].final.error')" \
+    "0 0" "3 and 5 units reach train error 0 within 10000 epochs"
+gt "$("$J" "$S" 'models[label=sigmoid-w1].final.error')" 0.1 "1 unit does not"
+gt "$("$J" "$S" 'models[label=sigmoid-w2].final.error')" 0.01 "nor do 2"
+expect_eq "$(($(wc -l < "$C/unit-lines-sigmoid-w5.csv") - 1))" 5 "a line per unit"
+expect_eq "$("$J" "$S" analyses.hidden_3d.sigmoid-w5.triples)" 10 "C(5, 3) triples"
+expect_eq "$(head -1 "$C/hidden-3d-sigmoid-w3.csv")" "h0,h1,h2,y" "activations table"
+for f in regression regression-flipped; do
+    "$NNLAB" run experiments/$f.json --out "$tmp/$f" --quiet --no-plots || no "$f run"
+    gt 0.4 "$("$J" "$tmp/$f/summary.json" analyses.fit.sigmoid.mse)" "$f: mse below 0.4"
+done
+S="$tmp/regression/summary.json"
+gt "$("$J" "$S" analyses.fit.sigmoid.r2_left)" "$("$J" "$S" analyses.fit.sigmoid.r2_right)" \
+    "the original fits its left half better"
+S="$tmp/regression-flipped/summary.json"
+gt "$("$J" "$S" analyses.fit.sigmoid.r2_right)" "$("$J" "$S" analyses.fit.sigmoid.r2_left)" \
+    "the flipped one its right half"
+
+# ---- animations and determinism ----------------------------------------------------------
+if command -v "${NNLAB_GNUPLOT:-gnuplot}" >/dev/null 2>&1; then
+    for out in g1 g2; do
+        "$NNLAB" run experiments/alignment.json --out "$tmp/$out" --quiet || no "alignment with figures"
+    done
+    expect_eq "$(head -c 6 "$tmp/g1/alignment-relu.gif")" "GIF89a" "the animation is a GIF"
+    for f in alignment-relu.gif alignment-relu.png alignment-relu-loss.png alignment-relu-neurons.csv \
+             alignment-relu-function.csv relu/weights.csv; do
+        cmp -s "$tmp/g1/$f" "$tmp/g2/$f" && ok || no "$f differs between two runs of one spec"
+    done
+    expect_eq "$("$J" "$tmp/g1/summary.json" analyses.alignment.relu.figures.0)" alignment-relu.gif \
+        "the GIF is listed"
+fi
+finish test_notebooks5
