@@ -19,12 +19,19 @@ static void list_generators(void)
     puts("datasets (data.generator; data.seed defaults to the notebook's):");
     for (int i = 0; i < n; i++) {
         printf("  %-10s %s; seed %u\n", g[i].name, g[i].summary, g[i].default_seed);
-        for (int k = 0; k < g[i].n_params; k++)
-            printf("  %-10s   %s = %g: %s\n", "", g[i].params[k].name, g[i].params[k].def,
-                   g[i].params[k].doc);
+        for (int k = 0; k < g[i].n_params; k++) {
+            const nn_gen_param *gp = &g[i].params[k];
+            if (gp->kind == NN_GEN_BOOL)
+                printf("  %-10s   %s = %s: %s\n", "", gp->name, gp->def ? "true" : "false", gp->doc);
+            else
+                printf("  %-10s   %s = %g: %s\n", "", gp->name, gp->def, gp->doc);
+        }
     }
     printf("  %-10s a CSV file with a header row (data.path; data.target names the target "
            "column, default \"y\")\n", "csv");
+    printf("  %-10s points listed in the spec (data.x: numbers or lists, data.y: targets)\n",
+           "points");
+    printf("  any of them: data.test_fraction holds out a seeded (stratified) test set\n");
 }
 
 static void list_names(const char *title, const char *(*name)(int), int n)

@@ -1021,8 +1021,10 @@ static int check_study_options(V *v, cJSON *obj, nn_study_plan *sp, const nn_pla
         for (int i = 0; i < p->n_models; i++)
             if (sp->layer > p->models[i].arch.n_hidden + 1) {
                 size_t m = push(v, "layer");
-                rc = fail(v, "model \"%s\" has %d weight layers, not %d", p->models[i].label,
-                          p->models[i].arch.n_hidden + 1, sp->layer);
+                rc = fail(v, "model \"%s\" has %d weight layer%s, so no layer %d (layers count "
+                          "from 1 at the input side)", p->models[i].label,
+                          p->models[i].arch.n_hidden + 1, p->models[i].arch.n_hidden ? "s" : "",
+                          sp->layer);
                 pop(v, m);
                 return rc;
             }
