@@ -31,18 +31,6 @@ typedef struct frames {
     double a_max;           /* largest |output weight| over the frames */
 } frames;
 
-static bool frame_row(long i, long n, long nf)
-{
-    if (n <= nf)
-        return true;
-    double x = (double)i * (double)(nf - 1) / (double)(n - 1);
-    long j = (long)floor(x + 0.5);
-    for (long q = j - 1; q <= j + 1; q++)
-        if (q >= 0 && q < nf && (long)floor((double)q * (double)(n - 1) / (double)(nf - 1) + 0.5) == i)
-            return true;
-    return false;
-}
-
 /* x of input coordinates where neuron j's pre-activation crosses zero */
 static double kink(const nn_model *m, const double *p, size_t j)
 {
@@ -204,7 +192,7 @@ static int write_frames(nn_study_ctx *c, const nn_study_plan *sp, const char *la
     (void)d;
     int got = 0;
     while (!rc && (got = traj_next(&t, &epoch, p, e)) > 0) {
-        if (!frame_row(i++, n, fr->n_frames) || frame >= fr->n_frames)
+        if (!study_frame_row(i++, n, fr->n_frames) || frame >= fr->n_frames)
             continue;
         memcpy(m->params, p, m->n_params * sizeof *p);
         if ((rc = nn_model_predict(m, gy, gx, GRID, e)))

@@ -3,6 +3,7 @@
 
 #include <cJSON.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +71,19 @@ int study_gnuplot(nn_study_ctx *c, const char *script, const char *png, cJSON *o
     }
     cJSON_AddStringToObject(out, "figure", png);
     return NN_OK;
+}
+
+bool study_frame_row(long i, long n, long nf)
+{
+    if (n <= nf)
+        return true;
+    double x = (double)i * (double)(nf - 1) / (double)(n - 1);
+    long j = (long)floor(x + 0.5);
+    for (long q = j - 1; q <= j + 1; q++)
+        if (q >= 0 && q < nf &&
+            (long)floor((double)q * (double)(n - 1) / (double)(nf - 1) + 0.5) == i)
+            return true;
+    return false;
 }
 
 size_t study_working_weights(const nn_model *m, size_t *idx)

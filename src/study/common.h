@@ -39,6 +39,10 @@ int traj_open(traj *t, const nn_study_ctx *c, const char *label, bool raw, const
 int traj_next(traj *t, long *epoch, double *params, nn_err *e);
 void traj_close(traj *t);
 
+/* Is recorded row i (of n) one of nf frames spread evenly over them (row round(j (n - 1) /
+ * (nf - 1)) for frame j; every row when n <= nf)? */
+bool study_frame_row(long i, long n, long nf);
+
 /* The indices of m's working weights (no biases), input side first; returns how many. */
 size_t study_working_weights(const nn_model *m, size_t *idx);
 

@@ -33,21 +33,6 @@ typedef struct movie {
     long *frame_epoch;    /* (n_frames) */
 } movie;
 
-/* Is recorded row i one of the frames (n_frames evenly spaced of n rows)? */
-static bool is_frame(long i, long n, long n_frames)
-{
-    if (n <= n_frames)
-        return true;
-    /* frame j sits at row round(j (n - 1) / (n_frames - 1)); i is one if some j lands on it */
-    double x = (double)i * (double)(n_frames - 1) / (double)(n - 1);
-    long j = (long)floor(x + 0.5);
-    for (long q = j - 1; q <= j + 1; q++)
-        if (q >= 0 && q < n_frames &&
-            (long)floor((double)q * (double)(n - 1) / (double)(n_frames - 1) + 0.5) == i)
-            return true;
-    return false;
-}
-
 static double rest_average(const double *w, size_t k, bool notebook)
 {
     if (k < 3)
@@ -99,7 +84,7 @@ static int pass(nn_study_ctx *c, const nn_study_plan *sp, const nn_model *m, mov
         fputc(',', trajf);
         nn_csv_num(trajf, rest);
         fputc('\n', trajf);
-        if (is_frame(i, mv->n_rows, mv->n_frames) && frame < mv->n_frames) {
+        if (study_frame_row(i, mv->n_rows, mv->n_frames) && frame < mv->n_frames) {
             mv->frame_epoch[frame] = epoch;
             for (int r = 0; r < mv->rows; r++)
                 for (int q = 0; q < mv->cols; q++) {

@@ -26,6 +26,16 @@ expect_eq "$(($(wc -l < "$M/logit/weights.csv") - 1))" 751 "weights every 40 ste
 expect_eq "$(head -1 "$M/movie-logit.csv")" "frame,epoch,row,col,weight" "movie table header"
 expect_eq "$(($(wc -l < "$M/movie-logit.csv") - 1))" $((751 * 15)) "15 weights per frame"
 expect_eq "$(tail -1 "$M/movie-logit-trajectory.csv" | cut -d, -f1)" 30000 "trajectory ends at the last step"
+# at most max_frames frames, evenly spaced, first and last kept; analyze recomputes from files
+"$NNLAB" analyze "$M" --study movie --no-plots >/dev/null 2>&1 || no "analyze movie"
+expect_eq "$("$J" "$S" analyses.movie.logit.frames)" 751 "every recorded row is a frame"
+cp -R "$M" "$tmp/ms100"
+sed 's/"max_frames": 1000/"max_frames": 100/' "$M/spec.json" > "$tmp/ms100/spec.json"
+"$NNLAB" analyze "$tmp/ms100" --study movie --no-plots --force >/dev/null 2>&1 || no "analyze movie, 100 frames"
+expect_eq "$("$J" "$tmp/ms100/summary.json" analyses.movie.logit.frames)" 100 "max_frames caps the frames"
+expect_eq "$(sed -n 2p "$tmp/ms100/movie-logit.csv" | cut -d, -f2) $(tail -1 "$tmp/ms100/movie-logit.csv" | cut -d, -f1-2)" \
+    "0 99,30000" "first and last rows kept"
+expect_eq "$(sed 1d "$tmp/ms100/movie-logit.csv" | cut -d, -f1 | sort -un | wc -l)" 100 "frames numbered 0-99"
 # adam and adam_tf are different algorithms (eps placement), seen in the first steps
 "$NNLAB" run experiments/mass-shuffle.json --out "$tmp/pt" --quiet --no-plots --set train.optimizer=adam \
     --set train.max_epochs=50 --set 'studies=[]' --set record.weights=none || no "adam run"
