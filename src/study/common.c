@@ -60,9 +60,13 @@ int study_gnuplot(nn_study_ctx *c, const char *script, const char *png, cJSON *o
     nn_err ge;
     if (missing || nn_gnuplot_run(c->dir, script, png, &missing, &ge) != NN_OK) {
         if (missing) {
-            size_t k = strlen(c->undrawn);
-            snprintf(c->undrawn + k, sizeof c->undrawn - k, "%s%s (%s)", k ? ", " : "", png,
-                     script);
+            size_t k = strlen(c->undrawn), need = strlen(png) + strlen(script) + 6;
+            static const char more[] = ", and more";
+            if (k + need + sizeof more < sizeof c->undrawn)
+                snprintf(c->undrawn + k, sizeof c->undrawn - k, "%s%s (%s)", k ? ", " : "", png,
+                         script);
+            else if (k < sizeof more || strcmp(c->undrawn + k - (sizeof more - 1), more))
+                snprintf(c->undrawn + k, sizeof c->undrawn - k, "%s", more);
             c->gnuplot_missing = true;
             return NN_OK;
         }
