@@ -32,4 +32,10 @@ int nn_assign_max(const double *gain, size_t n, size_t *perm, double *total, nn_
 #define NN_ASSIGN_FIRST_MAX 12
 int nn_assign_min_first(const double *cost, size_t n, double rel, size_t *perm, nn_err *e);
 
+/* All those permutations (n <= NN_ASSIGN_FIRST_MAX), in the notebook's order: the first
+ * min(count, cap) into perms (cap rows of n); *count gets how many there are, but stops at
+ * cap + 1 (more than cap). Time about O(2^n n^2) per permutation listed. */
+int nn_assign_near(const double *cost, size_t n, double rel, size_t cap, size_t *perms,
+                   size_t *count, nn_err *e);
+
 #endif

@@ -7,10 +7,13 @@
  *   notebook          notebook 000's: hidden layer by hidden layer, input side first, the
  *                     ordering minimising the distance between A's and B's incoming
  *                     matrices (bias column included), as a linear assignment (the same
- *                     optimum as its enumeration of all n! orderings). Among orderings
- *                     within a relative 1e-12 of the optimum, layers of at most 12 units
- *                     take the first in the notebook's enumeration (its argmin's choice
- *                     among exact ties); wider layers take the solver's
+ *                     optimum as its enumeration of all n! orderings). For layers of at
+ *                     most 12 units, ties go the notebook's way: of the orderings within a
+ *                     relative 1e-12 of the optimum (the only ones its loop can keep),
+ *                     mean-abs keeps the one whose matrix_dist, rounded as numpy rounds
+ *                     it, is least, the first in the notebook's enumeration among equals
+ *                     (up to 5040 tied orderings; past that, and for l2, the first);
+ *                     wider layers take the solver's
  *   weight-matching   Ainsworth, Hayase & Srinivasa 2023 ("Git Re-Basin"): every layer's
  *                     permutation maximising the summed inner products of all weights and
  *                     biases, each layer solved with its incoming and outgoing weights and

@@ -134,14 +134,31 @@ int nn_assign_max(const double *gain, size_t n, size_t *perm, double *total, nn_
     return rc;
 }
 
-/* ---- the first near-optimal assignment in notebook 000's order ------------------------- */
+/* ---- near-optimal assignments in notebook 000's order -------------------------------- */
 
 /* Notebook 000 numbers the orderings of n units j = 0 .. n! - 1 with
  *     x = [0 .. n-1]; for each position k: p[k] = x.pop(j % len(x)); j //= len(x)
  * so position k takes the d_k-th smallest of the units still free, and
- * j = d_0 + n (d_1 + (n - 1) (d_2 + ...)): the last positions' digits weigh most. Given the
- * set R of units the positions k .. n-1 take, their digits d_k .. d_{n-1} fix which goes
- * where. */
+ * j = d_0 + n (d_1 + (n - 1) (d_2 + ...)): the last positions' digits weigh most, and
+ * ascending j is ascending (d_{n-2}, ..., d_0) read as a word. Given the set R of units
+ * the positions k .. n-1 take, their digits d_k .. d_{n-1} fix which goes where, so a
+ * depth-first search fixing digits from d_{n-2} down, each ascending, meets the
+ * near-optimal orderings in the notebook's order, when it enters only digits that still
+ * admit a near-optimal completion: the least cost f[U] of giving the first |U| positions
+ * the units U (a DP over subsets), plus the fixed suffix's cost t[R], at most the limit. */
+
+typedef struct near_search {
+    const double *c;           /* (n, n), scaled */
+    size_t n;
+    unsigned full;
+    const double *f;           /* f[U], by subset */
+    double *t;                 /* t[R]: the suffix taking R with the digits fixed so far */
+    const unsigned *bysize;    /* subsets ordered by size; those of size m start at start[m] */
+    const unsigned *start;
+    double limit;
+    size_t d[NN_ASSIGN_FIRST_MAX];
+    size_t *out, cap, count;
+} near_search;
 
 /* The a-th smallest unit in the set R (a bit mask). */
 static size_t nth_unit(unsigned R, size_t a)
@@ -151,11 +168,56 @@ static size_t nth_unit(unsigned R, size_t a)
     return (size_t)__builtin_ctz(R);
 }
 
-int nn_assign_min_first(const double *cost, size_t n, double rel, size_t *perm, nn_err *e)
+/* The least total of an ordering with digit a at position k and the digits after k fixed. */
+static double near_low(const near_search *x, size_t k, size_t a)
 {
+    size_t m = x->n - k;
+    double low = INFINITY;
+    for (unsigned i = x->start[m]; i < x->start[m + 1]; i++) {
+        unsigned R = x->bysize[i];
+        size_t v = nth_unit(R, a);
+        low = fmin(low, x->f[x->full & ~R] + (x->c[k * x->n + v] + x->t[R & ~(1u << v)]));
+    }
+    return low;
+}
+
+static void near_dfs(near_search *x, size_t k /* the position to fix; SIZE_MAX: done */)
+{
+    size_t n = x->n;
+    if (k == (size_t)-1) {
+        if (x->count < x->cap) {
+            unsigned R = x->full;
+            size_t *p = x->out + x->count * n;
+            for (size_t i = 0; i < n; i++) {
+                p[i] = nth_unit(R, x->d[i]);
+                R &= ~(1u << p[i]);
+            }
+        }
+        x->count++;
+        return;
+    }
+    size_t m = n - k;
+    for (size_t a = 0; a < m && x->count <= x->cap; a++) {
+        if (near_low(x, k, a) > x->limit)
+            continue;
+        x->d[k] = a;
+        for (unsigned i = x->start[m]; i < x->start[m + 1]; i++) {   /* t for sets of size m */
+            unsigned R = x->bysize[i];
+            size_t v = nth_unit(R, a);
+            x->t[R] = x->c[k * n + v] + x->t[R & ~(1u << v)];
+        }
+        near_dfs(x, k - 1);
+    }
+}
+
+int nn_assign_near(const double *cost, size_t n, double rel, size_t cap, size_t *perms,
+                   size_t *count, nn_err *e)
+{
+    *count = 0;
     if (n > NN_ASSIGN_FIRST_MAX)
-        return nn_assign_min(cost, n, perm, NULL, e);
-    if (n == 0)
+        return nn_err_set(e, NN_ERUN, "", "near-optimal assignments are enumerated for at most "
+                          "%d units, not %zu", NN_ASSIGN_FIRST_MAX, n);
+    if (n == 0 || cap == 0)
         return NN_OK;
     double scale, c[NN_ASSIGN_FIRST_MAX * NN_ASSIGN_FIRST_MAX];
     int rc = check_costs(cost, n, &scale, e);
@@ -164,9 +226,7 @@ int nn_assign_min_first(const double *cost, size_t n, double rel, size_t *perm, 
     for (size_t i = 0; i < n * n; i++)
         c[i] = cost[i] * scale;
     unsigned full = (1u << n) - 1, N = full + 1;
-    /* f[U]: the least cost of giving positions 0 .. |U|-1 the units in U, fa[U] the sum of
-     * the magnitudes along that choice (the scale of the tolerance); t[R]: the cost of the
-     * suffix taking R with the digits fixed so far; bysize: the subsets by size */
+    /* f[U] and fa[U], the sum of the magnitudes along f's choice (the tolerance's scale) */
     double *f = malloc((size_t)N * 3 * sizeof *f), *fa = f ? f + N : NULL, *t = f ? f + 2 * N : NULL;
     unsigned *bysize = malloc((size_t)N * sizeof *bysize), start[NN_ASSIGN_FIRST_MAX + 2] = {0};
     if (!f || !bysize) {
@@ -188,47 +248,29 @@ int nn_assign_min_first(const double *cost, size_t n, double rel, size_t *perm, 
         f[U] = INFINITY;
         for (unsigned V = U; V; V &= V - 1) {
             size_t v = (size_t)__builtin_ctz(V);
-            double x = f[U & ~(1u << v)] + c[k * n + v];
-            if (x < f[U]) {
-                f[U] = x;
+            double y = f[U & ~(1u << v)] + c[k * n + v];
+            if (y < f[U]) {
+                f[U] = y;
                 fa[U] = fa[U & ~(1u << v)] + fabs(c[k * n + v]);
             }
         }
     }
-    double limit = f[full] + rel * fa[full];
-    /* fix the digits from the weightiest (the last position's, always 0) down, each to the
-     * smallest value that still admits a near-optimal completion */
-    size_t d[NN_ASSIGN_FIRST_MAX] = {0};
-    for (unsigned i = start[1]; i < start[2]; i++)
+    near_search x = {c, n, full, f, t, bysize, start, f[full] + rel * fa[full], {0}, perms, cap, 0};
+    for (unsigned i = start[1]; i < start[2]; i++)      /* the last position: digit 0 */
         t[bysize[i]] = c[(n - 1) * n + (size_t)__builtin_ctz(bysize[i])];
-    for (size_t k = n - 1; k-- > 0;) {
-        size_t m = n - k;
-        double best = INFINITY;
-        for (size_t a = 0; a < m; a++) {
-            double low = INFINITY;
-            for (unsigned i = start[m]; i < start[m + 1]; i++) {
-                unsigned R = bysize[i];
-                size_t v = nth_unit(R, a);
-                low = fmin(low, f[full & ~R] + (c[k * n + v] + t[R & ~(1u << v)]));
-            }
-            if (low < best)         /* (the least one when rounding left none within the limit) */
-                best = low, d[k] = a;
-            if (low <= limit) {
-                d[k] = a;
-                break;
-            }
-        }
-        for (unsigned i = start[m]; i < start[m + 1]; i++) {
-            unsigned R = bysize[i];
-            size_t v = nth_unit(R, d[k]);
-            t[R] = c[k * n + v] + t[R & ~(1u << v)];
-        }
-    }
-    unsigned R = full;
-    for (size_t k = 0; k < n; k++) {
-        perm[k] = nth_unit(R, d[k]);
-        R &= ~(1u << perm[k]);
-    }
+    near_dfs(&x, n - 2);
+    *count = x.count;
     free(f), free(bysize);
     return NN_OK;
+}
+
+int nn_assign_min_first(const double *cost, size_t n, double rel, size_t *perm, nn_err *e)
+{
+    if (n > NN_ASSIGN_FIRST_MAX)
+        return nn_assign_min(cost, n, perm, NULL, e);
+    size_t count;
+    int rc = nn_assign_near(cost, n, rel, 1, perm, &count, e);
+    if (!rc && count == 0 && n > 0)    /* rounding left none within the limit (not seen) */
+        rc = nn_assign_min(cost, n, perm, NULL, e);
+    return rc;
 }

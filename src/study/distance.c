@@ -201,24 +201,66 @@ static void unit_gain(const nn_model *a, const nn_model *b, int h, bool outgoing
     }
 }
 
-/* Notebook 000's alignment: layer by layer, input side first. Layers of at most
- * NN_ASSIGN_FIRST_MAX units take, of the orders within a relative 1e-12 of the best, the
- * first the notebook enumerates (its argmin's choice among exact ties). */
+/* Notebook 000's matrix_dist for hidden layer h with B's units in the order perm: the mean
+ * of sqrt((a - b)^2) over the layer's full matrix (rows of weights then bias, then the
+ * constant unit's row of zeros when it feeds the next layer), as numpy computes it. buf
+ * holds (n + 1) * (cin + 1) doubles. */
+static double notebook_layer_mean(const nn_model *a, const nn_model *b, int h,
+                                  const size_t *perm, double *buf)
+{
+    size_t n = (size_t)a->width[h + 1], cin = (size_t)a->width[h], k = 0;
+    const double *WA = nn_model_W(a, h), *WB = nn_model_W(b, h);
+    const double *bA = nn_model_b(a, h), *bB = nn_model_b(b, h);
+    for (size_t r = 0; r < n; r++) {
+        const double *x = WA + r * cin, *y = WB + perm[r] * cin;
+        for (size_t c = 0; c < cin; c++) {
+            double t = x[c] - y[c];
+            buf[k++] = sqrt(t * t);
+        }
+        if (bA) {
+            double t = bA[r] - bB[perm[r]];
+            buf[k++] = sqrt(t * t);
+        }
+    }
+    if (a->has_bias[h + 1])
+        for (size_t c = 0; c < cin + (bA != NULL); c++)
+            buf[k++] = 0.0;
+    return nn_sum_numpy(buf, k) / (double)k;
+}
+
+/* At most this many tied orders of a layer are compared the notebook's way (7!). */
+#define NOTEBOOK_TIES_MAX 5040
+
+/* Notebook 000's alignment: layer by layer, input side first. For layers of at most
+ * NN_ASSIGN_FIRST_MAX units, the orders within a relative 1e-12 of the best are the only
+ * ones the notebook's loop can keep (the rest are worse by far more than its rounding);
+ * of those, mean-abs keeps the one whose matrix_dist, rounded as numpy rounds it, is least,
+ * the first in the notebook's enumeration among equals (its strict argmin), and l2 the
+ * first. Past NOTEBOOK_TIES_MAX tied orders, the first. */
 static int align_notebook(const nn_model *a, nn_model *b, nn_metric metric, nn_err *e)
 {
-    size_t nmax = max_hidden(a);
+    size_t nmax = max_hidden(a), nb = 0;
+    for (int h = 0; h + 1 < a->L; h++) {
+        size_t k = ((size_t)a->width[h + 1] + 1) * ((size_t)a->width[h] + 1);
+        nb = k > nb ? k : nb;
+    }
+    bool mean_abs = metric == NN_METRIC_MEAN_ABS;
+    size_t nlist = nmax < NN_ASSIGN_FIRST_MAX ? nmax : NN_ASSIGN_FIRST_MAX;
     double *cost = malloc(nmax * nmax * sizeof *cost), *tmp = malloc(scratch_size(a) * sizeof *tmp);
+    double *buf = mean_abs ? malloc(nb * sizeof *buf) : NULL;
     size_t *perm = malloc(nmax * sizeof *perm);
+    size_t *list = mean_abs ? malloc(NOTEBOOK_TIES_MAX * nlist * sizeof *list) : NULL;
     int rc = NN_OK;
-    if (!cost || !tmp || !perm)
+    if (!cost || !tmp || !perm || (mean_abs && (!buf || !list)))
         rc = nn_err_set(e, NN_ENOMEM, "", "out of memory aligning nets");
     for (int h = 0; h + 1 < a->L && !rc; h++) {
-        size_t n = (size_t)a->width[h + 1], cin = (size_t)a->width[h];
+        size_t n = (size_t)a->width[h + 1], cin = (size_t)a->width[h], count = 0;
         if (metric == NN_METRIC_L2) {
             /* sum ||a_i - b_p(i)||^2 = constants - 2 sum <a_i, b_p(i)>: maximise the products */
             unit_gain(a, b, h, false, cost, tmp, NULL, NULL);
             for (size_t i = 0; i < n * n; i++)
                 cost[i] = -cost[i];
+            rc = nn_assign_min_first(cost, n, 1e-12, perm, e);
         } else {
             const double *WA = nn_model_W(a, h), *WB = nn_model_W(b, h);
             const double *bA = nn_model_b(a, h), *bB = nn_model_b(b, h);
@@ -231,13 +273,30 @@ static int align_notebook(const nn_model *a, nn_model *b, nn_metric metric, nn_e
                         s2 += fabs(bA[i] - bB[j]);
                     cost[i * n + j] = s2;
                 }
+            if (n > NN_ASSIGN_FIRST_MAX)
+                rc = nn_assign_min(cost, n, perm, NULL, e);
+            else if (!(rc = nn_assign_near(cost, n, 1e-12, NOTEBOOK_TIES_MAX, list, &count, e))) {
+                size_t best = 0;
+                if (count > 1 && count <= NOTEBOOK_TIES_MAX) {
+                    double low = notebook_layer_mean(a, b, h, list, buf);
+                    for (size_t q = 1; q < count; q++) {
+                        double v = notebook_layer_mean(a, b, h, list + q * n, buf);
+                        if (v < low)
+                            low = v, best = q;
+                    }
+                }
+                if (count > 0)
+                    memcpy(perm, list + best * n, n * sizeof *perm);
+                else    /* rounding left no order within the limit (not seen) */
+                    rc = nn_assign_min(cost, n, perm, NULL, e);
+            }
         }
-        if ((rc = nn_assign_min_first(cost, n, 1e-12, perm, e)))
+        if (rc)
             rc = overflow_error(rc, h, e);
         else
             permute_layer(b, h, perm, tmp);
     }
-    free(cost), free(tmp), free(perm);
+    free(cost), free(tmp), free(buf), free(perm), free(list);
     return rc;
 }
 

@@ -146,6 +146,40 @@ static void test_first(nn_rng *r)
         T_CHECK(!memcmp(perm, ref, n * sizeof *perm), "round %d (n %zu, kind %d): not the "
                 "notebook's first near-optimal order", round, n, kind);
     }
+    /* every near-optimal one, in the notebook's order, and the count past a cap */
+    for (int round = 0; round < 300; round++) {
+        size_t n = 1 + (size_t)nn_rng_interval(r, 5), list[720 * 6], count, want = 0;
+        double c[36];
+        for (size_t i = 0; i < n * n; i++)
+            c[i] = (double)nn_rng_interval(r, round % 2 ? 1 : 2);
+        T_CHECK(nn_assign_near(c, n, 1e-12, 720, list, &count, &e) == NN_OK, "%s", e.msg);
+        unsigned long nf = 1;
+        for (size_t i = 2; i <= n; i++)
+            nf *= i;
+        double lo = INFINITY;
+        size_t p[12];
+        for (unsigned long j = 0; j < nf; j++) {
+            nb_permute(n, j, p);
+            double t = 0;
+            for (size_t i = 0; i < n; i++)
+                t += c[i * n + p[i]];
+            lo = fmin(lo, t);
+        }
+        bool same = true;
+        for (unsigned long j = 0; j < nf; j++) {
+            nb_permute(n, j, p);
+            double t = 0;
+            for (size_t i = 0; i < n; i++)
+                t += c[i * n + p[i]];
+            if (t <= lo + 1e-12 * fabs(lo))
+                same &= want < count && !memcmp(list + want++ * n, p, n * sizeof *p);
+        }
+        T_CHECK(same && count == want, "round %d (n %zu): %zu listed, %zu near-optimal, or "
+                "not in the notebook's order", round, n, count, want);
+        size_t few[3 * 6];
+        nn_assign_near(c, n, 1e-12, 2, few, &count, &e);
+        T_CHECK(count == (want > 2 ? 3 : want), "cap 2: count %zu for %zu", count, want);
+    }
     /* wider than NN_ASSIGN_FIRST_MAX: an optimal assignment */
     double w[13 * 13];
     for (size_t i = 0; i < 13 * 13; i++)

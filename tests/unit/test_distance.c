@@ -3,7 +3,8 @@
  * needs a reordering (notebook 000's two checks); weight matching never lowers its
  * objective from one pass to the next and never ends farther (Euclidean) than no
  * reordering at all; an aligned net computes the same function. Beyond those: leaky_relu
- * slopes must agree; exact ties go to the notebook's first ordering; 60000 inputs align in
+ * slopes must agree; ties go the notebook's way (its first ordering among exact ties, its
+ * rounding among mathematical ones); 60000 inputs align in
  * little memory and hidden layers past NN_ALIGN_MAX_UNITS are refused; weights that are not
  * finite, or whose costs overflow, are an error; the mean-abs layout's constant rows
  * follow each layer's own bias; weight matching says when its pass cap stopped it. */
@@ -105,6 +106,32 @@ static void test_beyond(void)
     T_CHECK(nn_align_models(a, b, NN_ALIGN_NOTEBOOK, NN_METRIC_MEAN_ABS, 0, &al, &e) == NN_OK, "%s", e.msg);
     T_CHECK(!al.reorder_needed, "the notebook's first ordering among exact ties is the identity");
     T_EQ(nn_model_distance(a, al.aligned, NN_METRIC_MEAN_ABS), 0.375);
+    nn_model_free(al.aligned);
+    nn_model_free(a), nn_model_free(b);
+
+    /* a tie the notebook's rounding decides: with one input, the first layer's best orders
+     * tie mathematically; the notebook keeps the one whose mean (as numpy sums it) is an
+     * ulp lower, which is not the first it meets, and prints 0.9997450481638435 (a port of
+     * its loop; the solver's order gave 1.0202993374356284) */
+    const int h62[] = {6, 2};
+    a = make(1, h62, 2, false, false, NN_ACT_RELU, 0);
+    b = make(1, h62, 2, false, false, NN_ACT_RELU, 0);
+    const double qa[] = {1.8000081960605168, 0.30071810603727855, 1.0616098669565206,
+        -0.2727563576084965, -0.6167628851194703, 0.6942233217427723, 0.5093466079345014,
+        0.6319006656599199, -0.5137043234521596, 1.4273414606337294, 2.3916403268164306,
+        0.7942893124041569, 0.21147052606272454, -0.1384059129301469, 1.999299097869795,
+        -0.20630264220698813, -1.39552242054261, 0.12005947885295049, 0.11364220298544955,
+        0.8387857128051949};
+    const double qb[] = {0.3362508786128512, -0.3536172906598079, -0.1909239559487876,
+        0.37359001382194695, -1.0818589472159856, -1.9298729481751244, 0.5990285272984107,
+        0.5005531119356966, 0.55310992017179, 0.13910942116179076, 1.5367298370218594,
+        0.19763724285052758, -1.524380999240933, 0.05744721424895176, -1.1855735033876553,
+        -1.2056668357927058, 0.7421002952484399, -0.25748405485702747, -1.3263527944123412,
+        0.3932793055627207};
+    T_CHECK(a->n_params == 20, "%zu parameters", a->n_params);
+    memcpy(a->params, qa, sizeof qa), memcpy(b->params, qb, sizeof qb);
+    T_CHECK(nn_align_models(a, b, NN_ALIGN_NOTEBOOK, NN_METRIC_MEAN_ABS, 0, &al, &e) == NN_OK, "%s", e.msg);
+    T_EQ(nn_model_distance(a, al.aligned, NN_METRIC_MEAN_ABS), 0.9997450481638435);
     nn_model_free(al.aligned);
     nn_model_free(a), nn_model_free(b);
 
