@@ -131,9 +131,10 @@ static void permute_layer(nn_model *m, int h, const size_t *perm, double *tmp)
     }
 }
 
+/* The widest hidden layer (1 when there is none, so buffers are never of size 0). */
 static size_t max_hidden(const nn_model *m)
 {
-    size_t w = 0;
+    size_t w = 1;
     for (int l = 1; l < m->L; l++)
         w = (size_t)m->width[l] > w ? (size_t)m->width[l] : w;
     return w;
@@ -144,7 +145,7 @@ static size_t max_hidden(const nn_model *m)
  * The most over the hidden layers. */
 static size_t scratch_size(const nn_model *m)
 {
-    size_t s = 0;
+    size_t s = 1;
     for (int h = 0; h + 1 < m->L; h++) {
         size_t n = (size_t)m->width[h + 1], nin = (size_t)m->width[h], nout = (size_t)m->width[h + 2];
         size_t k = n * (nin > n ? (nin > nout ? nin : nout) : (n > nout ? n : nout));
@@ -239,7 +240,7 @@ static double notebook_layer_mean(const nn_model *a, const nn_model *b, int h,
  * first. Past NOTEBOOK_TIES_MAX tied orders, the first. */
 static int align_notebook(const nn_model *a, nn_model *b, nn_metric metric, nn_err *e)
 {
-    size_t nmax = max_hidden(a), nb = 0;
+    size_t nmax = max_hidden(a), nb = 1;
     for (int h = 0; h + 1 < a->L; h++) {
         size_t k = ((size_t)a->width[h + 1] + 1) * ((size_t)a->width[h] + 1);
         nb = k > nb ? k : nb;

@@ -142,6 +142,12 @@ if command -v gnuplot > /dev/null; then
     expect_eq "$("$J" "$H/summary.json" analyses.seed_pairs.figure)" seed-pairs.png "the rest drawn"
     expect_eq "$("$J" "$H/summary.json" 'analyses.barrier.pairs.0.figure')" barrier-m-s1-m-s2.png "drawn"
 fi
+# weights whose products overflow: the study fails with one line naming the pair
+scale "$H/m-s2/model.json" 1e120
+scale "$H/m-s3/model.json" 1e160
+expect_exit 1 timeout -k 5 20 "$NNLAB" analyze "$H" --force --study seed_pairs
+grep -q "m-s2 and m-s3: weights too large to align" "$tmp/err" && ok || no "overflow in a study: $(cat "$tmp/err")"
+expect_eq "$(wc -l < "$tmp/err")" 1 "one line"
 
 # ---- nnlab distance on weights too large, a FIFO, leaky_relu slopes ---------------------------
 # net FILE W11 W12 W21 W22 [activation]: 2 inputs, hidden [2], no biases, output weights [1, 1]
@@ -155,7 +161,7 @@ net "$tmp/g1.json" 1e160 2e160 -1e160 3e160           # products and squares ove
 net "$tmp/g2.json" -1e160 1e160 2e160 -3e160
 for pair in "h1 h2" "g1 g2"; do
     for how in "--metric mean-abs" "--metric l2" "--method weight-matching"; do
-        expect_exit 1 timeout 20 "$NNLAB" distance "$tmp/${pair% *}.json" "$tmp/${pair#* }.json" $how
+        expect_exit 1 timeout -k 5 20 "$NNLAB" distance "$tmp/${pair% *}.json" "$tmp/${pair#* }.json" $how
         grep -q "weights too large" "$tmp/err" && ok || no "$pair $how: $(cat "$tmp/err")"
         expect_eq "$(wc -l < "$tmp/err")" 1 "one line"
     done
@@ -165,10 +171,10 @@ net "$tmp/k2.json" -1e300 0 0 0
 expect_exit 1 "$NNLAB" distance "$tmp/k1.json" "$tmp/k2.json"
 grep -q "weights too large: the distance overflows" "$tmp/err" && ok || no "distance overflow: $(cat "$tmp/err")"
 mkfifo "$tmp/fifo"
-expect_exit 2 timeout 10 "$NNLAB" distance "$tmp/fifo" "$tmp/k1.json"
+expect_exit 2 timeout -k 5 10 "$NNLAB" distance "$tmp/fifo" "$tmp/k1.json"
 grep -q "not a regular file" "$tmp/err" && ok || no "a FIFO is refused: $(cat "$tmp/err")"
 mkdir "$tmp/fifodir" && mkfifo "$tmp/fifodir/model.json"
-expect_exit 2 timeout 10 "$NNLAB" distance "$tmp/k1.json" "$tmp/fifodir"
+expect_exit 2 timeout -k 5 10 "$NNLAB" distance "$tmp/k1.json" "$tmp/fifodir"
 net "$tmp/l.json" 1 2 3 4 leaky_relu
 sed 's/"activation":"leaky_relu"/&,"leaky_slope":0.01/' "$tmp/l.json" > "$tmp/l1.json"
 sed 's/"activation":"leaky_relu"/&,"leaky_slope":0.5/' "$tmp/l.json" > "$tmp/l2.json"
