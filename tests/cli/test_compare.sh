@@ -97,6 +97,12 @@ grep -q "record.raw in the spec" "$tmp/err" && ok || no "a missing raw_weights.c
 cp "$tmp/raw.bak" "$R/r-s1/raw_weights.csv"
 expect_exit 0 "$NNLAB" analyze "$R" --force --study iterates
 expect_eq "$("$J" "$R/summary.json" analyses.iterates.r-s1.epochs)" 8 "all epochs compared"
+# a diverged run's last row may hold nan: no alignment there, nan distances, no failure
+awk -F, -v OFS=, 'NR == 10 { $2 = "nan" } { print }' "$tmp/raw.bak" > "$R/r-s1/raw_weights.csv"
+expect_exit 0 timeout -k 5 20 "$NNLAB" analyze "$R" --force --study iterates
+expect_eq "$(tail -1 "$R/iterates-r-s1.csv" | cut -d, -f1-3)" "8,nan,nan" "nan distances in the last row"
+expect_eq "$("$J" "$R/summary.json" analyses.iterates.r-s1.final_distance_from_initial)" null "null in JSON"
+cp "$tmp/raw.bak" "$R/r-s1/raw_weights.csv"
 
 # ---- losses that overflow: barriers are nan/null, means over the finite pairs -----------------
 # scale FILE FACTOR: every number after "layers" in a model file times FACTOR
