@@ -1,6 +1,7 @@
 /* cmd_distance.c: `nnlab distance A B`, the distance between two saved nets. */
 #include <cJSON.h>
 #include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,18 @@
 #include "nnlab/record.h"
 #include "nnlab/spec.h"
 
+/* A model file, which must be a regular file (a FIFO or device would be read forever). */
+static nn_model *load_file(const char *path, char *label, nn_err *e)
+{
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+        nn_err_set(e, NN_EUSAGE, path, "not a regular file: give a model.json, a model's "
+                   "folder or a run directory");
+        return NULL;
+    }
+    return nn_model_load(path, label, e);
+}
+
 /* A model file, a model's folder (holding model.json), or a run directory with one model. */
 static nn_model *load_any(const char *path, char *label, char *resolved, size_t cap, nn_err *e)
 {
@@ -23,11 +36,11 @@ static nn_model *load_any(const char *path, char *label, char *resolved, size_t 
     }
     if (!S_ISDIR(st.st_mode)) {
         snprintf(resolved, cap, "%s", path);
-        return nn_model_load(path, label, e);
+        return load_file(path, label, e);
     }
     nn_path_join(resolved, cap, path, "model.json");
     if (nn_path_exists(resolved))
-        return nn_model_load(resolved, label, e);
+        return load_file(resolved, label, e);
     /* a run directory: its model folders hold model.json */
     DIR *d = opendir(path);
     char found[NN_LABEL_MAX + 1] = "", list[600] = "";
@@ -55,7 +68,7 @@ static nn_model *load_any(const char *path, char *label, char *resolved, size_t 
         return NULL;
     }
     snprintf(resolved, cap, "%s/%s/model.json", path, found);
-    return nn_model_load(resolved, label, e);
+    return load_file(resolved, label, e);
 }
 
 int cmd_distance(int argc, char **argv)
@@ -117,16 +130,29 @@ int cmd_distance(int argc, char **argv)
         nn_model_free(a), nn_model_free(b);
         return cli_fail(&e);
     }
+    double dist = nn_model_distance(a, al.aligned, (nn_metric)metric);
+    double unaligned = nn_model_distance(a, b, (nn_metric)metric);
+    bool wm = method == NN_ALIGN_WEIGHT_MATCHING;
+    if (!isfinite(dist) || !isfinite(unaligned) ||
+        (wm && (!isfinite(al.objective[0]) || !isfinite(al.objective[1])))) {
+        nn_err_set(&e, NN_ERUN, "", "weights too large: the %s overflows (not finite)",
+                   isfinite(dist) && isfinite(unaligned) ? "weight-matching objective"
+                                                         : "distance");
+        nn_err_where(&e, "%s and %s", ra, rb);
+        nn_model_free(al.aligned), nn_model_free(a), nn_model_free(b);
+        return cli_fail(&e);
+    }
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "a", ra);
     cJSON_AddStringToObject(j, "b", rb);
     cJSON_AddStringToObject(j, "method", nn_align_names[method]);
     cJSON_AddStringToObject(j, "metric", nn_metric_names[metric]);
-    cJSON_AddNumberToObject(j, "distance", nn_model_distance(a, al.aligned, (nn_metric)metric));
-    cJSON_AddNumberToObject(j, "unaligned", nn_model_distance(a, b, (nn_metric)metric));
+    cJSON_AddNumberToObject(j, "distance", dist);
+    cJSON_AddNumberToObject(j, "unaligned", unaligned);
     cJSON_AddBoolToObject(j, "reorder_needed", al.reorder_needed);
-    if (method == NN_ALIGN_WEIGHT_MATCHING) {
+    if (wm) {
         cJSON_AddNumberToObject(j, "passes", al.passes);
+        cJSON_AddBoolToObject(j, "converged", !al.capped);
         cJSON_AddNumberToObject(j, "objective_before", al.objective[0]);
         cJSON_AddNumberToObject(j, "objective_after", al.objective[1]);
     }

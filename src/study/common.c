@@ -27,7 +27,8 @@ static bool matches(const nn_model *m, const nn_arch *a)
 {
     if ((a->n_in && m->arch.n_in != a->n_in) || m->arch.n_hidden != a->n_hidden ||
         m->arch.act != a->act || m->arch.out_act != a->out_act || m->arch.bias != a->bias ||
-        m->arch.output_bias != a->output_bias || m->arch.n_out != a->n_out)
+        m->arch.output_bias != a->output_bias || m->arch.n_out != a->n_out ||
+        (a->act == NN_ACT_LEAKY_RELU && m->arch.slope != a->slope))
         return false;
     for (int l = 0; l < a->n_hidden; l++)
         if (m->arch.hidden[l] != a->hidden[l])
@@ -127,7 +128,8 @@ int traj_open(traj *t, const nn_study_ctx *c, const char *label, bool raw, const
     struct stat st;
     if (stat(t->path, &st) != 0 || !S_ISREG(st.st_mode))
         return nn_err_set(e, NN_ERUN, t->path, "cannot read the recorded trajectory (the run must "
-                          "record weights: record.weights in the spec)");
+                          "record %s: %s in the spec)", raw ? "asgd's raw iterate" : "weights",
+                          raw ? "record.raw" : "record.weights");
     t->f = fopen(t->path, "rb");
     if (!t->f)
         return nn_err_set(e, NN_ERUN, t->path, "cannot read the recorded trajectory: %s",

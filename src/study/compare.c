@@ -6,6 +6,10 @@
  * 000's approx_neural_net_dist(nn_1, nn_2) reorders nn_2. Along the segment between two
  * nets, (1 - t) A + t B for evenly spaced t in [0, 1], the loss barrier is reported twice:
  * max_t L(t) - (L(0) + L(1)) / 2, and against the chord, max_t L(t) - ((1 - t) L(0) + t L(1)).
+ *
+ * Non-finite values (a loss that overflows, a distance between huge weights) are written
+ * as nan/inf in the tables and null in summary.json; a figure leaves out the lines with no
+ * finite value (gnuplot refuses to plot them) and says so in the study's "not_plotted".
  */
 #include <cJSON.h>
 #include <math.h>
@@ -19,11 +23,107 @@
 #include "nnlab/record.h"
 #include "nnlab/train.h"
 
+/* ---- what the studies here share ---------------------------------------------------------- */
+
+/* A number, or null when it is not finite. */
+static void json_num(cJSON *o, const char *key, double v)
+{
+    cJSON_AddItemToObject(o, key, isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull());
+}
+
+/* A CSV field (",v", nn_csv_num), noting in has[col] that column col got a finite value. */
+static void csv_field(FILE *f, bool *has, int col, double v)
+{
+    fputc(',', f);
+    nn_csv_num(f, v);
+    if (isfinite(v))
+        has[col] = true;
+}
+
+/* Say in o's "not_plotted" (made on first use) what a figure leaves out. */
+static void not_plotted(cJSON *o, const char *fmt, const char *a, const char *b)
+{
+    char text[300];
+    if (!o)
+        return;
+    snprintf(text, sizeof text, fmt, a, b);
+    cJSON *arr = cJSON_GetObjectItemCaseSensitive(o, "not_plotted");
+    if (!arr)
+        arr = cJSON_AddArrayToObject(o, "not_plotted");
+    cJSON_AddItemToArray(arr, cJSON_CreateString(text));
+}
+
+/* A figure's panels, each a plot of CSV columns against column 1. */
+typedef struct gp_line {
+    int col;                  /* 1-based column of the CSV */
+    const char *style, *title;
+} gp_line;
+
+typedef struct gp_panel {
+    const char *title;        /* plain text */
+    const char *set;          /* gnuplot settings before its plot ("" for none) */
+    const gp_line *lines;
+    int n;
+} gp_panel;
+
+/* How many panels have a line to draw (a line needs a finite value in its column, has[col]);
+ * what is left out is noted in o. */
+static int gp_drawable(const gp_panel *p, int np, const bool *has, cJSON *o)
+{
+    int k = 0;
+    for (int i = 0; i < np; i++) {
+        int lines = 0;
+        for (int j = 0; j < p[i].n; j++)
+            lines += has[p[i].lines[j].col];
+        if (!lines) {
+            not_plotted(o, "%s%s: no finite value, panel not drawn", p[i].title, "");
+            continue;
+        }
+        k++;
+        for (int j = 0; j < p[i].n; j++)
+            if (!has[p[i].lines[j].col])
+                not_plotted(o, "%s: %s: no finite value, line not drawn", p[i].title,
+                            p[i].lines[j].title);
+    }
+    return k;
+}
+
+/* The panels that have something to draw, as a multiplot of one row titled title (already
+ * quoted) when title is not NULL; file is the CSV's name, quoted. */
+static void gp_body(FILE *f, const char *file, const char *title, const gp_panel *p, int np,
+                    const bool *has)
+{
+    char q[300];
+    if (title)
+        fprintf(f, "set multiplot layout 1,%d title %s\n", gp_drawable(p, np, has, NULL), title);
+    for (int i = 0; i < np; i++) {
+        bool first = true;
+        for (int j = 0; j < p[i].n; j++) {
+            const gp_line *l = &p[i].lines[j];
+            if (!has[l->col])
+                continue;
+            if (first) {
+                nn_gp_quote(q, sizeof q, p[i].title);
+                fprintf(f, "set title %s\n%splot ", q, p[i].set);
+            } else {
+                fputs(", \\\n     ", f);
+            }
+            nn_gp_quote(q, sizeof q, l->title);
+            fprintf(f, "%s using 1:%d skip 1 with %s title %s", file, l->col, l->style, q);
+            first = false;
+        }
+        if (!first)
+            fputc('\n', f);
+    }
+    if (title)
+        fputs("unset multiplot\n", f);
+}
+
 /* ---- distance ------------------------------------------------------------------------------ */
 
 typedef struct pairdist {
     double unaligned, aligned;
-    bool reorder;
+    bool reorder, capped;
 } pairdist;
 
 static int measure_pair(const nn_model *a, const nn_model *b, nn_align method, nn_metric metric,
@@ -36,8 +136,18 @@ static int measure_pair(const nn_model *a, const nn_model *b, nn_align method, n
     pd->unaligned = nn_model_distance(a, b, metric);
     pd->aligned = nn_model_distance(a, al.aligned, metric);
     pd->reorder = al.reorder_needed;
+    pd->capped = al.capped;
     nn_model_free(al.aligned);
     return NN_OK;
+}
+
+static void csv_pairdist(FILE *f, const char *la, const char *lb, const char *stage, const pairdist *d)
+{
+    fprintf(f, "%s,%s,%s,", la, lb, stage);
+    nn_csv_num(f, d->unaligned);
+    fputc(',', f);
+    nn_csv_num(f, d->aligned);
+    fprintf(f, ",%d\n", d->reorder);
 }
 
 int nn_study_distance(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e)
@@ -66,46 +176,54 @@ int nn_study_distance(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_e
     if (!rc)
         fputs("a,b,stage,unaligned,aligned,reorder_needed\n", w.f);
     cJSON *pairs = cJSON_AddArrayToObject(out, "pairs");
+    int capped = 0;
     for (int i = 0; i < n && !rc; i++)
         for (int j = i + 1; j < n && !rc; j++) {
             pairdist d0, d1;
-            if ((rc = measure_pair(init[i], init[j], method, metric, sp->match_seed, &d0, e)) ||
-                (rc = measure_pair(fin[i], fin[j], method, metric, sp->match_seed, &d1, e)))
-                break;
             const char *la = c->models[i]->label, *lb = c->models[j]->label;
-            fprintf(w.f, "%s,%s,initial,%.17g,%.17g,%d\n", la, lb, d0.unaligned, d0.aligned, d0.reorder);
-            fprintf(w.f, "%s,%s,final,%.17g,%.17g,%d\n", la, lb, d1.unaligned, d1.aligned, d1.reorder);
+            if ((rc = measure_pair(init[i], init[j], method, metric, sp->match_seed, &d0, e)) ||
+                (rc = measure_pair(fin[i], fin[j], method, metric, sp->match_seed, &d1, e))) {
+                nn_err_where(e, "%s and %s", la, lb);
+                break;
+            }
+            capped += d0.capped + d1.capped;
+            csv_pairdist(w.f, la, lb, "initial", &d0);
+            csv_pairdist(w.f, la, lb, "final", &d1);
             cJSON *pj = cJSON_CreateObject();
             cJSON_AddStringToObject(pj, "a", la);
             cJSON_AddStringToObject(pj, "b", lb);
-            cJSON_AddNumberToObject(pj, "initial", d0.aligned);
-            cJSON_AddNumberToObject(pj, "final", d1.aligned);
-            cJSON_AddNumberToObject(pj, "unaligned_initial", d0.unaligned);
-            cJSON_AddNumberToObject(pj, "unaligned_final", d1.unaligned);
+            json_num(pj, "initial", d0.aligned);
+            json_num(pj, "final", d1.aligned);
+            json_num(pj, "unaligned_initial", d0.unaligned);
+            json_num(pj, "unaligned_final", d1.unaligned);
             cJSON_AddBoolToObject(pj, "reorder_needed_initial", d0.reorder);
             cJSON_AddBoolToObject(pj, "reorder_needed_final", d1.reorder);
             cJSON_AddItemToArray(pairs, pj);
             if (i == 0 && j == 1) {     /* the first pair's figures, where scripts look */
-                cJSON_AddNumberToObject(out, "initial", d0.aligned);
-                cJSON_AddNumberToObject(out, "final", d1.aligned);
-                cJSON_AddNumberToObject(out, "unaligned_initial", d0.unaligned);
-                cJSON_AddNumberToObject(out, "unaligned_final", d1.unaligned);
+                json_num(out, "initial", d0.aligned);
+                json_num(out, "final", d1.aligned);
+                json_num(out, "unaligned_initial", d0.unaligned);
+                json_num(out, "unaligned_final", d1.unaligned);
             }
         }
     /* has each net's hidden order survived training? (notebook 000 asks it of its first) */
     cJSON *per = cJSON_AddObjectToObject(out, "models");
     for (int i = 0; i < n && !rc; i++) {
         pairdist d;
-        if ((rc = measure_pair(init[i], fin[i], method, metric, sp->match_seed, &d, e)))
+        if ((rc = measure_pair(init[i], fin[i], method, metric, sp->match_seed, &d, e))) {
+            nn_err_where(e, "%s, initial and final", c->models[i]->label);
             break;
-        fprintf(w.f, "%s,%s,initial_vs_final,%.17g,%.17g,%d\n", c->models[i]->label,
-                c->models[i]->label, d.unaligned, d.aligned, d.reorder);
+        }
+        capped += d.capped;
+        csv_pairdist(w.f, c->models[i]->label, c->models[i]->label, "initial_vs_final", &d);
         cJSON *mj = cJSON_AddObjectToObject(per, c->models[i]->label);
-        cJSON_AddNumberToObject(mj, "initial_vs_final", d.aligned);
+        json_num(mj, "initial_vs_final", d.aligned);
         cJSON_AddBoolToObject(mj, "reorder_needed_initial_vs_final", d.reorder);
         if (i == 0)
             cJSON_AddBoolToObject(out, "reorder_needed_initial_vs_final", d.reorder);
     }
+    if (method == NN_ALIGN_WEIGHT_MATCHING)
+        cJSON_AddNumberToObject(out, "weight_matching_capped", capped);
     if (!rc)
         rc = nn_file_commit(&w, e);
     else
@@ -120,6 +238,14 @@ int nn_study_distance(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_e
 
 /* ---- raw against averaged iterates ------------------------------------------------------- */
 
+static bool finite_params(const nn_model *m)
+{
+    for (size_t i = 0; i < m->n_params; i++)
+        if (!isfinite(m->params[i]))
+            return false;
+    return true;
+}
+
 static int iterates_model(nn_study_ctx *c, const nn_study_plan *sp, const char *label,
                           cJSON *out, nn_err *e)
 {
@@ -131,9 +257,10 @@ static int iterates_model(nn_study_ctx *c, const nn_study_plan *sp, const char *
     traj ta = {0}, tr = {0};
     char path[4200];
     nn_file w = {0};
-    int rc = NN_OK, ga, gr;
+    int rc = NN_OK, ga = 0, gr = 0;
     long ea, er, rows = 0;
     double last_from = NAN, last_cons = NAN, last_cos = NAN, last_cos_raw = NAN;
+    bool has[6] = {false};
     if (!r0 || !rp || !rc_ || !avg) {
         rc = nn_err_set(e, NN_ENOMEM, label, "out of memory");
         goto done;
@@ -155,35 +282,66 @@ static int iterates_model(nn_study_ctx *c, const nn_study_plan *sp, const char *
         if (rows == 0) {
             memcpy(r0->params, rc_->params, m->n_params * sizeof(double));
         } else {
-            pairdist from, cons;
-            if ((rc = measure_pair(r0, rc_, how, (nn_metric)sp->metric, 0, &from, e)) ||
-                (rc = measure_pair(rp, rc_, how, (nn_metric)sp->metric, 0, &cons, e)))
+            /* a diverged run's last row may hold nan or inf: no alignment, no distance */
+            pairdist from = {NAN, NAN, false, false}, cons = {NAN, NAN, false, false};
+            if (finite_params(rc_) && finite_params(r0) && finite_params(rp) &&
+                ((rc = measure_pair(r0, rc_, how, (nn_metric)sp->metric, 0, &from, e)) ||
+                 (rc = measure_pair(rp, rc_, how, (nn_metric)sp->metric, 0, &cons, e)))) {
+                nn_err_where(e, "%s (epoch %ld)", tr.path, ea);
                 goto done;
+            }
             last_from = from.aligned, last_cons = cons.aligned;
             last_cos = nn_model_cosine(r0, avg), last_cos_raw = nn_model_cosine(r0, rc_);
-            fprintf(w.f, "%ld,%.17g,%.17g,%.17g,%.17g\n", ea, last_from, last_cons, last_cos,
-                    last_cos_raw);
+            fprintf(w.f, "%ld", ea);
+            csv_field(w.f, has, 2, last_from);
+            csv_field(w.f, has, 3, last_cons);
+            csv_field(w.f, has, 4, last_cos);
+            csv_field(w.f, has, 5, last_cos_raw);
+            fputc('\n', w.f);
         }
         memcpy(rp->params, rc_->params, m->n_params * sizeof(double));
         rows++;
     }
-    if (ga < 0 || (ga > 0 && gr < 0)) {
+    if (ga < 0 || gr < 0) {
         rc = e->code;
+        goto done;
+    }
+    /* both files must end together: one longer than the other is a damaged record */
+    if (ga == 0 && (gr = traj_next(&tr, &er, rc_->params, e)) != 0) {
+        rc = gr < 0 ? e->code
+                    : nn_err_set(e, NN_ERUN, ta.path, "ends after %ld rows, but %s goes on (epoch "
+                                 "%ld): the two trajectories must have the same rows", rows,
+                                 tr.path, er);
+        goto done;
+    }
+    if (ga > 0 && gr == 0) {
+        rc = nn_err_set(e, NN_ERUN, tr.path, "ends after %ld rows, but %s goes on (epoch %ld): "
+                        "the two trajectories must have the same rows", rows, ta.path, ea);
         goto done;
     }
     if ((rc = nn_file_commit(&w, e)))
         goto done;
     cJSON *mo = cJSON_AddObjectToObject(out, label);
     cJSON_AddNumberToObject(mo, "epochs", (double)(rows > 0 ? rows - 1 : 0));
-    cJSON_AddItemToObject(mo, "final_distance_from_initial", isfinite(last_from) ? cJSON_CreateNumber(last_from) : cJSON_CreateNull());
-    cJSON_AddItemToObject(mo, "final_distance_consecutive", isfinite(last_cons) ? cJSON_CreateNumber(last_cons) : cJSON_CreateNull());
-    cJSON_AddItemToObject(mo, "final_cosine_averaged", isfinite(last_cos) ? cJSON_CreateNumber(last_cos) : cJSON_CreateNull());
-    cJSON_AddItemToObject(mo, "final_cosine_raw", isfinite(last_cos_raw) ? cJSON_CreateNumber(last_cos_raw) : cJSON_CreateNull());
+    json_num(mo, "final_distance_from_initial", last_from);
+    json_num(mo, "final_distance_consecutive", last_cons);
+    json_num(mo, "final_cosine_averaged", last_cos);
+    json_num(mo, "final_cosine_raw", last_cos_raw);
     /* the notebook's two figures, one script each */
+    static const gp_line from_l[] = {{2, "lines lw 2", "distance from the original"}},
+                         cons_l[] = {{3, "lines lw 2", "distance from the previous"}},
+                         cos_l[] = {{4, "lines lw 2", "averaged (the model)"}, {5, "lines lw 2", "raw"}};
+    static const gp_panel dist_p[] = {{"distance between raw weights and original weights", "", from_l, 1},
+                                      {"distance between consecutive raw weights", "", cons_l, 1}},
+                          cos_p[] = {{"cosine similarity from the original position", "", cos_l, 2}};
     char q[300], title[300], file[200], gp[200], png[200];
     snprintf(file, sizeof file, "iterates-%s.csv", label);
     nn_gp_quote(q, sizeof q, file);
     for (int fig = 0; fig < 2 && !rc; fig++) {
+        const gp_panel *panels = fig ? cos_p : dist_p;
+        int np = fig ? 1 : 2, k = gp_drawable(panels, np, has, mo);
+        if (k == 0)
+            continue;
         snprintf(gp, sizeof gp, "iterates-%s%s.gp", label, fig ? "-cosine" : "");
         snprintf(png, sizeof png, "iterates-%s%s.png", label, fig ? "-cosine" : "");
         study_path(c, path, sizeof path, "%s", gp);
@@ -197,21 +355,17 @@ static int iterates_model(nn_study_ctx *c, const nn_study_plan *sp, const char *
             snprintf(title, sizeof title, "%s: distances between the raw iterates (%s%s)", label,
                      nn_metric_names[sp->metric], sp->reorder ? ", hidden units aligned" : "");
             nn_gp_quote(file, sizeof file, title);
-            fprintf(w.f, "set terminal pngcairo size 1100,460 noenhanced font 'sans,10'\n"
-                         "set output outfile\nset ylabel 'distance'\nunset key\n"
-                         "set multiplot layout 1,2 title %s\n"
-                         "set title 'distance between raw weights and original weights'\n"
-                         "plot %s using 1:2 skip 1 with lines lw 2\n"
-                         "set title 'distance between consecutive raw weights'\n"
-                         "plot %s using 1:3 skip 1 with lines lw 2\nunset multiplot\n", file, q, q);
+            fprintf(w.f, "set terminal pngcairo size %d,460 noenhanced font 'sans,10'\n"
+                         "set output outfile\nset ylabel 'distance'\nunset key\n", 550 * k);
+            gp_body(w.f, q, file, dist_p, 2, has);
         } else {
             snprintf(title, sizeof title, "%s: cosine similarity from the original position", label);
-            nn_gp_quote(file, sizeof file, title);
-            fprintf(w.f, "set terminal pngcairo size 800,460 noenhanced font 'sans,10'\n"
-                         "set output outfile\nset key bottom left\nset yrange [0:1.1]\n"
-                         "set ylabel 'cosine similarity'\nset title %s\n"
-                         "plot %s using 1:4 skip 1 with lines lw 2 title 'averaged (the model)', \\\n"
-                         "     %s using 1:5 skip 1 with lines lw 2 title 'raw'\n", file, q, q);
+            gp_panel one = cos_p[0];
+            one.title = title;
+            fputs("set terminal pngcairo size 800,460 noenhanced font 'sans,10'\n"
+                  "set output outfile\nset key bottom left\nset yrange [0:1.1]\n"
+                  "set ylabel 'cosine similarity'\n", w.f);
+            gp_body(w.f, q, NULL, &one, 1, has);
         }
         if ((rc = nn_file_commit(&w, e)))
             goto done;
@@ -280,6 +434,20 @@ typedef struct path_result {
     double barrier, barrier_chord, error_barrier;
 } path_result;
 
+/* max over k of v[k] - ((1 - t) v0 + t v1) (chord) or of v[k] - (v0 + v1) / 2; NaN when any
+ * v[k] is not finite (a barrier over an overflowing loss is not a number). */
+static double barrier_of(const double *v, int points, bool chord)
+{
+    double v0 = v[0], v1 = v[points - 1], b = -INFINITY;
+    for (int k = 0; k < points; k++) {
+        double t = (double)k / (points - 1);
+        if (!isfinite(v[k]))
+            return NAN;
+        b = fmax(b, v[k] - (chord ? (1 - t) * v0 + t * v1 : (v0 + v1) / 2));
+    }
+    return b;
+}
+
 /* Loss and error along (1 - t) a + t b at points evenly spaced t. */
 static int segment(const evalset *s, const nn_model *a, const nn_model *b, int points,
                    path_result *pr, nn_err *e)
@@ -301,22 +469,14 @@ static int segment(const evalset *s, const nn_model *a, const nn_model *b, int p
     nn_model_free(m);
     if (rc)
         return rc;
-    double L0 = pr->loss[0], L1 = pr->loss[points - 1], E0 = pr->error[0], E1 = pr->error[points - 1];
-    pr->barrier = pr->barrier_chord = pr->error_barrier = -INFINITY;
-    for (int k = 0; k < points; k++) {
-        double t = (double)k / (points - 1);
-        pr->barrier = fmax(pr->barrier, pr->loss[k] - (L0 + L1) / 2);
-        pr->barrier_chord = fmax(pr->barrier_chord, pr->loss[k] - ((1 - t) * L0 + t * L1));
-        if (isfinite(E0))
-            pr->error_barrier = fmax(pr->error_barrier, pr->error[k] - ((1 - t) * E0 + t * E1));
-    }
-    if (!isfinite(E0))
-        pr->error_barrier = NAN;
+    pr->barrier = barrier_of(pr->loss, points, false);
+    pr->barrier_chord = barrier_of(pr->loss, points, true);
+    pr->error_barrier = s->ts.classify ? barrier_of(pr->error, points, true) : NAN;
     return NN_OK;
 }
 
 static int barrier_pair(nn_study_ctx *c, const nn_study_plan *sp, const evalset *s, int i, int j,
-                        cJSON *out, nn_err *e)
+                        cJSON *out, int *capped, nn_err *e)
 {
     const char *la = c->models[i]->label, *lb = c->models[j]->label;
     nn_model *a = study_load_model(c, la, false, e);
@@ -329,13 +489,17 @@ static int barrier_pair(nn_study_ctx *c, const nn_study_plan *sp, const evalset 
     int rc = NN_OK;
     for (int how = 0; how < NN_ALIGN_COUNT && !rc; how++) {
         nn_alignment al;
-        if ((rc = nn_align_models(a, b, (nn_align)how, NN_METRIC_MEAN_ABS, sp->match_seed, &al, e)))
+        if ((rc = nn_align_models(a, b, (nn_align)how, NN_METRIC_MEAN_ABS, sp->match_seed, &al, e))) {
+            nn_err_where(e, "%s and %s", la, lb);
             break;
+        }
+        *capped += al.capped;
         rc = segment(s, a, al.aligned, sp->points, &pr[how], e);
         nn_model_free(al.aligned);
     }
     char path[4200], name[200];
     nn_file w = {0};
+    bool has[8] = {false};
     snprintf(name, sizeof name, "barrier-%s-%s", la, lb);
     study_path(c, path, sizeof path, "%s.csv", name);
     if (!rc)
@@ -346,10 +510,8 @@ static int barrier_pair(nn_study_ctx *c, const nn_study_plan *sp, const evalset 
         for (int k = 0; k < sp->points; k++) {
             fprintf(w.f, "%.17g", (double)k / (sp->points - 1));
             for (int how = 0; how < NN_ALIGN_COUNT; how++) {
-                fputc(',', w.f);
-                nn_csv_num(w.f, pr[how].loss[k]);
-                fputc(',', w.f);
-                nn_csv_num(w.f, pr[how].error[k]);
+                csv_field(w.f, has, 2 + 2 * how, pr[how].loss[k]);
+                csv_field(w.f, has, 3 + 2 * how, pr[how].error[k]);
             }
             fputc('\n', w.f);
         }
@@ -361,36 +523,36 @@ static int barrier_pair(nn_study_ctx *c, const nn_study_plan *sp, const evalset 
         cJSON_AddStringToObject(pj, "b", lb);
         for (int how = 0; how < NN_ALIGN_COUNT; how++) {
             cJSON *h = cJSON_AddObjectToObject(pj, nn_align_names[how]);
-            cJSON_AddNumberToObject(h, "barrier", pr[how].barrier);
-            cJSON_AddNumberToObject(h, "barrier_chord", pr[how].barrier_chord);
-            if (isfinite(pr[how].error_barrier))
-                cJSON_AddNumberToObject(h, "error_barrier_chord", pr[how].error_barrier);
+            json_num(h, "barrier", pr[how].barrier);
+            json_num(h, "barrier_chord", pr[how].barrier_chord);
+            if (s->ts.classify)
+                json_num(h, "error_barrier_chord", pr[how].error_barrier);
         }
         cJSON_AddItemToArray(out, pj);
-        /* the figure */
-        char q[300], title[300];
+        /* the figure: the loss, and the error when the data are classes (regression has none) */
+        static const char *const LP = "linespoints lw 2 pt 7 ps 0.5";
+        const gp_line loss_l[] = {{2, LP, "as trained"}, {4, LP, "notebook alignment"},
+                                  {6, LP, "weight matching"}},
+                      err_l[] = {{3, LP, "as trained"}, {5, LP, "notebook alignment"},
+                                 {7, LP, "weight matching"}};
+        const gp_panel panels[] = {{"training loss", "set ylabel 'loss'\n", loss_l, 3},
+                                   {"train error", "set ylabel 'error'\n", err_l, 3}};
+        int np = s->ts.classify ? 2 : 1, k = gp_drawable(panels, np, has, pj);
+        char q[300], title[300], file[300];
         study_path(c, path, sizeof path, "%s.gp", name);
-        if (!(rc = nn_file_open(&w, path, e))) {
-            fprintf(w.f, "# nnlab: loss and error along (1 - t) A + t B, with B as trained and "
-                         "with its hidden units aligned to A.\n# Redraw here with: gnuplot %s.gp\n", name);
+        if (k > 0 && !(rc = nn_file_open(&w, path, e))) {
+            fprintf(w.f, "# nnlab: loss%s along (1 - t) A + t B, with B as trained and "
+                         "with its hidden units aligned to A.\n# Redraw here with: gnuplot %s.gp\n",
+                    s->ts.classify ? " and error" : "", name);
             fprintf(w.f, "if (!exists(\"outfile\")) outfile = '%s.png'\n", name);
-            fputs("set terminal pngcairo size 1100,460 noenhanced font 'sans,10'\nset output outfile\n"
-                  "set datafile separator ','\nset grid\nset key top right\nset xlabel 't'\n", w.f);
+            fprintf(w.f, "set terminal pngcairo size %d,460 noenhanced font 'sans,10'\n"
+                         "set output outfile\nset datafile separator ','\nset grid\n"
+                         "set key top right\nset xlabel 't'\n", 550 * k);
             snprintf(title, sizeof title, "from %s (t = 0) to %s (t = 1)", la, lb);
             nn_gp_quote(q, sizeof q, title);
-            fprintf(w.f, "set multiplot layout 1,2 title %s\n", q);
             snprintf(title, sizeof title, "%s.csv", name);
-            nn_gp_quote(q, sizeof q, title);
-            fprintf(w.f, "set title 'training loss'\nset ylabel 'loss'\n"
-                         "plot %s using 1:2 skip 1 with linespoints lw 2 pt 7 ps 0.5 title 'as trained', \\\n"
-                         "     %s using 1:4 skip 1 with linespoints lw 2 pt 7 ps 0.5 title 'notebook alignment', \\\n"
-                         "     %s using 1:6 skip 1 with linespoints lw 2 pt 7 ps 0.5 title 'weight matching'\n",
-                    q, q, q);
-            fprintf(w.f, "set title 'train error'\nset ylabel 'error'\n"
-                         "plot %s using 1:3 skip 1 with linespoints lw 2 pt 7 ps 0.5 title 'as trained', \\\n"
-                         "     %s using 1:5 skip 1 with linespoints lw 2 pt 7 ps 0.5 title 'notebook alignment', \\\n"
-                         "     %s using 1:7 skip 1 with linespoints lw 2 pt 7 ps 0.5 title 'weight matching'\n"
-                         "unset multiplot\n", q, q, q);
+            nn_gp_quote(file, sizeof file, title);
+            gp_body(w.f, file, q, panels, np, has);
             if (!(rc = nn_file_commit(&w, e))) {
                 char gp[240], png[240];
                 snprintf(gp, sizeof gp, "%s.gp", name);
@@ -412,21 +574,22 @@ int nn_study_barrier(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_er
     if (!m)
         return e->code;
     evalset s;
-    int rc = evalset_open(c, m, &s, e);
+    int rc = evalset_open(c, m, &s, e), capped = 0;
     nn_model_free(m);
     if (rc)
         return rc;
     cJSON *pairs = cJSON_AddArrayToObject(out, "pairs");
     /* the first model against each of the others */
     for (int j = 1; j < c->n_models && !rc; j++)
-        rc = barrier_pair(c, sp, &s, 0, j, pairs, e);
+        rc = barrier_pair(c, sp, &s, 0, j, pairs, &capped, e);
     cJSON *first = cJSON_GetArrayItem(pairs, 0);
     if (!rc && first) {       /* the first pair's figures at the top */
         cJSON *none = cJSON_GetObjectItemCaseSensitive(first, "none");
         cJSON *wm = cJSON_GetObjectItemCaseSensitive(first, "weight-matching");
-        cJSON_AddNumberToObject(out, "barrier", cJSON_GetObjectItem(none, "barrier")->valuedouble);
-        cJSON_AddNumberToObject(out, "barrier_weight_matching",
-                                cJSON_GetObjectItem(wm, "barrier")->valuedouble);
+        cJSON_AddItemToObject(out, "barrier", cJSON_Duplicate(cJSON_GetObjectItem(none, "barrier"), 0));
+        cJSON_AddItemToObject(out, "barrier_weight_matching",
+                              cJSON_Duplicate(cJSON_GetObjectItem(wm, "barrier"), 0));
+        cJSON_AddNumberToObject(out, "weight_matching_capped", capped);
     }
     evalset_close(&s);
     return rc;
@@ -463,7 +626,8 @@ int nn_study_seed_pairs(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn
     fputs("pair,a,b,initial_unaligned,initial_notebook,initial_weight_matching,final_unaligned,"
           "final_notebook,final_weight_matching,barrier_none,barrier_weight_matching\n", w.f);
     double sums[8] = {0};
-    int np = 0;
+    int np = 0, finite[8] = {0}, capped = 0;
+    bool has[12] = {false};
     nn_metric metric = (nn_metric)sp->metric;
     static path_result pr0, pr1;
     for (int i = 0; i < n && !rc; i++)
@@ -475,8 +639,11 @@ int nn_study_seed_pairs(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn
                 (rc = measure_pair(fin[i], fin[j], NN_ALIGN_NOTEBOOK, metric, 0, &b0, e)) ||
                 (rc = measure_pair(fin[i], fin[j], NN_ALIGN_WEIGHT_MATCHING, metric, sp->match_seed, &b1, e)) ||
                 (rc = segment(&s, fin[i], fin[j], sp->points, &pr0, e)) ||
-                (rc = nn_align_models(fin[i], fin[j], NN_ALIGN_WEIGHT_MATCHING, metric, sp->match_seed, &al, e)))
+                (rc = nn_align_models(fin[i], fin[j], NN_ALIGN_WEIGHT_MATCHING, metric, sp->match_seed, &al, e))) {
+                nn_err_where(e, "%s and %s", c->models[i]->label, c->models[j]->label);
                 break;
+            }
+            capped += a1.capped + b1.capped;
             rc = segment(&s, fin[i], al.aligned, sp->points, &pr1, e);
             nn_model_free(al.aligned);
             if (rc)
@@ -485,8 +652,11 @@ int nn_study_seed_pairs(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn
                              b1.aligned, pr0.barrier, pr1.barrier};
             fprintf(w.f, "%d,%s,%s", np + 1, c->models[i]->label, c->models[j]->label);
             for (int k = 0; k < 8; k++) {
-                fprintf(w.f, ",%.17g", row[k]);
-                sums[k] += row[k];
+                csv_field(w.f, has, 4 + k, row[k]);
+                if (isfinite(row[k])) {
+                    sums[k] += row[k];
+                    finite[k]++;
+                }
             }
             fputc('\n', w.f);
             np++;
@@ -499,32 +669,42 @@ int nn_study_seed_pairs(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn
                                         "barrier_weight_matching"};
     cJSON_AddNumberToObject(out, "pairs", np);
     cJSON_AddStringToObject(out, "metric", nn_metric_names[metric]);
+    /* means over the pairs where the value is finite; how many were not, per column */
     cJSON *means = cJSON_AddObjectToObject(out, "mean");
-    for (int k = 0; k < 8; k++)
-        cJSON_AddNumberToObject(means, keys[k], sums[k] / np);
+    cJSON *skipped = cJSON_AddObjectToObject(out, "pairs_nonfinite");
+    for (int k = 0; k < 8; k++) {
+        json_num(means, keys[k], finite[k] ? sums[k] / finite[k] : NAN);
+        cJSON_AddNumberToObject(skipped, keys[k], np - finite[k]);
+    }
+    cJSON_AddNumberToObject(out, "weight_matching_capped", capped);
     /* one figure: distances before and after training, and the barriers, per pair */
+    static const gp_line dist_l[] = {
+        {4, "linespoints pt 6 lc rgb '#999999'", "initial, as drawn"},
+        {6, "linespoints pt 7 lc rgb '#4477aa'", "initial, weight matching"},
+        {7, "linespoints pt 6 lc rgb '#cc6677'", "trained, as trained"},
+        {9, "linespoints pt 7 lc rgb '#882255'", "trained, weight matching"}};
+    static const gp_line bar_l[] = {{10, "linespoints pt 6", "as trained"},
+                                    {11, "linespoints pt 7", "weight matching"}};
+    static const gp_panel panels[] = {
+        {"distance between the nets of each pair", "set ylabel 'distance'\nset yrange [0:*]\n", dist_l, 4},
+        {"loss barrier between the trained nets",
+         "set ylabel 'max loss on the segment - mean of the ends'\nset yrange [*:*]\n", bar_l, 2}};
+    int k = gp_drawable(panels, 2, has, out);
+    if (k == 0)
+        goto done;
     char q[300], title[300];
     study_path(c, path, sizeof path, "seed-pairs.gp");
     if ((rc = nn_file_open(&w, path, e)))
         goto done;
-    fputs("# nnlab: every pair of replicates: are the minima different once hidden units are\n"
-          "# aligned? Redraw here with: gnuplot seed-pairs.gp\n"
-          "if (!exists(\"outfile\")) outfile = 'seed-pairs.png'\n"
-          "set terminal pngcairo size 1100,520 noenhanced font 'sans,10'\nset output outfile\n"
-          "set datafile separator ','\nset grid\nset key below horizontal\n"
-          "set xlabel 'pair of seeds'\n", w.f);
+    fprintf(w.f, "# nnlab: every pair of replicates: are the minima different once hidden units are\n"
+                 "# aligned? Redraw here with: gnuplot seed-pairs.gp\n"
+                 "if (!exists(\"outfile\")) outfile = 'seed-pairs.png'\n"
+                 "set terminal pngcairo size %d,520 noenhanced font 'sans,10'\nset output outfile\n"
+                 "set datafile separator ','\nset grid\nset key below horizontal\n"
+                 "set xlabel 'pair of seeds'\n", 550 * k);
     snprintf(title, sizeof title, "%d pairs of %d replicates (%s distance)", np, n, nn_metric_names[metric]);
     nn_gp_quote(q, sizeof q, title);
-    fprintf(w.f, "set multiplot layout 1,2 title %s\n", q);
-    fputs("set title 'distance between the nets of each pair'\nset ylabel 'distance'\nset yrange [0:*]\n"
-          "plot 'seed-pairs.csv' using 1:4 skip 1 with linespoints pt 6 lc rgb '#999999' title 'initial, as drawn', \\\n"
-          "     '' using 1:6 skip 1 with linespoints pt 7 lc rgb '#4477aa' title 'initial, weight matching', \\\n"
-          "     '' using 1:7 skip 1 with linespoints pt 6 lc rgb '#cc6677' title 'trained, as trained', \\\n"
-          "     '' using 1:9 skip 1 with linespoints pt 7 lc rgb '#882255' title 'trained, weight matching'\n"
-          "set title 'loss barrier between the trained nets'\nset ylabel 'max loss on the segment - mean of the ends'\n"
-          "set yrange [*:*]\n"
-          "plot 'seed-pairs.csv' using 1:10 skip 1 with linespoints pt 6 title 'as trained', \\\n"
-          "     '' using 1:11 skip 1 with linespoints pt 7 title 'weight matching'\nunset multiplot\n", w.f);
+    gp_body(w.f, "'seed-pairs.csv'", q, panels, 2, has);
     if (!(rc = nn_file_commit(&w, e)))
         rc = study_gnuplot(c, "seed-pairs.gp", "seed-pairs.png", out, e);
 done:

@@ -59,4 +59,134 @@ P="$tmp/pairs"
 expect_eq "$("$J" "$P/summary.json" analyses.seed_pairs.pairs)" 45 "45 pairs of 10 seeds"
 expect_eq "$(($(wc -l < "$P/seed-pairs.csv") - 1))" 45 "one row per pair"
 
+# ---- regression data: no error panel, and nothing gnuplot refuses ----------------------------
+R="$tmp/reg"
+cat > "$tmp/reg.json" <<'EOF'
+{ "name": "reg", "seeds": [1, 2],
+  "data": { "generator": "regression", "half_width": 2, "step": 0.25 },
+  "train": { "optimizer": "asgd", "lr": 0.05, "loss": "l2", "max_epochs": 8 },
+  "models": [ { "label": "r", "hidden": [3], "activation": "tanh", "output": "identity" } ],
+  "record": { "weights": "every", "raw": true },
+  "studies": ["barrier", "seed_pairs", "distance", "iterates"] }
+EOF
+expect_exit 0 "$NNLAB" run "$tmp/reg.json" --out "$R" --quiet
+grep -q "train error" "$R/barrier-r-s1-r-s2.gp" && no "an error panel for regression data" || ok
+expect_exit 1 "$J" "$R/summary.json" 'analyses.barrier.pairs.0.none.error_barrier_chord'
+if command -v gnuplot > /dev/null; then
+    expect_eq "$("$J" "$R/summary.json" 'analyses.barrier.pairs.0.figure')" barrier-r-s1-r-s2.png "drawn"
+fi
+expect_eq "$("$J" "$R/summary.json" analyses.barrier.weight_matching_capped)" 0 "weight matching converged"
+
+# ---- the iterates study needs both trajectories row for row -----------------------------------
+cp "$R/r-s1/raw_weights.csv" "$tmp/raw.bak"
+head -5 "$tmp/raw.bak" > "$R/r-s1/raw_weights.csv"
+expect_exit 1 "$NNLAB" analyze "$R" --force --study iterates
+grep -q "raw_weights.csv: ends after 4 rows, but .*weights.csv goes on" "$tmp/err" && ok \
+    || no "a short raw_weights.csv is named: $(cat "$tmp/err")"
+expect_eq "$(wc -l < "$tmp/err")" 1 "one line"
+cp "$R/r-s1/weights.csv" "$tmp/w.bak"
+cp "$tmp/raw.bak" "$R/r-s1/raw_weights.csv"
+head -5 "$tmp/w.bak" > "$R/r-s1/weights.csv"
+expect_exit 1 "$NNLAB" analyze "$R" --force --study iterates
+grep -q "/weights.csv: ends after 4 rows, but .*raw_weights.csv goes on" "$tmp/err" && ok \
+    || no "a short weights.csv is named: $(cat "$tmp/err")"
+cp "$tmp/w.bak" "$R/r-s1/weights.csv"
+rm "$R/r-s1/raw_weights.csv"
+expect_exit 1 "$NNLAB" analyze "$R" --force --study iterates
+grep -q "record.raw in the spec" "$tmp/err" && ok || no "a missing raw_weights.csv names record.raw"
+cp "$tmp/raw.bak" "$R/r-s1/raw_weights.csv"
+expect_exit 0 "$NNLAB" analyze "$R" --force --study iterates
+expect_eq "$("$J" "$R/summary.json" analyses.iterates.r-s1.epochs)" 8 "all epochs compared"
+# a diverged run's last row may hold nan: no alignment there, nan distances, no failure
+awk -F, -v OFS=, 'NR == 10 { $2 = "nan" } { print }' "$tmp/raw.bak" > "$R/r-s1/raw_weights.csv"
+expect_exit 0 timeout -k 5 20 "$NNLAB" analyze "$R" --force --study iterates
+expect_eq "$(tail -1 "$R/iterates-r-s1.csv" | cut -d, -f1-3)" "8,nan,nan" "nan distances in the last row"
+expect_eq "$("$J" "$R/summary.json" analyses.iterates.r-s1.final_distance_from_initial)" null "null in JSON"
+cp "$tmp/raw.bak" "$R/r-s1/raw_weights.csv"
+
+# ---- losses that overflow: barriers are nan/null, means over the finite pairs -----------------
+# scale FILE FACTOR: every number after "layers" in a model file times FACTOR
+scale() {
+    awk -v f="$2" '/"layers"/ { L = 1 }
+        L { out = ""; while (match($0, /-?[0-9][0-9.]*([eE][-+]?[0-9]+)?/)) {
+                out = out substr($0, 1, RSTART - 1) sprintf("%.17g", substr($0, RSTART, RLENGTH) * f)
+                $0 = substr($0, RSTART + RLENGTH) }
+            $0 = out $0 } { print }' "$1" > "$1.tmp" && mv "$1.tmp" "$1"
+}
+H="$tmp/huge"
+cat > "$tmp/huge.json" <<'EOF'
+{ "name": "huge", "seeds": [1, 2, 3], "data": { "generator": "wedges" },
+  "train": { "optimizer": "sgd", "lr": 0.01, "loss": "l2", "max_epochs": 3 },
+  "models": [ { "label": "m", "hidden": [4, 4, 4], "activation": "relu", "output": "identity" } ],
+  "studies": ["barrier", "seed_pairs"] }
+EOF
+expect_exit 0 "$NNLAB" run "$tmp/huge.json" --out "$H" --quiet --no-plots
+scale "$H/m-s1/model.json" 1e40          # its loss overflows to inf
+expect_exit 0 "$NNLAB" analyze "$H" --force --study seed_pairs --no-plots
+expect_eq "$(cut -d, -f10,11 "$H/seed-pairs.csv" | sed -n 2,3p | tr '\n' ' ')" "nan,nan nan,nan " \
+    "barriers with the overflowing net are nan"
+expect_eq "$("$J" "$H/summary.json" analyses.seed_pairs.pairs_nonfinite.barrier_none)" 2 "two pairs left out"
+expect_eq "$("$J" "$H/summary.json" analyses.seed_pairs.pairs_nonfinite.final_notebook)" 0 "no distance left out"
+expect_eq "$("$J" "$H/summary.json" analyses.seed_pairs.mean.barrier_none)" \
+    "$(sed -n 4p "$H/seed-pairs.csv" | cut -d, -f10)" "the mean of the one finite pair"
+expect_exit 0 "$NNLAB" analyze "$H" --force --study barrier --no-plots
+expect_eq "$("$J" "$H/summary.json" analyses.barrier.barrier)" null "barrier null"
+expect_eq "$("$J" "$H/summary.json" 'analyses.barrier.pairs.1.weight-matching.barrier_chord')" null "chord null"
+expect_eq "$(sed -n 2p "$H/barrier-m-s1-m-s2.csv" | cut -d, -f2)" inf "L(0) is inf in the table"
+scale "$H/m-s2/model.json" 1e40          # now no pair has a finite barrier
+expect_exit 0 "$NNLAB" analyze "$H" --force --study seed_pairs
+expect_eq "$("$J" "$H/summary.json" analyses.seed_pairs.mean.barrier_none)" null "no finite barrier: null"
+grep -q "1:10" "$H/seed-pairs.gp" && no "an all-nan column handed to gnuplot" || ok
+expect_eq "$("$J" "$H/summary.json" analyses.seed_pairs.not_plotted.0)" \
+    "loss barrier between the trained nets: no finite value, panel not drawn" "and said so"
+expect_exit 0 "$NNLAB" analyze "$H" --force --study barrier
+grep -q "1:2 " "$H/barrier-m-s1-m-s2.gp" && no "an all-inf loss handed to gnuplot" || ok
+grep -q "1:3 " "$H/barrier-m-s1-m-s2.gp" && ok || no "the error panel stays"
+expect_eq "$("$J" "$H/summary.json" 'analyses.barrier.pairs.0.not_plotted.0')" \
+    "training loss: no finite value, panel not drawn" "and said so"
+if command -v gnuplot > /dev/null; then
+    expect_eq "$("$J" "$H/summary.json" analyses.seed_pairs.figure)" seed-pairs.png "the rest drawn"
+    expect_eq "$("$J" "$H/summary.json" 'analyses.barrier.pairs.0.figure')" barrier-m-s1-m-s2.png "drawn"
+fi
+# weights whose products overflow: the study fails with one line naming the pair
+scale "$H/m-s2/model.json" 1e120
+scale "$H/m-s3/model.json" 1e160
+expect_exit 1 timeout -k 5 20 "$NNLAB" analyze "$H" --force --study seed_pairs
+grep -q "m-s2 and m-s3: weights too large to align" "$tmp/err" && ok || no "overflow in a study: $(cat "$tmp/err")"
+expect_eq "$(wc -l < "$tmp/err")" 1 "one line"
+
+# ---- nnlab distance on weights too large, a FIFO, leaky_relu slopes ---------------------------
+# net FILE W11 W12 W21 W22 [activation]: 2 inputs, hidden [2], no biases, output weights [1, 1]
+net() {
+    printf '{"format":"nnlab-model","version":1,"label":"m","inputs":2,"hidden":[2],"outputs":1,"activation":"%s","output":"sigmoid","bias":false,"output_bias":false,"layers":[{"weights":[[%s,%s],[%s,%s]]},{"weights":[[1,1]]}]}\n' \
+        "${6:-relu}" "$2" "$3" "$4" "$5" > "$1"
+}
+net "$tmp/h1.json" 1.5e308 1.5e308 1e308 -1e308       # sums of differences overflow
+net "$tmp/h2.json" -1.5e308 -1.5e308 -1e308 1e308
+net "$tmp/g1.json" 1e160 2e160 -1e160 3e160           # products and squares overflow
+net "$tmp/g2.json" -1e160 1e160 2e160 -3e160
+for pair in "h1 h2" "g1 g2"; do
+    for how in "--metric mean-abs" "--metric l2" "--method weight-matching"; do
+        expect_exit 1 timeout -k 5 20 "$NNLAB" distance "$tmp/${pair% *}.json" "$tmp/${pair#* }.json" $how
+        grep -q "weights too large" "$tmp/err" && ok || no "$pair $how: $(cat "$tmp/err")"
+        expect_eq "$(wc -l < "$tmp/err")" 1 "one line"
+    done
+done
+net "$tmp/k1.json" 1e300 0 0 0                       # aligns, but (x - y)^2 overflows
+net "$tmp/k2.json" -1e300 0 0 0
+expect_exit 1 "$NNLAB" distance "$tmp/k1.json" "$tmp/k2.json"
+grep -q "weights too large: the distance overflows" "$tmp/err" && ok || no "distance overflow: $(cat "$tmp/err")"
+mkfifo "$tmp/fifo"
+expect_exit 2 timeout -k 5 10 "$NNLAB" distance "$tmp/fifo" "$tmp/k1.json"
+grep -q "not a regular file" "$tmp/err" && ok || no "a FIFO is refused: $(cat "$tmp/err")"
+mkdir "$tmp/fifodir" && mkfifo "$tmp/fifodir/model.json"
+expect_exit 2 timeout -k 5 10 "$NNLAB" distance "$tmp/k1.json" "$tmp/fifodir"
+net "$tmp/l.json" 1 2 3 4 leaky_relu
+sed 's/"activation":"leaky_relu"/&,"leaky_slope":0.01/' "$tmp/l.json" > "$tmp/l1.json"
+sed 's/"activation":"leaky_relu"/&,"leaky_slope":0.5/' "$tmp/l.json" > "$tmp/l2.json"
+expect_exit 2 "$NNLAB" distance "$tmp/l1.json" "$tmp/l2.json"
+grep -q "slope" "$tmp/err" && ok || no "leaky_relu slopes differ: $(cat "$tmp/err")"
+expect_exit 0 "$NNLAB" distance "$tmp/l1.json" "$tmp/l1.json" --method weight-matching
+expect_eq "$("$J" "$tmp/out" converged)" true "weight matching says it converged"
+
 finish compare
