@@ -39,7 +39,7 @@ const cmd nn_commands[] = {
      "or only --study NAME (with the spec's options for it, or the defaults). Rewrites the\n"
      "studies' tables and figures and their part of summary.json.\n"
      "\n"
-     "  --study NAME   curves, decision, distribution, oscillation, neuron_rank or prune\n"
+     "  --study NAME   any study: `nnlab list` names them all\n"
      "  --no-plots     tables only\n"
      "  --quiet        print nothing but errors\n"
      "  --force        analyse a run whose manifest still says running (it was killed),\n"
