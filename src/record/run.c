@@ -164,6 +164,11 @@ static int write_manifest(const manifest *m, const nn_run_opts *o, const char *s
     for (int i = 0; i < o->argc; i++)
         cJSON_AddItemToArray(cmd, cJSON_CreateString(o->argv[i]));
     cJSON_AddStringToObject(j, "status", status);
+    char host[256] = "";
+    if (gethostname(host, sizeof host - 1) != 0)
+        host[0] = '\0';
+    cJSON_AddStringToObject(j, "host", host);
+    cJSON_AddNumberToObject(j, "pid", (double)getpid());
     cJSON_AddStringToObject(j, "started", m->started);
     if (finished) {
         char fin[32];
