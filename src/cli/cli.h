@@ -25,6 +25,8 @@ int cmd_data(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_distance(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
+int cmd_collect(int argc, char **argv);
 
 /* Print "nnlab: where: msg" and return the exit status for e->code. */
 int cli_fail(const nn_err *e);

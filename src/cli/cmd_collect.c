@@ -1,0 +1,587 @@
+/* cmd_collect.c: `nnlab collect`, one table from many run directories (docs/sweep.md).
+ *
+ * Rows are models of runs, in the order the directories are named (a sweep's in point
+ * order, a folder's runs by name). Columns are the union over the rows, in the order they
+ * are first met: run, the swept values (set.<path>), status, model, seed, the summary's
+ * converged, converged_epoch, epochs_run, iterations, every final metric, then every
+ * scalar under analyses (nested keys and list positions joined by dots; lists of more
+ * than 64 items are left out). --summary reduces each numeric column per group (model
+ * and the swept values that are not seeds): count, missing, mean, median, quartiles
+ * (numpy's linear interpolation), min and max.
+ */
+#include <cJSON.h>
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "nnlab/figure.h"
+#include "nnlab/io.h"
+#include "nnlab/json.h"
+#include "nnlab/record.h"
+#include "nnlab/spec.h"
+
+typedef struct table {
+    cJSON *rows;           /* array of objects */
+    char **cols;
+    int n_cols, cap_cols;
+} table;
+
+static int add_col(table *t, const char *name)
+{
+    for (int i = 0; i < t->n_cols; i++)
+        if (!strcmp(t->cols[i], name))
+            return 0;
+    if (t->n_cols == t->cap_cols) {
+        int cap = t->cap_cols ? 2 * t->cap_cols : 64;
+        char **c = realloc(t->cols, (size_t)cap * sizeof *c);
+        if (!c)
+            return -1;
+        t->cols = c;
+        t->cap_cols = cap;
+    }
+    return (t->cols[t->n_cols++] = strdup(name)) ? 0 : -1;
+}
+
+static void put(table *t, cJSON *row, const char *key, cJSON *v)
+{
+    if (cJSON_GetObjectItemCaseSensitive(row, key)) {
+        cJSON_Delete(v);
+        return;
+    }
+    cJSON_AddItemToObject(row, key, v);
+    add_col(t, key);
+}
+
+static cJSON *read_json(const char *dir, const char *name)
+{
+    char path[8400];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    size_t n;
+    nn_err e;
+    char *text = nn_read_file(path, (size_t)1 << 28, "file", &n, &e);
+    if (!text)
+        return NULL;
+    cJSON *j = cJSON_ParseWithLength(text, n);
+    free(text);
+    return j;
+}
+
+/* A value as a number when it reads as one, else a string. */
+static cJSON *typed(const char *s)
+{
+    char *end;
+    double v = strtod(s, &end);
+    return *s && !*end && isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateString(s);
+}
+
+/* Scalars under j as prefix.key.key...; under a study, an entry named after a model of the
+ * run belongs to that model's row only and loses its label (analyses.decision.error). */
+static void flatten(table *t, cJSON *row, const char *prefix, const cJSON *j, int depth,
+                    const cJSON *models, const char *model)
+{
+    char key[1024];
+    if (cJSON_IsObject(j)) {
+        const cJSON *c, *m;
+        cJSON_ArrayForEach(c, j) {
+            bool is_label = false;
+            cJSON_ArrayForEach(m, models) {
+                const cJSON *l = cJSON_GetObjectItemCaseSensitive(m, "label");
+                is_label |= depth == 2 && cJSON_IsString(l) && !strcmp(l->valuestring, c->string);
+            }
+            if (is_label && (!model || strcmp(model, c->string)))
+                continue;
+            if (is_label)
+                snprintf(key, sizeof key, "%s", prefix);
+            else
+                snprintf(key, sizeof key, "%s.%s", prefix, c->string);
+            flatten(t, row, key, c, depth + 1, models, model);
+        }
+    } else if (cJSON_IsArray(j)) {
+        if (cJSON_GetArraySize(j) > 64)
+            return;
+        int i = 0;
+        const cJSON *c;
+        cJSON_ArrayForEach(c, j) {
+            snprintf(key, sizeof key, "%s.%d", prefix, i++);
+            flatten(t, row, key, c, depth + 1, models, model);
+        }
+    } else {
+        put(t, row, prefix, cJSON_Duplicate(j, 1));
+    }
+}
+
+/* The rows of one run directory; sets is an array of "path=value" or NULL. */
+static void add_run(table *t, const char *dir, const cJSON *sets)
+{
+    cJSON *man = read_json(dir, "manifest.json"), *sum = read_json(dir, "summary.json");
+    const cJSON *st = cJSON_GetObjectItemCaseSensitive(man, "status");
+    const cJSON *models = cJSON_GetObjectItemCaseSensitive(sum, "models");
+    int n = cJSON_IsArray(models) ? cJSON_GetArraySize(models) : 0;
+    for (int m = 0; m < (n ? n : 1); m++) {
+        cJSON *row = cJSON_CreateObject();
+        put(t, row, "run", cJSON_CreateString(dir));
+        const cJSON *s;
+        cJSON_ArrayForEach(s, sets) {
+            const char *eq = cJSON_IsString(s) ? strchr(s->valuestring, '=') : NULL;
+            if (!eq)
+                continue;
+            char key[600];
+            snprintf(key, sizeof key, "set.%.*s", (int)(eq - s->valuestring), s->valuestring);
+            put(t, row, key, typed(eq + 1));
+        }
+        put(t, row, "status", cJSON_CreateString(cJSON_IsString(st) ? st->valuestring
+                                                 : man ? "unknown" : "missing"));
+        const cJSON *mj = n ? cJSON_GetArrayItem(models, m) : NULL;
+        static const char *const keys[] = {"label", "seed", "converged", "converged_epoch",
+                                           "epochs_run", "iterations"};
+        for (int k = 0; k < 6; k++) {
+            const cJSON *v = cJSON_GetObjectItemCaseSensitive(mj, keys[k]);
+            put(t, row, k ? keys[k] : "model", v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull());
+        }
+        const cJSON *fin = cJSON_GetObjectItemCaseSensitive(mj, "final"), *f;
+        cJSON_ArrayForEach(f, fin)
+            put(t, row, f->string, cJSON_Duplicate(f, 1));
+        const cJSON *lab = cJSON_GetObjectItemCaseSensitive(mj, "label");
+        flatten(t, row, "analyses", cJSON_GetObjectItemCaseSensitive(sum, "analyses"), 1, models,
+                cJSON_IsString(lab) ? lab->valuestring : NULL);
+        cJSON_AddItemToArray(t->rows, row);
+    }
+    cJSON_Delete(man);
+    cJSON_Delete(sum);
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A sweep, a run, or a folder of runs. */
+static int add_dir(table *t, const char *dir)
+{
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "nnlab: %s: not a directory\n", dir);
+        return 2;
+    }
+    char path[8400];
+    cJSON *sw = read_json(dir, "sweep.json");
+    if (sw) {
+        const cJSON *p;
+        cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(sw, "points")) {
+            const cJSON *d = cJSON_GetObjectItemCaseSensitive(p, "dir");
+            if (!cJSON_IsString(d) || strchr(d->valuestring, '/') || d->valuestring[0] == '.')
+                continue;
+            snprintf(path, sizeof path, "%s/%s", dir, d->valuestring);
+            add_run(t, path, cJSON_GetObjectItemCaseSensitive(p, "sets"));
+        }
+        cJSON_Delete(sw);
+        return 0;
+    }
+    snprintf(path, sizeof path, "%s/manifest.json", dir);
+    if (nn_path_exists(path)) {
+        add_run(t, dir, NULL);
+        return 0;
+    }
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    while (d && (de = readdir(d))) {
+        if (de->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof path, "%s/%s/manifest.json", dir, de->d_name);
+        if (!nn_path_exists(path))
+            continue;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 64;
+            char **nn = realloc(names, cap * sizeof *nn);
+            if (!nn)
+                break;
+            names = nn;
+        }
+        names[n++] = strdup(de->d_name);
+    }
+    if (d)
+        closedir(d);
+    if (n == 0) {
+        free(names);
+        fprintf(stderr, "nnlab: %s: holds no nnlab run (no sweep.json or manifest.json)\n", dir);
+        return 2;
+    }
+    qsort(names, n, sizeof *names, by_name);
+    for (size_t i = 0; i < n; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        add_run(t, path, NULL);
+        free(names[i]);
+    }
+    free(names);
+    return 0;
+}
+
+/* ---- output ------------------------------------------------------------------------------ */
+
+static void csv_field(FILE *f, const cJSON *v)
+{
+    if (!v || cJSON_IsNull(v))
+        return;
+    if (cJSON_IsNumber(v)) {
+        nn_csv_num(f, v->valuedouble);
+    } else if (cJSON_IsBool(v)) {
+        fputs(cJSON_IsTrue(v) ? "true" : "false", f);
+    } else if (cJSON_IsString(v)) {
+        const char *s = v->valuestring;
+        if (strpbrk(s, ",\"\n\r")) {
+            fputc('"', f);
+            for (; *s; s++) {
+                if (*s == '"')
+                    fputc('"', f);
+                fputc(*s, f);
+            }
+            fputc('"', f);
+        } else {
+            fputs(s, f);
+        }
+    }
+}
+
+static void write_csv(FILE *f, const table *t)
+{
+    for (int c = 0; c < t->n_cols; c++)
+        fprintf(f, "%s%s", c ? "," : "", t->cols[c]);
+    fputc('\n', f);
+    const cJSON *r;
+    cJSON_ArrayForEach(r, t->rows) {
+        for (int c = 0; c < t->n_cols; c++) {
+            if (c)
+                fputc(',', f);
+            csv_field(f, cJSON_GetObjectItemCaseSensitive(r, t->cols[c]));
+        }
+        fputc('\n', f);
+    }
+}
+
+static bool seed_axis(const char *col)
+{
+    if (strncmp(col, "set.", 4))
+        return false;
+    const char *last = strrchr(col, '.');
+    return !strcmp(last + 1, "seed") || !strcmp(last + 1, "seeds");
+}
+
+static bool is_group_col(const char *col) { return !strncmp(col, "set.", 4) && !seed_axis(col); }
+
+static bool numeric(const cJSON *v, double *x)
+{
+    if (cJSON_IsNumber(v))
+        return *x = v->valuedouble, isfinite(*x);
+    if (cJSON_IsBool(v))
+        return *x = cJSON_IsTrue(v), true;
+    return false;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double quantile(const double *s, size_t n, double q)
+{
+    double pos = q * (double)(n - 1);
+    size_t lo = (size_t)floor(pos), hi = lo + 1 < n ? lo + 1 : lo;
+    return s[lo] + (s[hi] - s[lo]) * (pos - (double)lo);
+}
+
+/* The group key of a row: its model and non-seed swept values. */
+static void group_key(const table *t, const cJSON *r, char *buf, size_t cap)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int c = 0; c < t->n_cols && len < cap; c++)
+        if (is_group_col(t->cols[c]) || !strcmp(t->cols[c], "model")) {
+            const cJSON *v = cJSON_GetObjectItemCaseSensitive(r, t->cols[c]);
+            char *s = v ? cJSON_PrintUnformatted(v) : NULL;
+            len += (size_t)snprintf(buf + len, cap - len, "%s\x1f", s ? s : "");
+            free(s);
+        }
+}
+
+static void write_summary(FILE *f, const table *t)
+{
+    for (int c = 0; c < t->n_cols; c++)
+        if (is_group_col(t->cols[c]))
+            fprintf(f, "%s,", t->cols[c]);
+    fputs("model,column,count,missing,mean,median,q1,q3,min,max\n", f);
+    int n_rows = cJSON_GetArraySize(t->rows);
+    bool *seen = calloc((size_t)n_rows + 1, sizeof *seen);
+    double *vals = malloc(((size_t)n_rows + 1) * sizeof *vals);
+    char key[4096], key2[4096];
+    for (int i = 0; i < n_rows && seen && vals; i++) {
+        if (seen[i])
+            continue;
+        const cJSON *r0 = cJSON_GetArrayItem(t->rows, i);
+        group_key(t, r0, key, sizeof key);
+        for (int j = i; j < n_rows; j++) {
+            group_key(t, cJSON_GetArrayItem(t->rows, j), key2, sizeof key2);
+            if (!strcmp(key, key2))
+                seen[j] = true;
+        }
+        for (int c = 0; c < t->n_cols; c++) {
+            const char *col = t->cols[c];
+            if (!strncmp(col, "set.", 4) || !strcmp(col, "run") || !strcmp(col, "status") ||
+                !strcmp(col, "model") || !strcmp(col, "seed"))
+                continue;
+            size_t n = 0, missing = 0;
+            bool any = false;
+            for (int j = i; j < n_rows; j++) {
+                const cJSON *r = cJSON_GetArrayItem(t->rows, j);
+                group_key(t, r, key2, sizeof key2);
+                if (strcmp(key, key2))
+                    continue;
+                const cJSON *v = cJSON_GetObjectItemCaseSensitive(r, col);
+                double x;
+                if (numeric(v, &x))
+                    vals[n++] = x;
+                else
+                    missing++;
+                any |= cJSON_IsNumber(v) || cJSON_IsBool(v);
+            }
+            if (!any && n == 0) {
+                bool numeric_col = false;   /* a column of nulls in this group: numbers elsewhere? */
+                const cJSON *r;
+                cJSON_ArrayForEach(r, t->rows) {
+                    const cJSON *v = cJSON_GetObjectItemCaseSensitive(r, col);
+                    numeric_col |= cJSON_IsNumber(v) || cJSON_IsBool(v);
+                }
+                if (!numeric_col)
+                    continue;
+            }
+            for (int g = 0; g < t->n_cols; g++)
+                if (is_group_col(t->cols[g])) {
+                    csv_field(f, cJSON_GetObjectItemCaseSensitive(r0, t->cols[g]));
+                    fputc(',', f);
+                }
+            csv_field(f, cJSON_GetObjectItemCaseSensitive(r0, "model"));
+            fprintf(f, ",%s,%zu,%zu", col, n, missing);
+            if (n) {
+                qsort(vals, n, sizeof *vals, cmp_double);
+                double sum = 0;
+                for (size_t q = 0; q < n; q++)
+                    sum += vals[q];
+                double st[6] = {sum / (double)n, quantile(vals, n, 0.5), quantile(vals, n, 0.25),
+                                quantile(vals, n, 0.75), vals[0], vals[n - 1]};
+                for (int q = 0; q < 6; q++) {
+                    fputc(',', f);
+                    nn_csv_num(f, st[q]);
+                }
+            } else {
+                fputs(",,,,,,", f);
+            }
+            fputc('\n', f);
+        }
+    }
+    free(seen);
+    free(vals);
+}
+
+/* collect-<col>.csv/.gp/.png in dir: a histogram of col per group. */
+static int plot(const table *t, const char *col, const char *dir)
+{
+    char path[8400], name[600];
+    bool known = false;
+    for (int c = 0; c < t->n_cols; c++)
+        known |= !strcmp(t->cols[c], col);
+    if (!known) {
+        fprintf(stderr, "nnlab: collect: --plot %s: no such column (nnlab collect prints them in "
+                "its header)\n", col);
+        return 2;
+    }
+    for (const char *c = col; *c; c++)
+        if (*c == '/') {
+            fprintf(stderr, "nnlab: collect: --plot %s: not a column name\n", col);
+            return 2;
+        }
+    snprintf(name, sizeof name, "collect-%s.csv", col);
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    nn_err e = {0};
+    nn_file w;
+    if (nn_file_open(&w, path, &e))
+        return cli_fail(&e);
+    fputs("group,value\n", w.f);
+    /* groups in order of appearance; the title says how many rows have a value */
+    char groups[32][256];
+    size_t have[32] = {0}, total[32] = {0};
+    int ng = 0;
+    double lo = INFINITY, hi = -INFINITY;
+    const cJSON *r;
+    cJSON_ArrayForEach(r, t->rows) {
+        char g[256] = "";
+        size_t len = 0;
+        for (int c = 0; c < t->n_cols; c++)
+            if (is_group_col(t->cols[c]) || !strcmp(t->cols[c], "model")) {
+                const cJSON *v = cJSON_GetObjectItemCaseSensitive(r, t->cols[c]);
+                char *s = v ? cJSON_PrintUnformatted(v) : NULL;
+                if (s && s[0] == '"') {
+                    memmove(s, s + 1, strlen(s));
+                    s[strlen(s) - 1] = '\0';
+                }
+                len += (size_t)snprintf(g + len, sizeof g - len, "%s%s%s", len ? " " : "",
+                                        strcmp(t->cols[c], "model") ? t->cols[c] + 4 : "",
+                                        s ? s : "");
+                free(s);
+                if (len >= sizeof g)
+                    break;
+            }
+        for (char *p = g; *p; p++)
+            if (*p == ',' || *p == '"' || *p == '\'')
+                *p = ' ';
+        int k = 0;
+        while (k < ng && strcmp(groups[k], g))
+            k++;
+        if (k == ng && ng < 32)
+            snprintf(groups[ng++], sizeof groups[0], "%s", g);
+        if (k >= 32)
+            continue;
+        total[k]++;
+        double x;
+        if (numeric(cJSON_GetObjectItemCaseSensitive(r, col), &x)) {
+            fprintf(w.f, "%s,", g);
+            nn_csv_num(w.f, x);
+            fputc('\n', w.f);
+            have[k]++;
+            lo = fmin(lo, x), hi = fmax(hi, x);
+        }
+    }
+    if (nn_file_commit(&w, &e))
+        return cli_fail(&e);
+    double width = hi > lo ? (hi - lo) / 20 : 1;
+    snprintf(path, sizeof path, "%s/collect-%s.gp", dir, col);
+    if (nn_file_open(&w, path, &e))
+        return cli_fail(&e);
+    char q[600], tt[1200];
+    snprintf(tt, sizeof tt, "%s over %d runs", col, (int)total[0]);
+    nn_gp_quote(q, sizeof q, tt);
+    fprintf(w.f, "# nnlab collect: a histogram of %s per group, from %s.\n"
+                 "# Redraw from this folder with: gnuplot collect-%s.gp\n"
+                 "if (!exists(\"outfile\")) outfile = 'collect-%s.png'\n"
+                 "set terminal pngcairo size 800,480 noenhanced font 'sans,10'\n"
+                 "set output outfile\nset datafile separator ','\nset grid\nset key top right\n"
+                 "set style fill transparent solid 0.5 border\nset xlabel '%s'\n"
+                 "set ylabel 'runs'\nset title %s\nwidth = %.17g\nlo = %.17g\n"
+                 "bin(x) = lo + width * (floor((x - lo) / width) + 0.5)\nset boxwidth width\nplot ",
+            col, name, col, col, col, q, width, isfinite(lo) ? lo : 0.0);
+    int drawn = 0;
+    for (int k = 0; k < ng; k++) {
+        snprintf(tt, sizeof tt, "%s (%zu of %zu have a value)", groups[k], have[k], total[k]);
+        nn_gp_quote(q, sizeof q, tt);
+        char gq[300];
+        nn_gp_quote(gq, sizeof gq, groups[k]);
+        if (!have[k]) {
+            fprintf(w.f, "%sNaN title %s", drawn++ ? ", \\\n     " : "", q);
+            continue;
+        }
+        fprintf(w.f, "%s'%s' skip 1 using (strcol(1) eq %s ? bin($2) : NaN):(1.0) smooth frequency "
+                     "with boxes title %s", drawn++ ? ", \\\n     " : "", name, gq, q);
+    }
+    fputc('\n', w.f);
+    if (nn_file_commit(&w, &e))
+        return cli_fail(&e);
+    snprintf(name, sizeof name, "collect-%s.gp", col);
+    char png[600];
+    snprintf(png, sizeof png, "collect-%s.png", col);
+    bool missing = false;
+    if (nn_gnuplot_run(dir, name, png, &missing, &e)) {
+        if (missing) {
+            fprintf(stderr, "nnlab: gnuplot not found, so %s/%s was not drawn; its script is %s/%s "
+                    "(apt-get install gnuplot-nox)\n", dir, png, dir, name);
+            return 0;
+        }
+        return cli_fail(&e);
+    }
+    return 0;
+}
+
+int cmd_collect(int argc, char **argv)
+{
+    const char *dirs[256], *fmt = "csv", *col = NULL, *out = NULL;
+    int n_dirs = 0;
+    bool summary = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char **slot = !strcmp(a, "--format") ? &fmt : !strcmp(a, "--plot") ? &col
+                            : !strcmp(a, "--out") ? &out : NULL;
+        if (slot) {
+            if (i + 1 >= argc)
+                return cli_usage("collect", "%s needs a value", a);
+            *slot = argv[++i];
+        } else if (!strncmp(a, "--format=", 9)) {
+            fmt = a + 9;
+        } else if (!strncmp(a, "--plot=", 7)) {
+            col = a + 7;
+        } else if (!strncmp(a, "--out=", 6)) {
+            out = a + 6;
+        } else if (!strcmp(a, "--summary")) {
+            summary = true;
+        } else if (a[0] == '-') {
+            static const char *const known[] = {"--format", "--summary", "--plot", "--out"};
+            const char *s = nn_suggest(a, known, 4);
+            return cli_usage("collect", "unknown option \"%s\"%s%s%s (see nnlab collect --help)", a,
+                             s ? " (did you mean \"" : "", s ? s : "", s ? "\"?)" : "");
+        } else if (n_dirs < 256) {
+            dirs[n_dirs++] = a;
+        } else {
+            return cli_usage("collect", "at most 256 directories");
+        }
+    }
+    if (strcmp(fmt, "csv") && strcmp(fmt, "json"))
+        return cli_usage("collect", "--format expects csv or json, got \"%s\"", fmt);
+    if (!n_dirs)
+        return cli_usage("collect", "missing DIR (usage: nnlab collect DIR... [--summary])");
+    table t = {.rows = cJSON_CreateArray()};
+    int rc = 0;
+    for (int i = 0; i < n_dirs && !rc; i++)
+        rc = add_dir(&t, dirs[i]);
+    FILE *f = stdout;
+    nn_file w = {0};
+    nn_err e = {0};
+    if (!rc && out) {
+        if (nn_file_open(&w, out, &e))
+            rc = cli_fail(&e);
+        f = w.f;
+    }
+    if (!rc) {
+        if (summary && !strcmp(fmt, "csv")) {
+            write_summary(f, &t);
+        } else if (summary) {
+            fprintf(stderr, "nnlab: collect: --summary prints CSV; drop --format json\n");
+            rc = 2;
+        } else if (!strcmp(fmt, "json")) {
+            char *text = nn_json_print(t.rows, NN_JSON_DIGITS17);
+            if (text)
+                fputs(text, f);
+            free(text);
+        } else {
+            write_csv(f, &t);
+        }
+    }
+    if (!rc && out && nn_file_commit(&w, &e))
+        rc = cli_fail(&e);
+    else if (rc && out)
+        nn_file_abort(&w);
+    if (!rc && !out && (fflush(stdout) != 0 || ferror(stdout))) {
+        fprintf(stderr, "nnlab: collect: cannot write to stdout\n");
+        rc = 1;
+    }
+    if (!rc && col)
+        rc = plot(&t, col, dirs[0]);
+    cJSON_Delete(t.rows);
+    for (int c = 0; c < t.n_cols; c++)
+        free(t.cols[c]);
+    free(t.cols);
+    return rc;
+}
