@@ -116,7 +116,7 @@ static void flatten(table *t, cJSON *row, const char *prefix, const cJSON *j, in
 }
 
 /* The rows of one run directory; sets is an array of "path=value" or NULL. */
-static void add_run(table *t, const char *dir, const cJSON *sets)
+static void add_run(table *t, const char *dir, const cJSON *sets, const char *fallback)
 {
     cJSON *man = read_json(dir, "manifest.json"), *sum = read_json(dir, "summary.json");
     const cJSON *st = cJSON_GetObjectItemCaseSensitive(man, "status");
@@ -135,7 +135,7 @@ static void add_run(table *t, const char *dir, const cJSON *sets)
             put(t, row, key, typed(eq + 1));
         }
         put(t, row, "status", cJSON_CreateString(cJSON_IsString(st) ? st->valuestring
-                                                 : man ? "unknown" : "missing"));
+                                                 : man ? "unknown" : fallback ? fallback : "missing"));
         const cJSON *mj = n ? cJSON_GetArrayItem(models, m) : NULL;
         static const char *const keys[] = {"label", "seed", "converged", "converged_epoch",
                                            "epochs_run", "iterations"};
@@ -177,14 +177,16 @@ static int add_dir(table *t, const char *dir)
             if (!cJSON_IsString(d) || strchr(d->valuestring, '/') || d->valuestring[0] == '.')
                 continue;
             snprintf(path, sizeof path, "%s/%s", dir, d->valuestring);
-            add_run(t, path, cJSON_GetObjectItemCaseSensitive(p, "sets"));
+            const cJSON *ps = cJSON_GetObjectItemCaseSensitive(p, "status");
+            add_run(t, path, cJSON_GetObjectItemCaseSensitive(p, "sets"),
+                    cJSON_IsString(ps) ? ps->valuestring : NULL);
         }
         cJSON_Delete(sw);
         return 0;
     }
     snprintf(path, sizeof path, "%s/manifest.json", dir);
     if (nn_path_exists(path)) {
-        add_run(t, dir, NULL);
+        add_run(t, dir, NULL, NULL);
         return 0;
     }
     DIR *d = opendir(dir);
@@ -216,7 +218,7 @@ static int add_dir(table *t, const char *dir)
     qsort(names, n, sizeof *names, by_name);
     for (size_t i = 0; i < n; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        add_run(t, path, NULL);
+        add_run(t, path, NULL, NULL);
         free(names[i]);
     }
     free(names);

@@ -126,6 +126,16 @@ int nn_sweep_parse(nn_sweep *s, const char *const *sets, int n_sets, nn_err *e)
                 return nn_err_set(e, NN_ENOMEM, "", "out of memory");
             continue;
         }
+        for (int v = 1; v < ax.n; v++)
+            for (int u = 0; u < v; u++)
+                if (!strcmp(ax.values[u], ax.values[v])) {
+                    nn_err_set(e, NN_EUSAGE, "--set", "%s: \"%s\" is listed twice", set,
+                               ax.values[v]);
+                    for (int q = 0; q < ax.n; q++)
+                        free(ax.values[q]);
+                    free(ax.values);
+                    return NN_EUSAGE;
+                }
         ax.path = strndup(set, (size_t)(eq - set));
         const char *why = !ax.path ? "out of memory" : s->n_axes >= NN_SWEEP_MAX_AXES ? "too many axes" : NULL;
         for (int a = 0; a < s->n_axes && !why; a++)
