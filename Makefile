@@ -56,13 +56,18 @@ $(B)/%.o: %.c
 check: all $(TEST_BIN)
 	@NNLAB=$(B)/nnlab TESTBIN=$(B)/tests sh tests/run.sh
 
+# A real single-node Slurm cluster (root, Debian's slurm-wlm and munge: .ci/install-slurm);
+# about 20 s. CI runs it after the suite.
+check-slurm: all $(TEST_BIN)
+	@NNLAB=$(B)/nnlab TESTBIN=$(B)/tests sh tests/cluster/test_slurm.sh
+
 bench: all
 	sh tests/bench/run.sh
 
 clean:
 	rm -rf build libnnlab.a nnlab
 
-.PHONY: all check bench clean
+.PHONY: all check check-slurm bench clean
 .SECONDARY:
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_SRC:tests/unit/%.c=$(B)/tests/unit/%.d)
 -include $(B)/tests/unit/jget.d
