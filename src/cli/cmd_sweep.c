@@ -298,11 +298,18 @@ static int prepare_dir(sweep_run *w, nn_err *e)
         size_t n;
         char *text = nn_read_file(path, 1 << 28, "sweep", &n, e);
         if (!text) {
+            /* empty, or what another task of this sweep is creating right now */
             DIR *d = opendir(w->dir);
             struct dirent *de;
             int entries = 0;
-            while (d && (de = readdir(d)))
-                entries += strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
+            while (d && (de = readdir(d))) {
+                const char *nm = de->d_name;
+                bool ours = !strcmp(nm, ".") || !strcmp(nm, "..") || !strcmp(nm, "logs") ||
+                            !strncmp(nm, "sweep.json", 10) || !strncmp(nm, ".stale-", 7);
+                for (long k = 0; k < w->s.n_points && !ours; k++)
+                    ours = !strcmp(nm, w->names[k]);
+                entries += !ours;
+            }
             if (d)
                 closedir(d);
             if (entries)
