@@ -61,13 +61,29 @@ check: all $(TEST_BIN)
 check-slurm: all $(TEST_BIN)
 	@NNLAB=$(B)/nnlab TESTBIN=$(B)/tests sh tests/cluster/test_slurm.sh
 
+# libFuzzer targets over the spec loader and the file readers (clang, Debian's
+# libclang-rt-14-dev); each runs FUZZ_SECONDS (default 60) from its committed corpus.
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+             -ffp-contract=off -std=c11 -DNN_NO_CLONES $(CPPFLAGS)
+build/fuzz/%: tests/fuzz/%.c $(LIB_SRC)
+	@mkdir -p build/fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(LDLIBS)
+fuzz: build/fuzz/fuzz_spec build/fuzz/fuzz_files
+	@mkdir -p build/fuzz/found
+	build/fuzz/fuzz_spec -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+	    -rss_limit_mb=2048 -artifact_prefix=build/fuzz/found/spec- tests/fuzz/corpus/spec
+	build/fuzz/fuzz_files -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+	    -rss_limit_mb=2048 -artifact_prefix=build/fuzz/found/files- tests/fuzz/corpus/files
+
 bench: all
 	sh tests/bench/run.sh
 
 clean:
 	rm -rf build libnnlab.a nnlab
 
-.PHONY: all check check-slurm bench clean
+.PHONY: all check check-slurm fuzz bench clean
 .SECONDARY:
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_SRC:tests/unit/%.c=$(B)/tests/unit/%.d)
 -include $(B)/tests/unit/jget.d

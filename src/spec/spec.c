@@ -1586,8 +1586,9 @@ static const char *syntax_hint(const char *text, size_t len, size_t *off, char *
     }
     *off = j;
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
-        if (strncmp(text + j, "NaN", 3) == 0 || strncmp(text + j, "Infinity", 8) == 0 ||
-            strncmp(text + j, "nan", 3) == 0 || strncmp(text + j, "inf", 3) == 0)
+        size_t rest = len - j;   /* the text need not end in a NUL */
+        if ((rest >= 3 && !memcmp(text + j, "NaN", 3)) || (rest >= 3 && !memcmp(text + j, "nan", 3)) ||
+            (rest >= 3 && !memcmp(text + j, "inf", 3)) || (rest >= 3 && !memcmp(text + j, "Inf", 3)))
             return "NaN and Infinity are not JSON numbers";
         return "unquoted word (strings and keys take double quotes; true, false and null are "
                "lower case)";
