@@ -56,7 +56,10 @@ nn_rgb nn_colormap_diverging(double t);
 int nn_gnuplot_run(const char *dir, const char *script, const char *png, bool *missing,
                    nn_err *e);
 
-/* s as a gnuplot single-quoted string (quotes doubled, control characters dropped). */
+/* s as a gnuplot single-quoted string, which gnuplot never expands (no backquotes, no
+ * macros): control characters dropped (a newline would end the command), a ' becomes a
+ * typographic apostrophe, truncated to fit cap. Not for file names: a name starting with
+ * < or | is a command even quoted, so file names in scripts are nnlab's own. */
 void nn_gp_quote(char *buf, size_t cap, const char *s);
 
 #endif

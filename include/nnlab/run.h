@@ -24,6 +24,8 @@ typedef struct nn_run_opts {
     char *const *argv;
     const char *version;
     volatile const int *stop;  /* nonzero: interrupt (set from a signal handler) */
+    double max_output;         /* refuse a run estimated to write more bytes than this:
+                                  0 = NN_MAX_OUTPUT_DEFAULT, INFINITY = no limit */
     /* progress: called after every epoch of every model (may be NULL) */
     void (*progress)(void *ctx, const char *label, int model, int n_models,
                      const nn_epoch_stats *st, long max_epochs);
@@ -42,9 +44,18 @@ typedef struct nn_run_result {
 
 const char *nn_run_status_name(int status);
 
-/* Everything before the run directory: data, checks, models. Used by `nnlab check`.
- * n_models models are created and freed (nothing kept). */
-int nn_run_prepare_check(nn_plan *p, const char *file, nn_err *e);
+/* The default output size guard: 2 GiB. */
+#define NN_MAX_OUTPUT_DEFAULT 2147483648.0
+
+/* Everything before the run directory: data, checks, models, and the output size guard
+ * (max_output as in nn_run_opts). Used by `nnlab check` and by `nnlab sweep` to validate
+ * its points. n_models models are created and freed (nothing kept). *bytes (may be NULL)
+ * receives the estimated size of the run directory. */
+int nn_run_prepare_check(nn_plan *p, const char *file, double max_output, double *bytes,
+                         nn_err *e);
+
+/* Write a byte count for people: "812 bytes", "3.4 KiB", "1.9 GiB". */
+void nn_format_bytes(char *buf, size_t cap, double bytes);
 
 int nn_run(nn_plan *p, const nn_run_opts *o, nn_run_result *r, nn_err *e);
 

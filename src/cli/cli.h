@@ -42,7 +42,12 @@ typedef struct spec_args {
     const char *sets[64];
     int n_sets;
     bool force, quiet, no_plots;
+    double max_output;   /* --max-output in bytes: 0 = the default, INFINITY = none */
 } spec_args;
+
+/* Parse a --max-output value: bytes with an optional K, M, G or T (powers of 1024, "B" or
+ * "iB" may follow), or "none". Returns 0, or prints the usage error and returns 2. */
+int cli_parse_size(const char *command, const char *s, double *bytes);
 
 /* Parse argv for run/check; allowed lists the long options this command accepts. */
 int parse_spec_args(int argc, char **argv, spec_args *a, const char *const *allowed, int n);

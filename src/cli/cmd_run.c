@@ -68,9 +68,10 @@ static int load_plan(const spec_args *a, nn_plan *plan, nn_err *e)
 
 int cmd_run(int argc, char **argv)
 {
-    static const char *const opts[] = {"--out", "--set", "--force", "--quiet", "--no-plots"};
+    static const char *const opts[] = {"--out", "--set", "--force", "--quiet", "--no-plots",
+                                       "--max-output"};
     spec_args a;
-    int rc = parse_spec_args(argc, argv, &a, opts, 5);
+    int rc = parse_spec_args(argc, argv, &a, opts, 6);
     if (rc)
         return rc;
     nn_plan plan;
@@ -96,6 +97,7 @@ int cmd_run(int argc, char **argv)
     bool tty = isatty(2) && !a.quiet;
     nn_run_opts o = {
         .spec_file = a.spec, .out_dir = out, .force = a.force, .no_plots = a.no_plots,
+        .max_output = a.max_output,
         .argc = argc + 1, .argv = argv - 1, .version = NNLAB_VERSION, .stop = &stop_flag,
         .progress = tty ? show_progress : NULL, .progress_ctx = &pg,
     };
@@ -124,16 +126,16 @@ int cmd_run(int argc, char **argv)
 
 int cmd_check(int argc, char **argv)
 {
-    static const char *const opts[] = {"--set"};
+    static const char *const opts[] = {"--set", "--max-output"};
     spec_args a;
-    int rc = parse_spec_args(argc, argv, &a, opts, 1);
+    int rc = parse_spec_args(argc, argv, &a, opts, 2);
     if (rc)
         return rc;
     nn_plan plan;
     nn_err e = {0};
     if ((rc = load_plan(&a, &plan, &e)))
         return rc;
-    if (nn_run_prepare_check(&plan, a.spec, &e)) {
+    if (nn_run_prepare_check(&plan, a.spec, a.max_output, NULL, &e)) {
         nn_plan_free(&plan);
         return cli_fail(&e);
     }

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,7 @@
 #include "nnlab/io.h"
 #include "nnlab/json.h"
 #include "nnlab/record.h"
+#include "nnlab/run.h"
 #include "nnlab/sha256.h"
 #include "nnlab/spec.h"
 #include "nnlab/sweep.h"
@@ -40,6 +42,8 @@ static const char *const state_names[] = {"pending", "complete", "diverged", "st
 
 typedef struct opts {
     const char *spec, *out, *emit;
+    const char *max_output_arg;   /* as given, passed on to every point */
+    double max_output;
     const char *sets[NN_SWEEP_MAX_SETS];
     int n_sets, jobs, throttle;
     long point;
@@ -70,7 +74,7 @@ static int parse_opts(int argc, char **argv, opts *o)
     o->jobs = n > 0 ? (int)n : 1;
     static const char *const known[] = {"--set", "--out", "--jobs", "--dry-run", "--keep-going",
                                         "--fail-fast", "--point", "--emit", "--throttle",
-                                        "--quiet", "--no-plots"};
+                                        "--quiet", "--no-plots", "--max-output"};
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (arg[0] != '-') {
@@ -84,7 +88,7 @@ static int parse_opts(int argc, char **argv, opts *o)
         snprintf(name, sizeof name, "%.*s", eq ? (int)(eq - arg) : (int)strlen(arg), arg);
         bool takes = !strcmp(name, "--set") || !strcmp(name, "--out") || !strcmp(name, "--jobs") ||
                      !strcmp(name, "--point") || !strcmp(name, "--emit") ||
-                     !strcmp(name, "--throttle");
+                     !strcmp(name, "--throttle") || !strcmp(name, "--max-output");
         bool known_opt = false;
         for (size_t k = 0; k < sizeof known / sizeof *known; k++)
             known_opt |= !strcmp(name, known[k]);
@@ -123,6 +127,11 @@ static int parse_opts(int argc, char **argv, opts *o)
             if (strcmp(val, "slurm") && strcmp(val, "parallel"))
                 return cli_usage("sweep", "--emit expects slurm or parallel, got \"%s\"", val);
             o->emit = val;
+        } else if (!strcmp(name, "--max-output")) {
+            int rc = cli_parse_size("sweep", val, &o->max_output);
+            if (rc)
+                return rc;
+            o->max_output_arg = val;
         } else if (!strcmp(name, "--dry-run")) {
             o->dry_run = true;
         } else if (!strcmp(name, "--fail-fast")) {
@@ -374,6 +383,10 @@ static void sweep_command(FILE *f, const sweep_run *w)
     shell_word(f, w->dir);
     if (w->o.no_plots)
         fputs(" --no-plots", f);
+    if (w->o.max_output_arg) {
+        fputs(" --max-output ", f);
+        shell_word(f, w->o.max_output_arg);
+    }
     fputs(" --quiet --point", f);
 }
 
@@ -456,6 +469,10 @@ static int child_argv(const sweep_run *w, long k, char bufs[][512], char *out, c
     av[c++] = out;
     if (w->o.no_plots)
         av[c++] = "--no-plots";
+    if (w->o.max_output_arg) {
+        av[c++] = "--max-output";
+        av[c++] = w->o.max_output_arg;
+    }
     av[c] = NULL;
     return c;
 }
@@ -649,6 +666,7 @@ int cmd_sweep(int argc, char **argv)
     }
     /* every point must be a good spec before anything is written */
     char name[4096] = "sweep";
+    double total = 0;
     for (long k = 0; k < w.s.n_points; k++) {
         char bufs[NN_SWEEP_MAX_AXES][512], nm[256];
         const char *sets[NN_SWEEP_MAX_SETS + NN_SWEEP_MAX_AXES];
@@ -660,7 +678,9 @@ int cmd_sweep(int argc, char **argv)
         if (w.o.point >= 0 && k != w.o.point)
             continue;
         nn_plan plan;
-        if (nn_spec_load(&plan, w.o.spec, sets, n, &e)) {
+        double bytes = 0;
+        if (nn_spec_load(&plan, w.o.spec, sets, n, &e) ||
+            nn_run_prepare_check(&plan, w.o.spec, w.o.max_output, &bytes, &e)) {
             nn_plan_free(&plan);
             free_run(&w);
             fprintf(stderr, "nnlab: sweep point %ld (%s): ", k, nm);
@@ -669,6 +689,18 @@ int cmd_sweep(int argc, char **argv)
         }
         snprintf(name, sizeof name, "runs/%s-sweep", plan.name);
         nn_plan_free(&plan);
+        total += bytes;
+    }
+    double limit = w.o.max_output > 0 ? w.o.max_output : NN_MAX_OUTPUT_DEFAULT;
+    if (w.o.point < 0 && total > limit) {   /* every point fits, but not all of them together */
+        char have[32], lim[32];
+        nn_format_bytes(have, sizeof have, total);
+        nn_format_bytes(lim, sizeof lim, limit);
+        long np = w.s.n_points;
+        free_run(&w);
+        return cli_usage("sweep", "the %ld points would write about %s together, more than the "
+                         "%s limit: sweep fewer points, record fewer rows, or pass --max-output "
+                         "%.0fG", np, have, lim, ceil(total * 1.1 / 1073741824.0));
     }
     if (nn_rundir_normalize(w.dir, sizeof w.dir, w.o.out ? w.o.out : name, &e)) {
         free_run(&w);

@@ -1,7 +1,11 @@
 /* main.c: nnlab's command table and dispatch (git's cmd_struct idea), and the helpers
  * every command shares: error lines, exit codes, option parsing. */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -10,6 +14,7 @@
 const cmd nn_commands[] = {
     {"run", cmd_run, "train the models of a spec and write a run directory",
      "usage: nnlab run SPEC.json [--out DIR] [--set PATH=VALUE]... [--force] [--quiet] [--no-plots]\n"
+     "                 [--max-output SIZE]\n"
      "\n"
      "Trains every model the spec describes, runs its studies and writes a run directory:\n"
      "spec.json, manifest.json, summary.json, data.csv, <label>/metrics.csv,\n"
@@ -22,14 +27,17 @@ const cmd nn_commands[] = {
      "  --force            replace an existing run directory (only an nnlab run)\n"
      "  --quiet            print nothing but errors\n"
      "  --no-plots         write tables and scripts, draw no PNGs\n"
+     "  --max-output SIZE  refuse a run estimated to write more than SIZE (default 2G;\n"
+     "                     500M, 8G, none)\n"
      "\n"
      "Exit status: 0 complete; 1 the run failed, diverged or could not write; 2 bad usage\n"
      "or a bad spec (nothing is written); 130/143 interrupted by SIGINT/SIGTERM.\n"},
     {"check", cmd_check, "validate a spec and print it resolved, running nothing",
-     "usage: nnlab check SPEC.json [--set PATH=VALUE]...\n"
+     "usage: nnlab check SPEC.json [--set PATH=VALUE]... [--max-output SIZE]\n"
      "\n"
-     "Reads the spec, applies the overrides, checks every key and the data it names, and\n"
-     "prints the resolved spec (every default filled in) on stdout. Writes nothing.\n"
+     "Reads the spec, applies the overrides, checks every key and the data it names and\n"
+     "the size the run would write (as nnlab run does), and prints the resolved spec\n"
+     "(every default filled in) on stdout. Writes nothing.\n"
      "Exit status 0 when the spec is good, 2 when it is not.\n"},
     {"analyze", cmd_analyze, "run a finished run's studies again from what it recorded",
      "usage: nnlab analyze RUN_DIR [--study NAME] [--quiet] [--no-plots] [--force]\n"
@@ -63,7 +71,7 @@ const cmd nn_commands[] = {
     {"sweep", cmd_sweep, "run a spec over ranges or lists of --set values",
      "usage: nnlab sweep SPEC.json --set PATH=LIST... [--out DIR] [--jobs N] [--dry-run]\n"
      "                   [--keep-going | --fail-fast] [--point K] [--emit slurm|parallel]\n"
-     "                   [--throttle N] [--quiet] [--no-plots]\n"
+     "                   [--throttle N] [--quiet] [--no-plots] [--max-output SIZE]\n"
      "\n"
      "Runs SPEC once per point of the Cartesian product of the swept overrides: a --set\n"
      "whose value is a range start:stop[:step] (stop excluded: seed=0:100) or a list\n"
@@ -84,6 +92,8 @@ const cmd nn_commands[] = {
      "  --throttle N     at most N array tasks at once (Slurm's %N; default 10)\n"
      "  --quiet          print nothing but errors\n"
      "  --no-plots       tables only, in every point\n"
+     "  --max-output SIZE  refuse a point, or the whole sweep, estimated to write more\n"
+     "                   than SIZE (default 2G; 500M, 8G, none)\n"
      "\n"
      "A --set value that is JSON (a list, an object or a quoted string) is never swept:\n"
      "--set 'models.relu.hidden=[8,8,4]'. Exit status: 0 every point complete (or\n"
@@ -180,6 +190,34 @@ int cmd_help(int argc, char **argv)
                      s ? s : "", s ? "\"?)" : "");
 }
 
+int cli_parse_size(const char *command, const char *s, double *bytes)
+{
+    if (!strcmp(s, "none")) {
+        *bytes = INFINITY;
+        return 0;
+    }
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    double unit = 1;
+    const char *units = "KMGT";
+    const char *u = *end ? strchr(units, toupper((unsigned char)*end)) : NULL;
+    if (u) {
+        for (const char *k = units; k <= u; k++)
+            unit *= 1024;
+        end++;
+        if (!strcmp(end, "iB") || !strcmp(end, "B"))
+            end += strlen(end);
+    } else if (!strcmp(end, "B")) {
+        end++;
+    }
+    if (end == s || *end || errno || !(v > 0) || !isfinite(v * unit) || !isdigit((unsigned char)*s))
+        return cli_usage(command, "--max-output expects a size such as 500M, 4G or 2147483648 "
+                         "bytes, or none; got \"%s\"", s);
+    *bytes = v * unit;
+    return 0;
+}
+
 int parse_spec_args(int argc, char **argv, spec_args *a, const char *const *allowed, int n)
 {
     memset(a, 0, sizeof *a);
@@ -209,7 +247,8 @@ int parse_spec_args(int argc, char **argv, spec_args *a, const char *const *allo
             return cli_usage(argv[0], "unknown option \"%s\"%s%s%s (see nnlab %s --help)", opt,
                              s ? " (did you mean \"" : "", s ? s : "", s ? "\"?)" : "", argv[0]);
         }
-        bool takes = !strcmp(opt, "--set") || !strcmp(opt, "--out");
+        bool takes = !strcmp(opt, "--set") || !strcmp(opt, "--out") ||
+                     !strcmp(opt, "--max-output");
         if (takes && !val) {
             if (i + 1 >= argc)
                 return cli_usage(argv[0], "%s needs a value", opt);
@@ -225,6 +264,10 @@ int parse_spec_args(int argc, char **argv, spec_args *a, const char *const *allo
             if (!*val)
                 return cli_usage(argv[0], "--out needs a directory");
             a->out = val;
+        } else if (!strcmp(opt, "--max-output")) {
+            int rc = cli_parse_size(argv[0], val, &a->max_output);
+            if (rc)
+                return rc;
         } else if (!strcmp(opt, "--force")) {
             a->force = true;
         } else if (!strcmp(opt, "--quiet")) {
@@ -238,7 +281,28 @@ int parse_spec_args(int argc, char **argv, spec_args *a, const char *const *allo
     return 0;
 }
 
+/* What a command printed must have reached stdout whole: `nnlab check x > /dev/full` or a
+ * closed pipe is an error, not a silent success (as in coreutils' close_stdout). */
+static int finish(int rc)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        int err = errno;
+        if (rc)
+            return rc;   /* the command has said what went wrong */
+        fprintf(stderr, "nnlab: standard output: write failed: %s\n", strerror(err));
+        return 1;
+    }
+    return rc;
+}
+
+static int dispatch(int argc, char **argv);
+
 int main(int argc, char **argv)
+{
+    return finish(dispatch(argc, argv));
+}
+
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         usage_all(stderr);

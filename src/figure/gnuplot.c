@@ -22,12 +22,18 @@ void nn_gp_quote(char *buf, size_t cap, const char *s)
         return;
     }
     buf[k++] = '\'';
-    for (; *s && k + 3 < cap; s++) {
+    for (; *s && k + 4 < cap; s++) {
         unsigned char ch = (unsigned char)*s;
         if (ch < 0x20 || ch == 0x7f)
             continue;                    /* a newline would end the command */
-        if (ch == '\'')
-            buf[k++] = '\'';             /* '' is a quote inside '...' */
+        if (ch == '\'') {
+            /* gnuplot 5.4 reads '' as a quote inside '...' but not at the start or twice
+             * in a row; a typographic apostrophe (U+2019) always reads */
+            buf[k++] = (char)0xe2;
+            buf[k++] = (char)0x80;
+            buf[k++] = (char)0x99;
+            continue;
+        }
         buf[k++] = (char)ch;
     }
     buf[k++] = '\'';

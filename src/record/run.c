@@ -2,6 +2,7 @@
 #include "nnlab/run.h"
 
 #include <cJSON.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,10 +120,101 @@ static int prepare(nn_plan *p, prepared *pr, const char *file, nn_err *e)
     return NN_OK;
 }
 
-int nn_run_prepare_check(nn_plan *p, const char *file, nn_err *e)
+/* ---- the output size guard --------------------------------------------------------------- */
+
+void nn_format_bytes(char *buf, size_t cap, double bytes)
+{
+    static const char *const units[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    if (bytes < 1024) {
+        snprintf(buf, cap, "%.0f bytes", bytes);
+        return;
+    }
+    int u = -1;
+    while (bytes >= 1024 && u < 5) {
+        bytes /= 1024;
+        u++;
+    }
+    snprintf(buf, cap, "%.*f %s", bytes < 10 ? 1 : 0, bytes, units[u]);
+}
+
+/* Rows weights.csv gets over max_epochs epochs (see scheduled: the first and last always). */
+static double recorded_rows(const nn_record_plan *r, long max_epochs)
+{
+    if (r->weights == NN_REC_NONE)
+        return 0;
+    if (r->weights == NN_REC_EVERY)
+        return (double)(max_epochs / r->every) + 1 + (max_epochs % r->every != 0);
+    double rows = 1;
+    long e = 0, steps = 0;
+    for (;;) {
+        long next = (long)floor((double)e * r->growth) + 1;
+        if (next >= max_epochs)
+            break;
+        e = next;
+        rows++;
+        if (++steps > 20000000)   /* a growth so close to 1 that this is every epoch */
+            return rows + (double)(max_epochs - e);
+    }
+    return rows + 1;
+}
+
+/* A typical value in a CSV: %.17g is 17 digits, a sign, a point and often an exponent. */
+#define CSV_VALUE_BYTES 22.0
+
+/* The bytes a run of p will write, give or take the studies' small tables and figures;
+ * *rows: weights.csv's rows per model, *widest: the most parameters of a model. */
+static double output_estimate(const nn_plan *p, const prepared *pr, double *rows,
+                              size_t *widest)
+{
+    const long E = p->train.max_epochs;
+    double total = (double)(pr->data.n + pr->test.n) * (double)(pr->data.d + 1) * CSV_VALUE_BYTES;
+    *rows = recorded_rows(&p->record, E);
+    *widest = 0;
+    for (int i = 0; i < p->n_models; i++) {
+        size_t np = pr->models[i]->n_params;
+        if (np > *widest)
+            *widest = np;
+        double cols = 4 + (pr->test.n ? 1 : 0);
+        total += (double)(E + 1) * cols * CSV_VALUE_BYTES;             /* metrics.csv */
+        total += *rows * (double)(np + 1) * CSV_VALUE_BYTES * (p->record.raw ? 2 : 1);
+        total += 2 * (double)np * (CSV_VALUE_BYTES + 2);              /* two model.json */
+    }
+    return total;
+}
+
+static int size_guard(const nn_plan *p, const prepared *pr, const char *file, double limit,
+                      double *bytes, nn_err *e)
+{
+    double rows;
+    size_t widest;
+    double est = output_estimate(p, pr, &rows, &widest);
+    if (bytes)
+        *bytes = est;
+    if (limit == 0)
+        limit = NN_MAX_OUTPUT_DEFAULT;
+    if (!(est > limit))
+        return NN_OK;
+    char have[32], lim[32], need[32];
+    nn_format_bytes(have, sizeof have, est);
+    nn_format_bytes(lim, sizeof lim, limit);
+    /* a limit that would allow it, rounded up to whole GiB (or MiB) */
+    double unit = est >= 1073741824.0 ? 1073741824.0 : 1048576.0;
+    snprintf(need, sizeof need, "%.0f%s", ceil(est * 1.1 / unit), unit > 1048576.0 ? "G" : "M");
+    nn_err_set(e, NN_ESPEC, "", "the run would write about %s (%d model%s, %.0f recorded rows "
+               "of up to %zu weights, %ld epochs), more than the %s limit: record fewer rows "
+               "(\"every\" or \"geometric\") or pass --max-output %s", have, p->n_models,
+               p->n_models == 1 ? "" : "s", rows, widest, p->train.max_epochs, lim, need);
+    nn_err_where(e, "%s: /record", file);
+    return NN_ESPEC;
+}
+
+int nn_run_prepare_check(nn_plan *p, const char *file, double max_output, double *bytes,
+                         nn_err *e)
 {
     prepared pr;
     int rc = prepare(p, &pr, file, e);
+    if (!rc)
+        rc = size_guard(p, &pr, file, max_output, bytes, e);
     prepared_free(&pr, p->n_models);
     return rc;
 }
@@ -248,7 +340,6 @@ static bool scheduled(metrics_ctx *c, const nn_epoch_stats *st)
 static int on_epoch(void *vctx, const nn_model *m, const nn_optim *opt,
                     const nn_epoch_stats *st, nn_err *e)
 {
-    (void)e;
     metrics_ctx *c = vctx;
     if (scheduled(c, st)) {
         weights_row(c->weights, st->epoch, m->params, m->n_params);
@@ -268,6 +359,16 @@ static int on_epoch(void *vctx, const nn_model *m, const nn_optim *opt,
             nn_csv_num(c->f, st->test_error);
     }
     fputc('\n', c->f);
+    /* a full disk ends the run now, not after hours of training into a dead stream */
+    int err = errno;
+    FILE *files[3] = {c->f, c->weights, c->raw};
+    static const char *const names[3] = {"metrics.csv", "weights.csv", "raw_weights.csv"};
+    for (int k = 0; k < 3; k++)
+        if (files[k] && ferror(files[k])) {
+            nn_err_set(e, NN_EIO, "", "write failed: %s", strerror(err ? err : EIO));
+            nn_err_where(e, "%s/%s/%s", c->o->out_dir, c->label, names[k]);
+            return NN_EIO;
+        }
     if (c->o->progress)
         c->o->progress(c->o->progress_ctx, c->label, c->model, c->n_models, st, c->max_epochs);
     return NN_OK;
@@ -451,6 +552,8 @@ int nn_run(nn_plan *p, const nn_run_opts *o, nn_run_result *r, nn_err *e)
     man.t0 = time(NULL);
     iso_time(man.started, sizeof man.started, man.t0);
     int rc = prepare(p, &pr, o->spec_file, e);
+    if (!rc)
+        rc = size_guard(p, &pr, o->spec_file, o->max_output, NULL, e);
     if (rc)
         goto out;
     if (o->stop && *o->stop) {          /* a signal while preparing: write nothing */
