@@ -1,6 +1,8 @@
-/* json.h: writing JSON with control over how numbers look.
+/* json.h: reading JSON strictly, and writing it with control over how numbers look.
  *
- * cJSON parses; this prints. Summaries and manifests print every number with 17
+ * nn_json_parse reads what users hand to nnlab (specs, model files): cJSON underneath,
+ * plus one-line errors with line:column and a hint, and the checks cJSON leaves out
+ * (NUL bytes, text after the value, duplicate keys). cJSON prints nothing of ours; Summaries and manifests print every number with 17
  * significant digits (round-trip exact, as the contract promises); resolved specs use
  * the shortest form that reads back to the same double (0.1, not 0.10000000000000001).
  * Non-finite numbers become null. Objects are indented two spaces; arrays of plain
@@ -12,6 +14,14 @@
 #include <stddef.h>
 
 typedef struct cJSON cJSON;
+typedef struct nn_err nn_err;
+
+/* Parse len bytes of text (name and what, e.g. "spec" or "model file", for messages).
+ * A UTF-8 byte order mark and CRLF line ends are accepted; NUL bytes, an empty text,
+ * syntax errors, nesting deeper than cJSON's limit, text after the value and a key twice
+ * in one object are NN_ESPEC errors naming name:line:col or name: /json/path. Returns the
+ * tree (the caller's, cJSON_Delete) or NULL with e set. */
+cJSON *nn_json_parse(const char *text, size_t len, const char *name, const char *what, nn_err *e);
 
 enum nn_json_numbers { NN_JSON_SHORTEST, NN_JSON_DIGITS17 };
 

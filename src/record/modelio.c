@@ -106,15 +106,8 @@ nn_model *nn_model_load(const char *path, char *label, nn_err *e)
     char *buf = nn_read_file(path, (size_t)1 << 30, "model", &n, e);
     if (!buf)
         return NULL;
-    const char *end = NULL;
-    cJSON *j = cJSON_ParseWithLengthOpts(buf, n, &end, 0);
+    cJSON *j = nn_json_parse(buf, n, path, "model file", e);
     if (!j) {
-        size_t off = end && end >= buf ? (size_t)(end - buf) : 0, line = 1, col = 1;
-        for (size_t i = 0; i < off && i < n; i++)
-            line += buf[i] == '\n', col = buf[i] == '\n' ? 1 : col + 1;
-        char where[600];
-        snprintf(where, sizeof where, "%s:%zu:%zu", path, line, col);
-        nn_err_set(e, NN_ESPEC, where, "invalid JSON in model file");
         free(buf);
         return NULL;
     }

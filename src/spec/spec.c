@@ -118,6 +118,16 @@ static int unknown_keys(V *v, cJSON *obj, const char *const *keys, int n)
             char list[600];
             nn_join(list, sizeof list, keys, n);
             const char *s = nn_suggest(c->string, keys, n);
+            /* names other frameworks use for the same thing */
+            static const char *const alias[][2] = {
+                {"learning_rate", "lr"}, {"epochs", "max_epochs"}, {"n_epochs", "max_epochs"},
+                {"batch_size", "batch"}, {"layers", "hidden"}, {"hidden_layers", "hidden"},
+                {"hidden_sizes", "hidden"}, {"activation_function", "activation"},
+                {"dataset", "generator"}, {"random_state", "seed"}, {"studies_list", "studies"}};
+            for (size_t k = 0; k < sizeof alias / sizeof *alias && !s; k++)
+                for (int i = 0; i < n; i++)
+                    if (!strcmp(c->string, alias[k][0]) && !strcmp(keys[i], alias[k][1]))
+                        s = keys[i];
             int rc = s ? fail(v, "unknown key \"%.60s\" (did you mean \"%s\"?; expected one of: %s)",
                               c->string, s, list)
                        : fail(v, "unknown key \"%.60s\" (expected one of: %s)", c->string, list);
@@ -1523,132 +1533,6 @@ static int check_root(V *v, cJSON *root, nn_plan *p, const char *default_name, c
 
 /* ---- parsing ------------------------------------------------------------------------ */
 
-static void line_col(const char *text, size_t off, size_t *line, size_t *col)
-{
-    *line = 1;
-    *col = 1;
-    for (size_t i = 0; i < off; i++) {
-        if (text[i] == '\n') {
-            (*line)++;
-            *col = 1;
-        } else if (text[i] != '\r') {
-            (*col)++;
-        }
-    }
-}
-
-static bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-/* A hint for a JSON syntax error near text[*off], where cJSON stopped (it may stop on
- * the offending character or one past it, and on the last byte when input runs out).
- * *off is moved to the character the hint is about. */
-static const char *syntax_hint(const char *text, size_t len, size_t *off, char *buf, size_t cap)
-{
-    size_t i = *off < len ? *off : len;
-    size_t j = i;
-    while (j < len && is_ws(text[j]))
-        j++;
-    size_t p = i;                                   /* last non-space before i */
-    while (p > 0 && is_ws(text[p - 1]))
-        p--;
-    if (j >= len) {                                 /* only white space is left */
-        if (p > 0 && (text[p - 1] == '}' || text[p - 1] == ']')) {
-            size_t q = p - 1;
-            while (q > 0 && is_ws(text[q - 1]))
-                q--;
-            if (q > 0 && text[q - 1] == ',') {
-                *off = q - 1;
-                return "trailing comma before the closing bracket";
-            }
-        }
-        *off = len;
-        return "unexpected end of file (an unclosed object, list or string?)";
-    }
-    for (size_t k = i > 0 ? i - 1 : i; k <= j && k < len; k++) {
-        if (text[k] == '/' && k + 1 < len && (text[k + 1] == '/' || text[k + 1] == '*')) {
-            *off = k;
-            return "comments are not allowed in JSON";
-        }
-        if (text[k] == '\'') {
-            *off = k;
-            return "strings take double quotes in JSON";
-        }
-    }
-    char c = text[j];
-    if (c == '}' || c == ']') {
-        size_t q = j;
-        while (q > 0 && is_ws(text[q - 1]))
-            q--;
-        if (q > 0 && text[q - 1] == ',') {
-            *off = q - 1;
-            return "trailing comma before the closing bracket";
-        }
-    }
-    *off = j;
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
-        size_t rest = len - j;   /* the text need not end in a NUL */
-        if ((rest >= 3 && !memcmp(text + j, "NaN", 3)) || (rest >= 3 && !memcmp(text + j, "nan", 3)) ||
-            (rest >= 3 && !memcmp(text + j, "inf", 3)) || (rest >= 3 && !memcmp(text + j, "Inf", 3)))
-            return "NaN and Infinity are not JSON numbers";
-        return "unquoted word (strings and keys take double quotes; true, false and null are "
-               "lower case)";
-    }
-    if ((unsigned char)c < 0x20) {
-        snprintf(buf, cap, "control character 0x%02x", (unsigned char)c);
-        return buf;
-    }
-    if ((unsigned char)c >= 0x80)
-        return "unexpected non-ASCII character outside a string";
-    snprintf(buf, cap, "unexpected '%c'", c);
-    return buf;
-}
-
-static int by_name(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* Duplicate keys: cJSON keeps both and reads the first, silently. Sorted, so a huge
- * object costs n log n, not n^2. */
-static int no_duplicates(V *v, cJSON *j)
-{
-    if (cJSON_IsObject(j)) {
-        int n = cJSON_GetArraySize(j), k = 0;
-        const char **names = malloc((size_t)(n ? n : 1) * sizeof *names);
-        if (!names)
-            return nn_err_set(v->e, NN_ENOMEM, "", "out of memory");
-        for (cJSON *a = j->child; a; a = a->next)
-            names[k++] = a->string;
-        qsort(names, (size_t)n, sizeof *names, by_name);
-        for (int i = 1; i < n; i++)
-            if (strcmp(names[i - 1], names[i]) == 0) {
-                size_t m = push(v, names[i]);
-                int rc = fail(v, "key \"%.60s\" appears twice in the same object", names[i]);
-                pop(v, m);
-                free(names);
-                return rc;
-            }
-        free(names);
-        for (cJSON *a = j->child; a; a = a->next) {
-            size_t m = push(v, a->string);
-            int rc = no_duplicates(v, a);
-            pop(v, m);
-            if (rc)
-                return rc;
-        }
-    } else if (cJSON_IsArray(j)) {
-        int i = 0;
-        for (cJSON *a = j->child; a; a = a->next, i++) {
-            size_t m = push_index(v, i);
-            int rc = no_duplicates(v, a);
-            pop(v, m);
-            if (rc)
-                return rc;
-        }
-    }
-    return NN_OK;
-}
-
 /* The JSON path an override writes, for error messages ("/models/1/seed"). */
 static void set_json_path(const cJSON *root, const char *assignment, char *out, size_t cap)
 {
@@ -1690,51 +1574,11 @@ int nn_spec_load_text(nn_plan *p, const char *text, size_t len, const char *name
 {
     memset(p, 0, sizeof *p);
     V v = {.e = e, .file = name};
-    char where[600], hint[64];
-    if (len >= 3 && (unsigned char)text[0] == 0xEF && (unsigned char)text[1] == 0xBB &&
-        (unsigned char)text[2] == 0xBF) {
-        text += 3;                              /* a UTF-8 byte order mark: allowed */
-        len -= 3;
-    }
-    const char *nul = memchr(text, '\0', len);
-    if (nul) {
-        size_t line, col;
-        line_col(text, (size_t)(nul - text), &line, &col);
-        snprintf(where, sizeof where, "%s:%zu:%zu", name, line, col);
-        return nn_err_set(e, NN_ESPEC, where, "NUL byte in the spec (not a text file?)");
-    }
-    size_t i = 0;
-    while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n'))
-        i++;
-    if (i == len)
-        return nn_err_set(e, NN_ESPEC, name, "spec is empty (expected a JSON object)");
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
-    if (root) {                                 /* anything but white space after it? */
-        size_t off = (size_t)(end - text);
-        while (off < len && (text[off] == ' ' || text[off] == '\t' || text[off] == '\r' ||
-                             text[off] == '\n'))
-            off++;
-        if (off < len) {
-            cJSON_Delete(root);
-            size_t line, col;
-            line_col(text, off, &line, &col);
-            snprintf(where, sizeof where, "%s:%zu:%zu", name, line, col);
-            return nn_err_set(e, NN_ESPEC, where, "invalid JSON: text after the end of the "
-                              "top-level object");
-        }
-    } else {
-        size_t off = end && end >= text && end <= text + len ? (size_t)(end - text) : 0;
-        const char *why = syntax_hint(text, len, &off, hint, sizeof hint);
-        size_t line, col;
-        line_col(text, off, &line, &col);
-        snprintf(where, sizeof where, "%s:%zu:%zu", name, line, col);
-        return nn_err_set(e, NN_ESPEC, where, "invalid JSON: %s", why);
-    }
+    cJSON *root = nn_json_parse(text, len, name, "spec", e);
+    if (!root)
+        return e->code;
     p->resolved = root;
-    int rc = no_duplicates(&v, root);
-    if (rc)
-        return rc;
+    int rc;
     if (n_sets > MAX_SETS)
         return nn_err_set(e, NN_EUSAGE, "--set", "at most %d --set options", MAX_SETS);
     for (int s = 0; s < n_sets; s++) {

@@ -42,7 +42,42 @@ for spec in tests/specs/bad/*.json; do
     if [ -n "$(ls -A "$tmp/cwd")" ]; then echo "FAIL $spec: wrote into the working directory" >&2; fail=1; fi
     rm -rf "$tmp/cwd"
 done
+# 10 MB of nesting, made here rather than committed: refused by its depth, quickly
+awk 'BEGIN { printf "{\"data\": "; for (i = 0; i < 5000000; i++) printf "["; for (i = 0; i < 5000000; i++) printf "]"; print "}" }' > "$tmp/deep.json"
+"$NNLAB" check "$tmp/deep.json" >"$tmp/stdout" 2>"$tmp/stderr"; rc=$?
+n=$((n + 1))
+if [ $rc -ne 2 ] || ! grep -q "deep.json:1:1009: invalid JSON: nested more than 1000 levels deep" "$tmp/stderr"; then
+    echo "FAIL: 10 MB of nesting: exit $rc, $(cat "$tmp/stderr")" >&2; fail=1
+fi
+
+# Bad model files (tests/specs/bad-models/NAME.json, NAME.err), read by nnlab distance in
+# either place: exit 2, the one line, nothing on stdout.
+good=tests/specs/good-model.json
+for model in tests/specs/bad-models/*.json; do
+    want=$(cat "${model%.json}.err")
+    for order in 1 2; do
+        n=$((n + 1))
+        if [ $order = 1 ]; then "$NNLAB" distance "$model" "$good" >"$tmp/stdout" 2>"$tmp/stderr"
+        else "$NNLAB" distance "$good" "$model" >"$tmp/stdout" 2>"$tmp/stderr"; fi
+        rc=$?
+        got=$(sed "s|$ROOT|@ROOT@|g" "$tmp/stderr")
+        if [ $rc -ne 2 ] || [ "$got" != "$want" ] || [ -s "$tmp/stdout" ]; then
+            echo "FAIL $model: exit $rc" >&2; echo "  got:  $got" >&2; echo "  want: $want" >&2; fail=1
+        fi
+    done
+done
+
+# What looks odd but is fine: a byte order mark and CRLF line ends, in a spec and a model
+for spec in tests/specs/good/*.json; do
+    n=$((n + 1))
+    "$NNLAB" check "$spec" >/dev/null 2>"$tmp/stderr" || { echo "FAIL $spec: $(cat "$tmp/stderr")" >&2; fail=1; }
+done
+n=$((n + 1))
+"$NNLAB" distance tests/specs/good-model-bom-crlf.json "$good" >"$tmp/stdout" 2>"$tmp/stderr" \
+    && grep -q '"distance": 0,' "$tmp/stdout" || { echo "FAIL: a BOM and CRLF model file: $(cat "$tmp/stderr")" >&2; fail=1; }
+
 count=$(ls tests/specs/bad/*.json | wc -l)
-if [ "$count" -lt 20 ]; then echo "FAIL: only $count bad specs" >&2; fail=1; fi
-echo "bad specs: $count specs, $n checks, $([ $fail = 0 ] && echo ok || echo FAILED)"
+models=$(ls tests/specs/bad-models/*.json | wc -l)
+if [ "$count" -lt 100 ]; then echo "FAIL: only $count bad specs (issue 7 asks for 100)" >&2; fail=1; fi
+echo "bad specs: $count specs, $models model files, $n checks, $([ $fail = 0 ] && echo ok || echo FAILED)"
 exit $fail
