@@ -70,12 +70,21 @@ FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=un
 build/fuzz/%: tests/fuzz/%.c $(LIB_SRC)
 	@mkdir -p build/fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(LDLIBS)
+# New inputs go to build/fuzz/work-*, crashes to build/fuzz/found; `make fuzz-merge` folds
+# what found new coverage back into the committed corpus, minimised.
 fuzz: build/fuzz/fuzz_spec build/fuzz/fuzz_files
-	@mkdir -p build/fuzz/found
+	@mkdir -p build/fuzz/found build/fuzz/work-spec build/fuzz/work-files
 	build/fuzz/fuzz_spec -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
-	    -rss_limit_mb=2048 -artifact_prefix=build/fuzz/found/spec- tests/fuzz/corpus/spec
+	    -rss_limit_mb=2048 -artifact_prefix=build/fuzz/found/spec- build/fuzz/work-spec \
+	    tests/fuzz/corpus/spec
 	build/fuzz/fuzz_files -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
-	    -rss_limit_mb=2048 -artifact_prefix=build/fuzz/found/files- tests/fuzz/corpus/files
+	    -rss_limit_mb=2048 -artifact_prefix=build/fuzz/found/files- build/fuzz/work-files \
+	    tests/fuzz/corpus/files
+fuzz-merge: build/fuzz/fuzz_spec build/fuzz/fuzz_files
+	for t in spec files; do rm -rf build/fuzz/min-$$t && mkdir -p build/fuzz/min-$$t build/fuzz/work-$$t && \
+	    build/fuzz/fuzz_$$t -merge=1 -max_len=65536 -timeout=10 build/fuzz/min-$$t \
+	        tests/fuzz/corpus/$$t build/fuzz/work-$$t && \
+	    rm -rf tests/fuzz/corpus/$$t && mv build/fuzz/min-$$t tests/fuzz/corpus/$$t || exit 1; done
 
 bench: all
 	sh tests/bench/run.sh
@@ -83,7 +92,7 @@ bench: all
 clean:
 	rm -rf build libnnlab.a nnlab
 
-.PHONY: all check check-slurm fuzz bench clean
+.PHONY: all check check-slurm fuzz fuzz-merge bench clean
 .SECONDARY:
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_SRC:tests/unit/%.c=$(B)/tests/unit/%.d)
 -include $(B)/tests/unit/jget.d
