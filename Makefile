@@ -56,6 +56,10 @@ $(B)/%.o: %.c
 check: all $(TEST_BIN)
 	@NNLAB=$(B)/nnlab TESTBIN=$(B)/tests sh tests/run.sh
 
+# Every command-line test under valgrind's memcheck (slow: tens of minutes).
+check-valgrind: all $(TEST_BIN)
+	@NNLAB=$(B)/nnlab TESTBIN=$(B)/tests sh tests/valgrind/run.sh
+
 # A real single-node Slurm cluster (root, Debian's slurm-wlm and munge: .ci/install-slurm);
 # about 20 s. CI runs it after the suite.
 check-slurm: all $(TEST_BIN)
@@ -92,7 +96,7 @@ bench: all
 clean:
 	rm -rf build libnnlab.a nnlab
 
-.PHONY: all check check-slurm fuzz fuzz-merge bench clean
+.PHONY: all check check-valgrind check-slurm fuzz fuzz-merge bench clean
 .SECONDARY:
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_SRC:tests/unit/%.c=$(B)/tests/unit/%.d)
 -include $(B)/tests/unit/jget.d

@@ -683,7 +683,9 @@ int cmd_sweep(int argc, char **argv)
             nn_run_prepare_check(&plan, w.o.spec, w.o.max_output, &bytes, &e)) {
             nn_plan_free(&plan);
             free_run(&w);
-            fprintf(stderr, "nnlab: sweep point %ld (%s): ", k, nm);
+            char pre[300];
+            snprintf(pre, sizeof pre, "sweep point %ld (%.250s)", k, nm);
+            nn_err_prefix(&e, pre);
             e.code = NN_ESPEC;
             return cli_fail(&e);
         }

@@ -20,6 +20,12 @@ close_to() { # got want tol what
     if awk -v g="$1" -v w="$2" -v t="$3" 'BEGIN { d = g - w; if (d < 0) d = -d; exit !(d <= t) }'; then ok
     else no "$4: got $1, want $2 within $3"; fi
 }
+# Under valgrind (make check-valgrind) everything is ~50x slower: time limits scale by this.
+SCALE=${NNLAB_TIME_SCALE:-1}
+# wait_for FILE: until it exists (at most 60 s x SCALE); a signal sent after it is mid-run
+wait_for() {
+    n=0; while [ ! -e "$1" ] && [ $n -lt $((600 * SCALE)) ]; do sleep 0.1; n=$((n + 1)); done
+}
 finish() { # name
     echo "$1: $checks checks, $fails failed"
     [ "$fails" -eq 0 ]

@@ -157,7 +157,8 @@ grep -q -- "-nan" "$tmp/v2"/*.csv "$tmp/v2"/*/*.csv && no "a CSV holds -nan" || 
 # ---- SIGINT: interrupted, complete lines, exit 130 ---------------------------------
 "$NNLAB" run experiments/init-3-deep.json --out "$tmp/i" --quiet --no-plots &
 pid=$!
-sleep 1
+wait_for "$tmp/i/tanh-xavier/metrics.csv.part"
+sleep 0.5
 kill -INT $pid
 wait $pid; rc=$?
 expect_eq "$rc" 130 "exit after SIGINT"

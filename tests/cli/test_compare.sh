@@ -99,7 +99,7 @@ expect_exit 0 "$NNLAB" analyze "$R" --force --study iterates
 expect_eq "$("$J" "$R/summary.json" analyses.iterates.r-s1.epochs)" 8 "all epochs compared"
 # a diverged run's last row may hold nan: no alignment there, nan distances, no failure
 awk -F, -v OFS=, 'NR == 10 { $2 = "nan" } { print }' "$tmp/raw.bak" > "$R/r-s1/raw_weights.csv"
-expect_exit 0 timeout -k 5 20 "$NNLAB" analyze "$R" --force --study iterates
+expect_exit 0 timeout -k 5 $((20 * SCALE)) "$NNLAB" analyze "$R" --force --study iterates
 expect_eq "$(tail -1 "$R/iterates-r-s1.csv" | cut -d, -f1-3)" "8,nan,nan" "nan distances in the last row"
 expect_eq "$("$J" "$R/summary.json" analyses.iterates.r-s1.final_distance_from_initial)" null "null in JSON"
 cp "$tmp/raw.bak" "$R/r-s1/raw_weights.csv"
@@ -151,7 +151,7 @@ fi
 # weights whose products overflow: the study fails with one line naming the pair
 scale "$H/m-s2/model.json" 1e120
 scale "$H/m-s3/model.json" 1e160
-expect_exit 1 timeout -k 5 20 "$NNLAB" analyze "$H" --force --study seed_pairs
+expect_exit 1 timeout -k 5 $((20 * SCALE)) "$NNLAB" analyze "$H" --force --study seed_pairs
 grep -q "m-s2 and m-s3: weights too large to align" "$tmp/err" && ok || no "overflow in a study: $(cat "$tmp/err")"
 expect_eq "$(wc -l < "$tmp/err")" 1 "one line"
 
@@ -167,7 +167,7 @@ net "$tmp/g1.json" 1e160 2e160 -1e160 3e160           # products and squares ove
 net "$tmp/g2.json" -1e160 1e160 2e160 -3e160
 for pair in "h1 h2" "g1 g2"; do
     for how in "--metric mean-abs" "--metric l2" "--method weight-matching"; do
-        expect_exit 1 timeout -k 5 20 "$NNLAB" distance "$tmp/${pair% *}.json" "$tmp/${pair#* }.json" $how
+        expect_exit 1 timeout -k 5 $((20 * SCALE)) "$NNLAB" distance "$tmp/${pair% *}.json" "$tmp/${pair#* }.json" $how
         grep -q "weights too large" "$tmp/err" && ok || no "$pair $how: $(cat "$tmp/err")"
         expect_eq "$(wc -l < "$tmp/err")" 1 "one line"
     done
@@ -177,10 +177,10 @@ net "$tmp/k2.json" -1e300 0 0 0
 expect_exit 1 "$NNLAB" distance "$tmp/k1.json" "$tmp/k2.json"
 grep -q "weights too large: the distance overflows" "$tmp/err" && ok || no "distance overflow: $(cat "$tmp/err")"
 mkfifo "$tmp/fifo"
-expect_exit 2 timeout -k 5 10 "$NNLAB" distance "$tmp/fifo" "$tmp/k1.json"
+expect_exit 2 timeout -k 5 $((10 * SCALE)) "$NNLAB" distance "$tmp/fifo" "$tmp/k1.json"
 grep -q "not a regular file" "$tmp/err" && ok || no "a FIFO is refused: $(cat "$tmp/err")"
 mkdir "$tmp/fifodir" && mkfifo "$tmp/fifodir/model.json"
-expect_exit 2 timeout -k 5 10 "$NNLAB" distance "$tmp/k1.json" "$tmp/fifodir"
+expect_exit 2 timeout -k 5 $((10 * SCALE)) "$NNLAB" distance "$tmp/k1.json" "$tmp/fifodir"
 net "$tmp/l.json" 1 2 3 4 leaky_relu
 sed 's/"activation":"leaky_relu"/&,"leaky_slope":0.01/' "$tmp/l.json" > "$tmp/l1.json"
 sed 's/"activation":"leaky_relu"/&,"leaky_slope":0.5/' "$tmp/l.json" > "$tmp/l2.json"

@@ -38,7 +38,7 @@ for sig in INT TERM; do
     "$NNLAB" run experiments/oscillation.json --out "$tmp/s$sig" --quiet --no-plots $LONG &
     pid=$!
     # wait until training has written something
-    n=0; while [ ! -e "$tmp/s$sig/relu/weights.csv.part" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+    wait_for "$tmp/s$sig/relu/weights.csv.part"
     sleep 0.5
     kill -$sig $pid
     wait $pid; rc=$?

@@ -26,7 +26,7 @@ cp "$tmp/model.json.bak" "$R/relu/model.json"
 # a weights.csv that never ends, or holds NUL bytes, or empty fields
 mv "$R/relu/weights.csv" "$tmp/weights.bak"
 ln -s /dev/zero "$R/relu/weights.csv"
-expect_exit 1 timeout 10 "$NNLAB" analyze "$R" --study oscillation
+expect_exit 1 timeout $((10 * SCALE)) "$NNLAB" analyze "$R" --study oscillation
 rm "$R/relu/weights.csv"
 sed '3s/^\([^,]*\),[^,]*,/\1,,/' "$tmp/weights.bak" > "$R/relu/weights.csv"
 expect_exit 1 "$NNLAB" analyze "$R" --study oscillation
@@ -63,7 +63,8 @@ expect_eq "$("$J" "$tmp/keep/summary.json" models.0.label)" relu "summary.json s
 # ---- SIGINT during a study that trains ------------------------------------------------------
 "$NNLAB" run experiments/prune.json --out "$tmp/int" --quiet --no-plots --set 'studies=[{"name":"prune","finetune_epochs":100000}]' &
 pid=$!
-sleep 2
+wait_for "$tmp/int/summary.json"   # written when training ends, before the studies
+sleep 1
 kill -INT $pid
 wait $pid; rc=$?
 expect_eq "$rc" 130 "SIGINT during prune ends the run"

@@ -53,7 +53,7 @@ L="$tmp/long"
     --out "$L" --jobs 1 --no-plots --quiet &
 pid=$!
 i=0
-while [ "$(ls "$L"/*/summary.json 2>/dev/null | wc -l)" -lt 2 ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+while [ "$(ls "$L"/*/summary.json 2>/dev/null | wc -l)" -lt 2 ] && [ $i -lt $((300 * SCALE)) ]; do sleep 0.1; i=$((i + 1)); done
 kill -INT $pid
 wait $pid; rc=$?
 expect_eq $rc 130 "an interrupted sweep exits 130"
@@ -70,20 +70,30 @@ expect_eq "$(for m in $done_before; do "$J" "$m" started; done)" "$stamps" "fini
 expect_eq "$(ls -a "$L" | grep -c stale)" 0 "nothing left aside"
 
 # ---- a failing point: --keep-going and --fail-fast ------------------------------------------
+# A missing data file is caught before anything runs (every point is prepared first), so the
+# point that fails here fails while running: it records every epoch of 100000 and meets a
+# file size limit (RLIMIT_FSIZE, as a full disk would) that the short points stay under.
 printf 'x1,x2,y\n0,0,0\n1,1,1\n0,1,0\n1,0,1\n' > "$tmp/good.csv"
-cp "$tmp/good.csv" "$tmp/good2.csv"
 cat > "$tmp/csv.json" <<EOF
 { "data": { "generator": "csv", "path": "good.csv" }, "model": { "hidden": [2] },
-  "train": { "max_epochs": 20 }, "studies": [] }
+  "train": { "max_epochs": 20 }, "studies": [], "record": { "weights": "every" } }
 EOF
-expect_exit 1 "$NNLAB" sweep "$tmp/csv.json" --set data.path=good.csv,missing.csv,good2.csv \
-    --set seed=0,1 --out "$tmp/kg" --jobs 1
-grep -q "sweep point 2 (data.path=missing.csv,seed=0) failed" "$tmp/err" && ok || no "failure reported: $(cat "$tmp/err")"
-expect_eq "$(ls "$tmp/kg"/*/manifest.json | wc -l)" 4 "--keep-going runs the other points"
-grep -q "missing.csv" "$tmp/kg/logs/data.path=missing.csv,seed=0.log" && ok || no "the point's log says why"
-expect_exit 1 "$NNLAB" sweep "$tmp/csv.json" --set data.path=missing.csv,good.csv --set seed=0,1 \
+limited() { (trap '' XFSZ; ulimit -f 800; exec "$@") >"$tmp/out" 2>"$tmp/err"; }
+limited "$NNLAB" sweep "$tmp/csv.json" --set train.max_epochs=20,100000,30 --set seed=0,1 \
+    --out "$tmp/kg" --jobs 1
+expect_eq "$?" 1 "a failing point makes the sweep exit 1"
+grep -q "sweep point 2 (train.max_epochs=100000,seed=0) failed" "$tmp/err" && ok || no "failure reported: $(cat "$tmp/err")"
+expect_eq "$(grep -l '"complete"' "$tmp/kg"/*/manifest.json | wc -l)" 4 "--keep-going runs the other points"
+grep -q "write failed: File too large" "$tmp/kg/logs/train.max_epochs=100000,seed=0.log" && ok \
+    || no "the point's log says why"
+limited "$NNLAB" sweep "$tmp/csv.json" --set train.max_epochs=100000,20 --set seed=0,1 \
     --out "$tmp/ff" --jobs 1 --fail-fast
-expect_eq "$(ls "$tmp/ff"/*/manifest.json 2>/dev/null | wc -l)" 0 "--fail-fast stops at the first failure"
+expect_eq "$?" 1 "--fail-fast exits 1"
+expect_eq "$(ls "$tmp/ff"/*/manifest.json 2>/dev/null | wc -l)" 1 "--fail-fast stops at the first failure"
+expect_exit 2 "$NNLAB" sweep "$tmp/csv.json" --set data.path=good.csv,missing.csv --out "$tmp/mf"
+grep -q "^nnlab: sweep point 1 (data.path=missing.csv): .*missing.csv: cannot open data file" "$tmp/err" \
+    && ok || no "a missing data file is a bad point: $(cat "$tmp/err")"
+[ ! -e "$tmp/mf" ] && ok || no "a bad point wrote something"
 
 # ---- one point at a time: --point, GNU parallel, Slurm's script --------------------------
 P="$tmp/pt"
