@@ -69,6 +69,7 @@ expect_eq "$("$J" "$tmp/big/manifest.json" status)" failed "manifest says failed
 if [ "$(id -u)" = 0 ] && mkdir "$tmp/small" && mount -t tmpfs -o size=256k tmpfs "$tmp/small" 2>/dev/null; then
     expect_exit 1 "$NNLAB" run experiments/oscillation.json --out "$tmp/small/r" --no-plots $LONG
     grep -q "write failed: No space left on device" "$tmp/err" && ok || no "ENOSPC: $(cat "$tmp/err")"
+    expect_eq "$("$J" "$tmp/small/r/manifest.json" status)" failed "manifest on a full disk"
     [ -z "$(find "$tmp/small" -name '*.part')" ] && ok || no ".part files left on a full disk"
     [ ! -e "$tmp/small/r/relu/weights.csv" ] && ok || no "half a weights.csv on a full disk"
     umount "$tmp/small"
