@@ -152,6 +152,10 @@ int nn_plan_make_data(const nn_plan *p, nn_data *d, nn_err *e);
 /* Apply one "PATH=VALUE" override to a parsed JSON tree. */
 int nn_spec_apply_set(cJSON *root, const char *assignment, nn_err *e);
 
+/* A --set VALUE as the spec receives it: JSON when it parses as JSON (strictly: 007, .5 and
+ * +1 are strings), else the string itself. NULL only when memory runs out. */
+cJSON *nn_set_value(const char *text);
+
 /* The resolved spec as JSON text (caller frees): numbers in shortest round-trip form. */
 char *nn_plan_to_json(const nn_plan *p);
 

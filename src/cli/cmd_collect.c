@@ -71,12 +71,16 @@ static cJSON *read_json(const char *dir, const char *name)
     return j;
 }
 
-/* A value as a number when it reads as one, else a string. */
+/* A swept value as the run received it (nn_set_value: "0x10" and "007" stay strings); a
+ * list or object is its JSON text. */
 static cJSON *typed(const char *s)
 {
-    char *end;
-    double v = strtod(s, &end);
-    return *s && !*end && isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateString(s);
+    cJSON *v = nn_set_value(s);
+    if (v && (cJSON_IsArray(v) || cJSON_IsObject(v))) {
+        cJSON_Delete(v);
+        v = cJSON_CreateString(s);
+    }
+    return v;
 }
 
 /* Scalars under j as prefix.key.key...; under a study, an entry named after a model of the
@@ -121,6 +125,21 @@ static void add_run(table *t, const char *dir, const cJSON *sets, const char *fa
     cJSON *man = read_json(dir, "manifest.json"), *sum = read_json(dir, "summary.json");
     const cJSON *st = cJSON_GetObjectItemCaseSensitive(man, "status");
     const cJSON *models = cJSON_GetObjectItemCaseSensitive(sum, "models");
+    /* the status the rows carry: the run's own word, unless its files say otherwise */
+    struct stat sb;
+    bool here = stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode);
+    const char *status = cJSON_IsString(st) ? st->valuestring : man ? "unknown"
+                                                                    : fallback ? fallback : "missing";
+    bool finished = !strcmp(status, "complete") || !strcmp(status, "diverged") ||
+                    !strcmp(status, "interrupted");
+    if (!here && (!fallback || finished)) {
+        status = "missing";
+        fprintf(stderr, "nnlab: collect: %s: missing (its rows have no values)\n", dir);
+    } else if (here && finished && !cJSON_IsArray(models)) {
+        status = "incomplete";
+        fprintf(stderr, "nnlab: collect: %s: says %s but its summary.json is %s\n", dir,
+                cJSON_IsString(st) ? st->valuestring : fallback, sum ? "not nnlab's" : "missing or unreadable");
+    }
     int n = cJSON_IsArray(models) ? cJSON_GetArraySize(models) : 0;
     for (int m = 0; m < (n ? n : 1); m++) {
         cJSON *row = cJSON_CreateObject();
@@ -134,8 +153,7 @@ static void add_run(table *t, const char *dir, const cJSON *sets, const char *fa
             snprintf(key, sizeof key, "set.%.*s", (int)(eq - s->valuestring), s->valuestring);
             put(t, row, key, typed(eq + 1));
         }
-        put(t, row, "status", cJSON_CreateString(cJSON_IsString(st) ? st->valuestring
-                                                 : man ? "unknown" : fallback ? fallback : "missing"));
+        put(t, row, "status", cJSON_CreateString(status));
         const cJSON *mj = n ? cJSON_GetArrayItem(models, m) : NULL;
         static const char *const keys[] = {"label", "seed", "converged", "converged_epoch",
                                            "epochs_run", "iterations"};
@@ -313,55 +331,78 @@ static void group_key(const table *t, const cJSON *r, char *buf, size_t cap)
         }
 }
 
+typedef struct keyed {
+    char *key;
+    int row;
+} keyed;
+
+static int by_key(const void *a, const void *b)
+{
+    const keyed *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c ? c : (x->row > y->row) - (x->row < y->row);
+}
+
 static void write_summary(FILE *f, const table *t)
 {
     for (int c = 0; c < t->n_cols; c++)
         if (is_group_col(t->cols[c]))
             fprintf(f, "%s,", t->cols[c]);
     fputs("model,column,count,missing,mean,median,q1,q3,min,max\n", f);
+    /* each row's group once, then the groups' rows together (sorted by key, rows in order
+     * within a group): n log n, not a pass over all rows per group and column */
     int n_rows = cJSON_GetArraySize(t->rows);
-    bool *seen = calloc((size_t)n_rows + 1, sizeof *seen);
+    const cJSON **rows = malloc(((size_t)n_rows + 1) * sizeof *rows);
+    keyed *ks = malloc(((size_t)n_rows + 1) * sizeof *ks);
+    int *first = malloc(((size_t)n_rows + 1) * sizeof *first);   /* per sorted run: its first row */
+    int *order = malloc(((size_t)n_rows + 1) * sizeof *order);   /* row -> position in ks */
     double *vals = malloc(((size_t)n_rows + 1) * sizeof *vals);
-    char key[4096], key2[4096];
-    for (int i = 0; i < n_rows && seen && vals; i++) {
-        if (seen[i])
-            continue;
-        const cJSON *r0 = cJSON_GetArrayItem(t->rows, i);
-        group_key(t, r0, key, sizeof key);
-        for (int j = i; j < n_rows; j++) {
-            group_key(t, cJSON_GetArrayItem(t->rows, j), key2, sizeof key2);
-            if (!strcmp(key, key2))
-                seen[j] = true;
+    bool *numeric_col = calloc((size_t)t->n_cols + 1, sizeof *numeric_col);
+    char key[4096];
+    int ok = rows && ks && first && order && vals && numeric_col, n_keys = 0;
+    const cJSON *r;
+    cJSON_ArrayForEach(r, t->rows) {
+        if (!ok)
+            break;
+        rows[n_keys] = r;
+        group_key(t, r, key, sizeof key);
+        ks[n_keys].row = n_keys;
+        if (!(ks[n_keys].key = strdup(key)))
+            ok = 0;
+        n_keys++;
+        for (int c = 0; c < t->n_cols; c++) {
+            const cJSON *v = cJSON_GetObjectItemCaseSensitive(r, t->cols[c]);
+            numeric_col[c] |= cJSON_IsNumber(v) || cJSON_IsBool(v);
         }
+    }
+    if (ok) {
+        qsort(ks, (size_t)n_keys, sizeof *ks, by_key);
+        for (int p = 0; p < n_keys; p++) {
+            first[p] = p > 0 && !strcmp(ks[p].key, ks[p - 1].key) ? first[p - 1] : p;
+            order[ks[p].row] = p;
+        }
+    }
+    /* groups in the order of their first rows */
+    for (int i = 0; ok && i < n_rows; i++) {
+        int p0 = order[i];
+        if (first[p0] != p0)
+            continue;              /* not the first row of its group */
+        int p1 = p0;
+        while (p1 < n_keys && first[p1] == p0)
+            p1++;
+        const cJSON *r0 = rows[i];
         for (int c = 0; c < t->n_cols; c++) {
             const char *col = t->cols[c];
             if (!strncmp(col, "set.", 4) || !strcmp(col, "run") || !strcmp(col, "status") ||
-                !strcmp(col, "model") || !strcmp(col, "seed"))
+                !strcmp(col, "model") || !strcmp(col, "seed") || !numeric_col[c])
                 continue;
             size_t n = 0, missing = 0;
-            bool any = false;
-            for (int j = i; j < n_rows; j++) {
-                const cJSON *r = cJSON_GetArrayItem(t->rows, j);
-                group_key(t, r, key2, sizeof key2);
-                if (strcmp(key, key2))
-                    continue;
-                const cJSON *v = cJSON_GetObjectItemCaseSensitive(r, col);
+            for (int p = p0; p < p1; p++) {
                 double x;
-                if (numeric(v, &x))
+                if (numeric(cJSON_GetObjectItemCaseSensitive(rows[ks[p].row], col), &x))
                     vals[n++] = x;
                 else
                     missing++;
-                any |= cJSON_IsNumber(v) || cJSON_IsBool(v);
-            }
-            if (!any && n == 0) {
-                bool numeric_col = false;   /* a column of nulls in this group: numbers elsewhere? */
-                const cJSON *r;
-                cJSON_ArrayForEach(r, t->rows) {
-                    const cJSON *v = cJSON_GetObjectItemCaseSensitive(r, col);
-                    numeric_col |= cJSON_IsNumber(v) || cJSON_IsBool(v);
-                }
-                if (!numeric_col)
-                    continue;
             }
             for (int g = 0; g < t->n_cols; g++)
                 if (is_group_col(t->cols[g])) {
@@ -387,8 +428,16 @@ static void write_summary(FILE *f, const table *t)
             fputc('\n', f);
         }
     }
-    free(seen);
+    if (!ok)
+        fputs("nnlab: collect: out of memory\n", stderr);
+    for (int k = 0; ks && k < n_keys; k++)
+        free(ks[k].key);
+    free(rows);
+    free(ks);
+    free(first);
+    free(order);
     free(vals);
+    free(numeric_col);
 }
 
 /* collect-<col>.csv/.gp/.png in dir: a histogram of col per group. */
@@ -419,6 +468,7 @@ static int plot(const table *t, const char *col, const char *dir)
     char groups[32][256];
     size_t have[32] = {0}, total[32] = {0};
     int ng = 0;
+    size_t all = 0, dropped = 0;
     double lo = INFINITY, hi = -INFINITY;
     const cJSON *r;
     cJSON_ArrayForEach(r, t->rows) {
@@ -447,8 +497,11 @@ static int plot(const table *t, const char *col, const char *dir)
             k++;
         if (k == ng && ng < 32)
             snprintf(groups[ng++], sizeof groups[0], "%s", g);
-        if (k >= 32)
+        all++;
+        if (k >= 32) {
+            dropped++;
             continue;
+        }
         total[k]++;
         double x;
         if (numeric(cJSON_GetObjectItemCaseSensitive(r, col), &x)) {
@@ -466,7 +519,10 @@ static int plot(const table *t, const char *col, const char *dir)
     if (nn_file_open(&w, path, &e))
         return cli_fail(&e);
     char q[600], tt[1200];
-    snprintf(tt, sizeof tt, "%s over %d runs", col, (int)total[0]);
+    if (dropped)
+        fprintf(stderr, "nnlab: collect: --plot %s: more than 32 groups; the first 32 are drawn, "
+                "%zu rows of the others are left out\n", col, dropped);
+    snprintf(tt, sizeof tt, "%s over %zu rows (a row is a model of a run)", col, all - dropped);
     nn_gp_quote(q, sizeof q, tt);
     fprintf(w.f, "# nnlab collect: a histogram of %s per group, from %s.\n"
                  "# Redraw from this folder with: gnuplot collect-%s.gp\n"

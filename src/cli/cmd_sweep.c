@@ -20,6 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -54,6 +56,8 @@ typedef struct sweep_run {
     opts o;
     nn_sweep s;
     char spec_abs[PATH_MAX], dir[PATH_MAX], self[PATH_MAX], host[256];
+    char spec_sha[65];     /* of the spec file's bytes: part of the sweep's identity */
+    pid_t parent;          /* the sweep process, for its children */
     char **names;          /* (n_points) directory names */
     enum state *state;
     pid_t *pid;            /* running child per point, or 0 */
@@ -218,16 +222,52 @@ static int remove_tree(const char *path)
     return rmdir(path);
 }
 
-/* Move a stale point aside so it can run again; false when someone else got there first. */
-static bool claim(const sweep_run *w, long k)
+/* The sweep's lock (DIR/.lock, flock: local and NFS file systems): held while a point's
+ * state is read and its folder claimed, and while sweep.json is written, so two tasks
+ * never both take a point nor interleave sweep.json. -1 when it cannot be had (then the
+ * claim still cannot be won twice: mkdir is atomic). */
+static int lock_sweep(const sweep_run *w)
 {
-    char from[PATH_MAX + 300], to[PATH_MAX + 340];
-    snprintf(from, sizeof from, "%s/%s", w->dir, w->names[k]);
-    snprintf(to, sizeof to, "%s/.stale-%ld-%s", w->dir, (long)getpid(), w->names[k]);
-    if (rename(from, to) != 0)
-        return false;
-    remove_tree(to);
-    return true;
+    char path[PATH_MAX + 20];
+    snprintf(path, sizeof path, "%s/.lock", w->dir);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (fd < 0)
+        return -1;
+    while (flock(fd, LOCK_EX) != 0)
+        if (errno != EINTR) {
+            close(fd);
+            return -1;
+        }
+    return fd;
+}
+
+static void unlock_sweep(int fd)
+{
+    if (fd >= 0)
+        close(fd);   /* closing releases the flock */
+}
+
+/* Take point k: under the lock, look at it afresh; when it is to do, create its (empty)
+ * folder, moving a stale one aside first. TODO when this process now owns the folder (the
+ * run it starts fills it, with --force), else the state that keeps it from running. */
+static enum state claim(const sweep_run *w, long k)
+{
+    char dir[PATH_MAX + 300], aside[PATH_MAX + 340];
+    snprintf(dir, sizeof dir, "%s/%s", w->dir, w->names[k]);
+    snprintf(aside, sizeof aside, "%s/.stale-%ld-%s", w->dir, (long)getpid(), w->names[k]);
+    int fd = lock_sweep(w);
+    enum state s = point_state(w, k);
+    bool moved = false;
+    if (s == STALE) {
+        moved = rename(dir, aside) == 0;
+        s = moved ? TODO : BUSY;
+    }
+    if (s == TODO && mkdir(dir, 0777) != 0)
+        s = errno == EEXIST ? BUSY : FAILED;
+    unlock_sweep(fd);
+    if (moved)
+        remove_tree(aside);
+    return s;
 }
 
 /* ---- sweep.json and the scripts ---------------------------------------------------------- */
@@ -237,6 +277,7 @@ static cJSON *sweep_json(const sweep_run *w, bool with_state)
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "nnlab_version", NNLAB_VERSION);
     cJSON_AddStringToObject(j, "spec", w->spec_abs);
+    cJSON_AddStringToObject(j, "spec_sha256", w->spec_sha);
     cJSON *sets = cJSON_AddArrayToObject(j, "sets");
     for (int i = 0; i < w->o.n_sets; i++)
         cJSON_AddItemToArray(sets, cJSON_CreateString(w->o.sets[i]));
@@ -280,7 +321,9 @@ static int write_sweep_json(const sweep_run *w, nn_err *e)
     cJSON *j = sweep_json(w, true);
     char *text = nn_json_print(j, NN_JSON_SHORTEST);
     cJSON_Delete(j);
+    int fd = lock_sweep(w);
     int rc = text ? nn_write_text(path, text, e) : nn_err_set(e, NN_ENOMEM, "", "out of memory");
+    unlock_sweep(fd);
     free(text);
     return rc;
 }
@@ -335,14 +378,15 @@ static int prepare_dir(sweep_run *w, nn_err *e)
             free(a);
             free(b);
             if (!same)
-                return nn_err_set(e, NN_EUSAGE, w->dir, "holds a different sweep (another spec or "
-                                  "other --set values); choose another --out");
+                return nn_err_set(e, NN_EUSAGE, w->dir, "holds a different sweep (another spec, "
+                                  "the spec edited since, or other --set values); choose another "
+                                  "--out");
         }
     } else {
-        nn_err ignored;
-        if (nn_rundir_create(w->dir, false, &ignored) && !(stat(w->dir, &st) == 0 && S_ISDIR(st.st_mode)))
+        nn_err made;
+        if (nn_rundir_create(w->dir, false, &made) && !(stat(w->dir, &st) == 0 && S_ISDIR(st.st_mode)))
             return nn_err_set(e, NN_EIO, w->dir, "cannot create the sweep directory: %s",
-                              strerror(errno));
+                              made.msg);
     }
     snprintf(path, sizeof path, "%s/logs", w->dir);
     if (mkdir(path, 0777) != 0 && errno != EEXIST)
@@ -403,9 +447,14 @@ static int emit(sweep_run *w, nn_err *e)
                      "# Submit with: sbatch %s\n# Tasks skip points already complete, so "
                      "submitting again resumes.\n#SBATCH --job-name=nnlab-sweep\n"
                      "#SBATCH --array=0-%ld%%%d\n#SBATCH --ntasks=1\n#SBATCH --cpus-per-task=1\n"
-                     "#SBATCH --output=%s/logs/slurm-%%A_%%a.out\n",
-                w->s.n_points, path, w->s.n_points - 1, w->o.throttle, w->dir);
-        fputs("exec ", f.f);
+                     "#SBATCH --output=/dev/null\n"
+                     "# each task's output goes to DIR/logs, named by the shell (a folder with\n"
+                     "# spaces or %% in its name would not survive an #SBATCH line)\nexec >>",
+                w->s.n_points, path, w->s.n_points - 1, w->o.throttle);
+        char logs[PATH_MAX + 40];
+        snprintf(logs, sizeof logs, "%s/logs/slurm-", w->dir);
+        shell_word(f.f, logs);
+        fputs("\"${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}.out\" 2>&1\nexec ", f.f);
         sweep_command(f.f, w);
         fputs(" \"$SLURM_ARRAY_TASK_ID\"\n", f.f);
         if ((rc = nn_file_commit(&f, e)))
@@ -467,6 +516,7 @@ static int child_argv(const sweep_run *w, long k, char bufs[][512], char *out, c
     snprintf(out, PATH_MAX + 300, "%s/%s", w->dir, w->names[k]);
     av[c++] = "--out";
     av[c++] = out;
+    av[c++] = "--force";   /* the empty folder claim() made for it, nothing else */
     if (w->o.no_plots)
         av[c++] = "--no-plots";
     if (w->o.max_output_arg) {
@@ -490,6 +540,11 @@ static pid_t start(const sweep_run *w, long k)
     setpgid(0, 0);   /* a terminal's Ctrl-C reaches the parent, which passes it on once */
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
+    /* if the sweep dies without passing a signal on (SIGKILL), the point stops too */
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != w->parent)
+        _exit(143);
     int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     if (fd >= 0) {
         dup2(fd, 1);
@@ -502,7 +557,8 @@ static pid_t start(const sweep_run *w, long k)
     _exit(127);
 }
 
-static void progress_line(const sweep_run *w, time_t t0, bool final)
+/* ran: points this process has seen end, the ETA's measure of time per point */
+static void progress_line(const sweep_run *w, time_t t0, long ran, bool final)
 {
     long done = 0, failed = 0, running = 0, todo = 0;
     for (long k = 0; k < w->s.n_points; k++) {
@@ -514,9 +570,8 @@ static void progress_line(const sweep_run *w, time_t t0, bool final)
     }
     double el = difftime(time(NULL), t0);
     char eta[32] = "";
-    if (done > 0 && todo + running > 0 && !final)
-        snprintf(eta, sizeof eta, ", ETA %.0fs", el / (double)done * (double)(todo + running) /
-                                                     (running ? (double)running : 1.0));
+    if (ran > 0 && todo + running > 0 && !final)   /* el / ran is wall time per point */
+        snprintf(eta, sizeof eta, ", ETA %.0fs", el / (double)ran * (double)(todo + running));
     fprintf(stderr, "\r\033[Ksweep: %ld/%ld done, %ld failed, %ld running%s", done, w->s.n_points,
             failed, running, eta);
     if (final)
@@ -531,9 +586,10 @@ static int run_points(sweep_run *w, nn_err *e)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);   /* a closed terminal or ssh session: stop the points too */
     bool tty = isatty(2) && !w->o.quiet;
     time_t t0 = time(NULL), last_write = 0;
-    long next = 0, running = 0;
+    long next = 0, running = 0, ran = 0;
     bool stop_launching = false, forwarded = false;
     int rc = write_sweep_json(w, e);
     if (rc)
@@ -541,17 +597,13 @@ static int run_points(sweep_run *w, nn_err *e)
     for (;;) {
         if (got_signal && !forwarded) {
             for (long k = 0; k < w->s.n_points; k++)
-                if (w->pid[k] > 0)
-                    kill(w->pid[k], got_signal);
+                if (w->pid[k] > 0)   /* SIGHUP as SIGTERM: the points end cleanly */
+                    kill(w->pid[k], got_signal == SIGHUP ? SIGTERM : got_signal);
             forwarded = stop_launching = true;
         }
-        while (!stop_launching && running < w->o.jobs && next < w->s.n_points) {
+        while (!stop_launching && !got_signal && running < w->o.jobs && next < w->s.n_points) {
             long k = next++;
-            enum state s = point_state(w, k);
-            if (s == STALE && !claim(w, k))
-                s = BUSY;
-            else if (s == STALE)
-                s = TODO;
+            enum state s = claim(w, k);
             if (s != TODO) {
                 w->state[k] = s;
                 continue;
@@ -566,11 +618,18 @@ static int run_points(sweep_run *w, nn_err *e)
             running++;
         }
         if (tty)
-            progress_line(w, t0, false);
+            progress_line(w, t0, ran, false);
         if (running == 0)
             break;
+        /* poll rather than block: a signal that lands just before a blocking wait would
+         * otherwise go unseen until some point ends */
         int status;
-        pid_t pid = waitpid(-1, &status, 0);
+        pid_t pid = waitpid(-1, &status, WNOHANG);
+        if (pid == 0) {
+            struct timespec nap = {0, 20000000};
+            nanosleep(&nap, NULL);
+            continue;
+        }
         if (pid < 0) {
             if (errno == EINTR)
                 continue;
@@ -581,6 +640,13 @@ static int run_points(sweep_run *w, nn_err *e)
                 continue;
             w->pid[k] = 0;
             running--;
+            ran++;
+            {   /* a point stopped before its run wrote anything leaves the folder claim()
+                 * made empty: remove it, so a rerun does not take it for a live point */
+                char dir[PATH_MAX + 300];
+                snprintf(dir, sizeof dir, "%s/%s", w->dir, w->names[k]);
+                rmdir(dir);
+            }
             int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
             enum state s = point_state(w, k);
             if (code == 0 || s == DONE)
@@ -611,7 +677,7 @@ static int run_points(sweep_run *w, nn_err *e)
         }
     }
     if (tty)
-        progress_line(w, t0, true);
+        progress_line(w, t0, ran, true);
     return write_sweep_json(w, e);
 }
 
@@ -655,6 +721,17 @@ int cmd_sweep(int argc, char **argv)
         return 2;
     }
     w.self[len] = '\0';
+    {   /* the spec's content is part of the sweep: an edited spec is another sweep */
+        size_t n;
+        nn_err e0;
+        char *text = nn_read_file(w.spec_abs, NN_SPEC_MAX_BYTES, "spec", &n, &e0);
+        if (!text) {
+            nn_sweep_free(&w.s);
+            return cli_fail(&e0);
+        }
+        nn_sha256_hex(text, n, w.spec_sha);
+        free(text);
+    }
     gethostname(w.host, sizeof w.host - 1);
     w.names = calloc((size_t)w.s.n_points, sizeof *w.names);
     w.state = calloc((size_t)w.s.n_points, sizeof *w.state);
@@ -734,8 +811,11 @@ int cmd_sweep(int argc, char **argv)
         free_run(&w);
         return cli_fail(&e);
     }
+    /* the states (a --point task needs only its own: on a shared disk, N tasks each looking
+     * at N folders would be N^2 calls) */
     for (long k = 0; k < w.s.n_points; k++)
-        w.state[k] = point_state(&w, k);
+        w.state[k] = w.o.point < 0 || k == w.o.point ? point_state(&w, k) : TODO;
+    w.parent = getpid();
     if (w.o.emit) {
         rc = write_sweep_json(&w, &e) || emit(&w, &e);
         free_run(&w);
@@ -747,9 +827,7 @@ int cmd_sweep(int argc, char **argv)
         snprintf(path, sizeof path, "%s/sweep.json", w.dir);
         if (!nn_path_exists(path))
             write_sweep_json(&w, &e);
-        enum state s = w.state[k];
-        if (s == STALE)
-            s = claim(&w, k) ? TODO : BUSY;
+        enum state s = claim(&w, k);
         if (s != TODO) {
             if (!w.o.quiet)
                 fprintf(stderr, "nnlab: sweep point %ld (%s) is %s; nothing to do\n", k,
@@ -774,7 +852,7 @@ int cmd_sweep(int argc, char **argv)
         done += w.state[k] == DONE;
         diverged += w.state[k] == DIVERGED;
         failed += w.state[k] == FAILED;
-        interrupted += w.state[k] == INTERRUPTED || w.state[k] == TODO;
+        interrupted += w.state[k] == INTERRUPTED || w.state[k] == TODO || w.state[k] == STALE;
         busy += w.state[k] == BUSY;
     }
     if (!w.o.quiet)
@@ -786,6 +864,6 @@ int cmd_sweep(int argc, char **argv)
     if (rc)
         return cli_fail(&e);
     if (sig)
-        return sig == SIGTERM ? 143 : 130;
+        return 128 + sig;   /* 130 SIGINT, 143 SIGTERM, 129 SIGHUP */
     return failed || interrupted || busy ? 1 : 0;
 }

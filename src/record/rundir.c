@@ -178,6 +178,9 @@ int nn_rundir_create(const char *dir_in, bool force, nn_err *e)
         return rc;
     char dir[4096];
     nn_rundir_normalize(dir, sizeof dir, dir_in, e);
+    struct stat st;
+    if (force && lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) && dir_is_empty(dir))
+        return NN_OK;   /* an empty folder is used as it is (nnlab sweep claims points so) */
     if (force && nn_path_exists(dir) && remove_tree(dir) != 0)
         return nn_err_set(e, NN_EIO, dir, "cannot remove the old run: %s", strerror(errno));
     if (mkdir_parents(dir) != 0)

@@ -1697,6 +1697,19 @@ static bool all_digits(const char *s)
     return true;
 }
 
+cJSON *nn_set_value(const char *text)
+{
+    const char *vend = NULL;
+    cJSON *val = cJSON_ParseWithOpts(text, &vend, 1);
+    if (val && cJSON_IsNumber(val) && !json_number_ok(text)) {
+        cJSON_Delete(val);                /* cJSON also reads 007, +1, .5: JSON does not */
+        val = NULL;
+    }
+    if (!val)
+        val = cJSON_CreateString(text);   /* not JSON: the value is the string itself */
+    return val;
+}
+
 int nn_spec_apply_set(cJSON *root, const char *assignment, nn_err *e)
 {
     char where[400];
@@ -1709,16 +1722,7 @@ int nn_spec_apply_set(cJSON *root, const char *assignment, nn_err *e)
         return nn_err_set(e, NN_EUSAGE, where, "path too long");
     memcpy(path, assignment, (size_t)(eq - assignment));
     path[eq - assignment] = '\0';
-    const char *text = eq + 1;
-    cJSON *val = NULL;
-    const char *vend = NULL;
-    val = cJSON_ParseWithOpts(text, &vend, 1);
-    if (val && cJSON_IsNumber(val) && !json_number_ok(text)) {
-        cJSON_Delete(val);                /* cJSON also reads 007, +1, .5: JSON does not */
-        val = NULL;
-    }
-    if (!val)
-        val = cJSON_CreateString(text);   /* not JSON: the value is the string itself */
+    cJSON *val = nn_set_value(eq + 1);
     if (!val)
         return nn_err_set(e, NN_ENOMEM, where, "out of memory");
 

@@ -56,7 +56,7 @@ static int add_value(nn_sweep_axis *ax, const char *v, size_t len, nn_err *e)
     return NN_OK;
 }
 
-/* Is value an axis, and if so fill ax. 1 axis, 0 fixed, <0 error. */
+/* Is value an axis, and if so fill ax: 1 a list, 2 a range, 0 fixed, <0 error. */
 static int parse_axis(const char *set, const char *value, nn_sweep_axis *ax, nn_err *e)
 {
     if (!*value || strchr("[{\"", value[0]))
@@ -71,16 +71,20 @@ static int parse_axis(const char *set, const char *value, nn_sweep_axis *ax, nn_
         if (step <= 0 || b <= a)
             return -nn_err_set(e, NN_EUSAGE, "--set", "%s: a range start:stop[:step] needs "
                                "start < stop and step >= 1 (stop is excluded)", set);
-        if ((b - a + step - 1) / step > NN_SWEEP_MAX_POINTS)
+        /* in unsigned arithmetic: b - a and a + k step cannot overflow */
+        unsigned long long span = (unsigned long long)b - (unsigned long long)a;
+        unsigned long long count = span / (unsigned long long)step + (span % (unsigned long long)step != 0);
+        if (count > NN_SWEEP_MAX_POINTS)
             return -nn_err_set(e, NN_EUSAGE, "--set", "%s: more than %d values", set,
                                NN_SWEEP_MAX_POINTS);
-        for (long long x = a; x < b; x += step) {
+        for (unsigned long long k = 0; k < count; k++) {
             char buf[32];
+            long long x = (long long)((unsigned long long)a + k * (unsigned long long)step);
             int n = snprintf(buf, sizeof buf, "%lld", x);
             if (add_value(ax, buf, (size_t)n, e))
                 return -NN_ENOMEM;
         }
-        return 1;
+        return 2;   /* a range: its values cannot repeat */
     }
     if (!comma)
         return 0;
@@ -101,6 +105,32 @@ static int parse_axis(const char *set, const char *value, nn_sweep_axis *ax, nn_
         p = q + 1;
     }
     return 1;
+}
+
+static int by_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A value that appears twice in a list (n log n), or NULL. */
+static const char *repeated(char *const *values, int n)
+{
+    static char buf[512];
+    char **v = malloc((size_t)(n ? n : 1) * sizeof *v);
+    if (!v)
+        return NULL;
+    memcpy(v, values, (size_t)n * sizeof *v);
+    qsort(v, (size_t)n, sizeof *v, by_str);
+    const char *r = NULL;
+    for (int i = 1; i < n && !r; i++)
+        if (!strcmp(v[i - 1], v[i]))
+            r = v[i];
+    if (r) {
+        snprintf(buf, sizeof buf, "%s", r);
+        r = buf;
+    }
+    free(v);
+    return r;
 }
 
 int nn_sweep_parse(nn_sweep *s, const char *const *sets, int n_sets, nn_err *e)
@@ -126,16 +156,14 @@ int nn_sweep_parse(nn_sweep *s, const char *const *sets, int n_sets, nn_err *e)
                 return nn_err_set(e, NN_ENOMEM, "", "out of memory");
             continue;
         }
-        for (int v = 1; v < ax.n; v++)
-            for (int u = 0; u < v; u++)
-                if (!strcmp(ax.values[u], ax.values[v])) {
-                    nn_err_set(e, NN_EUSAGE, "--set", "%s: \"%s\" is listed twice", set,
-                               ax.values[v]);
-                    for (int q = 0; q < ax.n; q++)
-                        free(ax.values[q]);
-                    free(ax.values);
-                    return NN_EUSAGE;
-                }
+        const char *twice = rc == 1 ? repeated(ax.values, ax.n) : NULL;
+        if (twice) {
+            nn_err_set(e, NN_EUSAGE, "--set", "%s: \"%s\" is listed twice", set, twice);
+            for (int q = 0; q < ax.n; q++)
+                free(ax.values[q]);
+            free(ax.values);
+            return NN_EUSAGE;
+        }
         ax.path = strndup(set, (size_t)(eq - set));
         const char *why = !ax.path ? "out of memory" : s->n_axes >= NN_SWEEP_MAX_AXES ? "too many axes" : NULL;
         for (int a = 0; a < s->n_axes && !why; a++)

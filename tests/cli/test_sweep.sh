@@ -53,7 +53,9 @@ L="$tmp/long"
     --out "$L" --jobs 1 --no-plots --quiet &
 pid=$!
 i=0
-while [ "$(ls "$L"/*/summary.json 2>/dev/null | wc -l)" -lt 2 ] && [ $i -lt $((300 * SCALE)) ]; do sleep 0.1; i=$((i + 1)); done
+# two points done and the third one's run under way (its manifest written)
+while { [ "$(ls "$L"/*/summary.json 2>/dev/null | wc -l)" -lt 2 ] || [ "$(ls "$L"/*/manifest.json 2>/dev/null | wc -l)" -lt 3 ]; } \
+    && [ $i -lt $((300 * SCALE)) ]; do sleep 0.1; i=$((i + 1)); done
 kill -INT $pid
 wait $pid; rc=$?
 expect_eq $rc 130 "an interrupted sweep exits 130"
@@ -116,6 +118,40 @@ if command -v parallel >/dev/null 2>&1; then
     [ "$(tree "$P/seed=1")" = "$(tree "$tmp/j1/seed=1,train.lr=0.25")" ] && ok || no "a parallel point differs from the local one"
 fi
 
+# ---- a stale point claimed by eight tasks at once: exactly one runs it ---------------------
+R="$tmp/race"
+"$NNLAB" sweep $S --set seed=0:2 --out "$R" --point 0 --no-plots --quiet || no "race: first run"
+sed 's/"status": "complete"/"status": "failed"/' "$R/seed=0/manifest.json" > "$tmp/m" && cp "$tmp/m" "$R/seed=0/manifest.json"
+pids=""
+for i in 1 2 3 4 5 6 7 8; do
+    "$NNLAB" sweep $S --set seed=0:2 --out "$R" --point 0 --no-plots 2>"$tmp/race$i.err" &
+    pids="$pids $!"
+done
+codes=""
+for p in $pids; do wait $p; codes="$codes$?"; done
+expect_eq "$(cat "$tmp"/race*.err | grep -c 'complete in')" 1 "exactly one task ran the stale point"
+expect_eq "$(cat "$tmp"/race*.err | grep -c 'nothing to do')" 7 "the others left it alone"
+case $codes in *2*) no "a task exited 2: $codes" ;; *) ok ;; esac
+expect_eq "$("$J" "$R/seed=0/manifest.json" status)" complete "the point is complete"
+expect_eq "$(ls -a "$R" | grep -c stale)" 0 "nothing left aside"
+# an edited spec is another sweep: no mixing of two versions in one directory
+cp experiments/init.json "$tmp/edit.json"
+"$NNLAB" sweep "$tmp/edit.json" --set seed=0:2 --set train.max_epochs=5 --out "$tmp/ed" --point 0 --quiet --no-plots || no "edit: first"
+sed 's/"lr": 0.25/"lr": 0.5/' experiments/init.json > "$tmp/edit.json"
+expect_exit 2 "$NNLAB" sweep "$tmp/edit.json" --set seed=0:2 --set train.max_epochs=5 --out "$tmp/ed" --quiet --no-plots
+grep -q "holds a different sweep (another spec, the spec edited since" "$tmp/err" && ok || no "edited spec: $(cat "$tmp/err")"
+# a range whose end overflows is refused at once, not looped over
+expect_exit 2 timeout 10 "$NNLAB" sweep $S --set seed=9223372036854775806:9223372036854775807:5 --dry-run
+# SIGHUP (a closed terminal) stops the running points too, and nothing is orphaned
+"$NNLAB" sweep $S --set seed=0:4 --set train.max_epochs=1000000 --set train.target_error=null \
+    --out "$tmp/hup" --jobs 2 --no-plots --quiet &
+pid=$!
+wait_for "$tmp/hup/seed=1/manifest.json"
+kill -HUP $pid
+wait $pid
+sleep 0.5
+expect_eq "$(pgrep -f "$tmp/hup" | wc -l)" 0 "no point runs on after SIGHUP"
+
 # ---- collect ------------------------------------------------------------------------------
 "$NNLAB" collect "$tmp/j1" > "$tmp/c.csv" || no "collect"
 expect_eq "$(head -1 "$tmp/c.csv" | cut -d, -f1-14)" \
@@ -138,6 +174,18 @@ expect_eq "$(awk -F, '$1 == 0.25 && $2 == "tanh-xavier" && $3 == "converged_epoc
 "$NNLAB" collect "$tmp/j1/seed=0,train.lr=1" "$tmp/kg" > "$tmp/mixed.csv" || no "collect a run and a folder"
 expect_eq "$(grep -c ',failed,' "$tmp/mixed.csv")" 2 "failed points are rows too"
 expect_exit 2 "$NNLAB" collect "$tmp/good.csv"
+# swept values are read as the runs read them: 0x10 and 007 stay strings
+"$NNLAB" sweep $S --set description=0x10,007 --set train.max_epochs=2 --out "$tmp/str" --quiet --no-plots \
+    || no "a sweep of strings"
+"$NNLAB" collect "$tmp/str" --format json > "$tmp/str.json" || no "collect strings"
+grep -q '"set.description": *"0x10"' "$tmp/str.json" && grep -q '"set.description": *"007"' "$tmp/str.json" \
+    && ok || no "swept strings changed: $(grep set.description "$tmp/str.json" | head -2)"
+# a point deleted, or its summary.json cut short, is not reported complete
+rm -r "$tmp/str/description=007,train.max_epochs=2" 2>/dev/null || rm -r "$tmp/str/description=007"
+head -c 100 "$tmp/str/description=0x10/summary.json" > "$tmp/cut" && cp "$tmp/cut" "$tmp/str/description=0x10/summary.json"
+"$NNLAB" collect "$tmp/str" > "$tmp/str.csv" 2>"$tmp/err" || no "collect a damaged sweep"
+expect_eq "$(cut -d, -f3 "$tmp/str.csv" | sed 1d | sort | tr '\n' ' ')" "incomplete missing " "damaged points' status"
+expect_eq "$(wc -l < "$tmp/err")" 2 "one warning each: $(cat "$tmp/err")"
 if command -v "${NNLAB_GNUPLOT:-gnuplot}" >/dev/null 2>&1; then
     "$NNLAB" collect "$tmp/j1" --plot converged_epoch > /dev/null || no "collect --plot"
     expect_eq "$(head -c 4 "$tmp/j1/collect-converged_epoch.png" | tail -c 3)" PNG "histogram drawn"
