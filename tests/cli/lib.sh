@@ -1,6 +1,7 @@
 # lib.sh: what the command-line test scripts share (sourced, not run): the binary under
 # test, jget for reading JSON, a scratch folder, and checks that count and report.
 NNLAB=${NNLAB:-./nnlab}
+case $NNLAB in /*) ;; *) NNLAB=$(pwd)/$NNLAB ;; esac   # tests change folders
 TESTBIN=${TESTBIN:-build/release/tests}
 J="$TESTBIN/jget"
 tmp=$(mktemp -d)

@@ -85,7 +85,7 @@ expect_exit 2 "$NNLAB" run experiments/init.json --out "$tmp/webapp" --force
 ln -s "$A" "$tmp/link"
 expect_exit 2 "$NNLAB" run experiments/init.json --out "$tmp/link/" --force
 [ -f "$A/summary.json" ] && ok || no "--force followed a symbolic link"
-expect_exit 2 sh -c "cd '$A' && '$(pwd)/$NNLAB' run '$(pwd)/experiments/init.json' --out . --force"
+expect_exit 2 sh -c "cd '$A' && '$NNLAB' run '$(pwd)/experiments/init.json' --out . --force"
 [ -f "$A/summary.json" ] && ok || no "--force --out . deleted the working directory"
 
 # ---- the same spec and seed give the same bytes -------------------------------------
