@@ -10,7 +10,7 @@ CFLAGS   ?= -O2 -g
 # in the exp/tanh loops.
 CFLAGS   += -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -ffp-contract=off \
             -fno-trapping-math -fvect-cost-model=dynamic -MMD -MP
-LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lm
+LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lm -pthread
 
 ifeq ($(SANITIZE),1)
   MODE    := sanitize

@@ -24,6 +24,8 @@ typedef struct nn_run_opts {
     char *const *argv;
     const char *version;
     volatile const int *stop;  /* nonzero: interrupt (set from a signal handler) */
+    int threads;               /* models trained at once (independent models, same bytes
+                                  as one at a time); 0 or 1: one */
     double max_output;         /* refuse a run estimated to write more bytes than this:
                                   0 = NN_MAX_OUTPUT_DEFAULT, INFINITY = no limit */
     /* progress: called after every epoch of every model (may be NULL) */

@@ -43,7 +43,11 @@ typedef struct spec_args {
     int n_sets;
     bool force, quiet, no_plots;
     double max_output;   /* --max-output in bytes: 0 = the default, INFINITY = none */
+    int threads;         /* --threads: 0 = the default (the number of cores) */
 } spec_args;
+
+/* The cores this process may use (its CPU affinity), at least 1. */
+int cli_cores(void);
 
 /* Parse a --max-output value: bytes with an optional K, M, G or T (powers of 1024, "B" or
  * "iB" may follow), or "none". Returns 0, or prints the usage error and returns 2. */

@@ -69,9 +69,9 @@ static int load_plan(const spec_args *a, nn_plan *plan, nn_err *e)
 int cmd_run(int argc, char **argv)
 {
     static const char *const opts[] = {"--out", "--set", "--force", "--quiet", "--no-plots",
-                                       "--max-output"};
+                                       "--max-output", "--threads"};
     spec_args a;
-    int rc = parse_spec_args(argc, argv, &a, opts, 6);
+    int rc = parse_spec_args(argc, argv, &a, opts, 7);
     if (rc)
         return rc;
     nn_plan plan;
@@ -98,6 +98,7 @@ int cmd_run(int argc, char **argv)
     nn_run_opts o = {
         .spec_file = a.spec, .out_dir = out, .force = a.force, .no_plots = a.no_plots,
         .max_output = a.max_output,
+        .threads = a.threads ? a.threads : cli_cores(),
         .argc = argc + 1, .argv = argv - 1, .version = NNLAB_VERSION, .stop = &stop_flag,
         .progress = tty ? show_progress : NULL, .progress_ctx = &pg,
     };

@@ -517,6 +517,10 @@ static int child_argv(const sweep_run *w, long k, char bufs[][512], char *out, c
     av[c++] = "--out";
     av[c++] = out;
     av[c++] = "--force";   /* the empty folder claim() made for it, nothing else */
+    if (w->o.jobs > 1 && w->o.point < 0) {
+        av[c++] = "--threads";   /* the cores are the points' already */
+        av[c++] = "1";
+    }
     if (w->o.no_plots)
         av[c++] = "--no-plots";
     if (w->o.max_output_arg) {

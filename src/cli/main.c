@@ -1,6 +1,9 @@
 /* main.c: nnlab's command table and dispatch (git's cmd_struct idea), and the helpers
  * every command shares: error lines, exit codes, option parsing. */
+#define _GNU_SOURCE
 #include <ctype.h>
+#include <sched.h>
+#include <unistd.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -14,7 +17,7 @@
 const cmd nn_commands[] = {
     {"run", cmd_run, "train the models of a spec and write a run directory",
      "usage: nnlab run SPEC.json [--out DIR] [--set PATH=VALUE]... [--force] [--quiet] [--no-plots]\n"
-     "                 [--max-output SIZE]\n"
+     "                 [--max-output SIZE] [--threads N]\n"
      "\n"
      "Trains every model the spec describes, runs its studies and writes a run directory:\n"
      "spec.json, manifest.json, summary.json, data.csv, <label>/metrics.csv,\n"
@@ -29,6 +32,8 @@ const cmd nn_commands[] = {
      "  --no-plots         write tables and scripts, draw no PNGs\n"
      "  --max-output SIZE  refuse a run estimated to write more than SIZE (default 2G;\n"
      "                     500M, 8G, none)\n"
+     "  --threads N        train up to N models at once (default: the number of cores);\n"
+     "                     the files are the same bytes whatever N\n"
      "\n"
      "Exit status: 0 complete; 1 the run failed, diverged or could not write; 2 bad usage\n"
      "or a bad spec (nothing is written); 130/143 interrupted by SIGINT/SIGTERM.\n"},
@@ -190,6 +195,15 @@ int cmd_help(int argc, char **argv)
                      s ? s : "", s ? "\"?)" : "");
 }
 
+int cli_cores(void)
+{
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+        return CPU_COUNT(&set);
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}
+
 int cli_parse_size(const char *command, const char *s, double *bytes)
 {
     if (!strcmp(s, "none")) {
@@ -248,7 +262,7 @@ int parse_spec_args(int argc, char **argv, spec_args *a, const char *const *allo
                              s ? " (did you mean \"" : "", s ? s : "", s ? "\"?)" : "", argv[0]);
         }
         bool takes = !strcmp(opt, "--set") || !strcmp(opt, "--out") ||
-                     !strcmp(opt, "--max-output");
+                     !strcmp(opt, "--max-output") || !strcmp(opt, "--threads");
         if (takes && !val) {
             if (i + 1 >= argc)
                 return cli_usage(argv[0], "%s needs a value", opt);
@@ -264,6 +278,13 @@ int parse_spec_args(int argc, char **argv, spec_args *a, const char *const *allo
             if (!*val)
                 return cli_usage(argv[0], "--out needs a directory");
             a->out = val;
+        } else if (!strcmp(opt, "--threads")) {
+            char *end;
+            long v = strtol(val, &end, 10);
+            if (!*val || *end || v < 1 || v > 64)
+                return cli_usage(argv[0], "--threads expects an integer from 1 to 64, got \"%s\"",
+                                 val);
+            a->threads = (int)v;
         } else if (!strcmp(opt, "--max-output")) {
             int rc = cli_parse_size(argv[0], val, &a->max_output);
             if (rc)

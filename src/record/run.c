@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
@@ -369,8 +370,12 @@ static int on_epoch(void *vctx, const nn_model *m, const nn_optim *opt,
             nn_err_where(e, "%s/%s/%s", c->o->out_dir, c->label, names[k]);
             return NN_EIO;
         }
-    if (c->o->progress)
+    if (c->o->progress) {   /* models may train on several threads: one line at a time */
+        static pthread_mutex_t progress_mutex = PTHREAD_MUTEX_INITIALIZER;
+        pthread_mutex_lock(&progress_mutex);
         c->o->progress(c->o->progress_ctx, c->label, c->model, c->n_models, st, c->max_epochs);
+        pthread_mutex_unlock(&progress_mutex);
+    }
     return NN_OK;
 }
 
@@ -540,6 +545,127 @@ int nn_analyze(const char *dir, const char *study, bool draw, bool force,
     return rc;
 }
 
+/* ---- training the models -------------------------------------------------------------- */
+
+#define NN_MAX_THREADS 64
+
+typedef struct model_job {
+    bool ran;                  /* taken by a worker (else skipped: interrupted or failed) */
+    int rc;
+    nn_err e;
+    nn_train_result tr;
+    double seconds;
+} model_job;
+
+typedef struct pool {
+    model_job *jobs;
+    int n, next;
+    bool failed;               /* a model failed: start no more */
+    nn_plan *p;
+    const nn_run_opts *o;
+    prepared *pr;
+    const nn_trainset *ts;
+    pthread_mutex_t lock;
+} pool;
+
+/* Train model i of the run into its folder: model-initial.json, metrics.csv (and the
+ * trajectories), model.json. Everything it touches is the model's own. */
+static int train_one(pool *pl, int i, model_job *jb)
+{
+    nn_plan *p = pl->p;
+    const nn_run_opts *o = pl->o;
+    nn_model_plan *mp = &p->models[i];
+    nn_model *m = pl->pr->models[i];
+    nn_err *e = &jb->e;
+    char path[4200], name[256];
+    int rc;
+    nn_path_join(path, sizeof path, o->out_dir, mp->label);
+    if ((rc = nn_mkdir(path, e)))
+        return rc;
+    snprintf(name, sizeof name, "%s/model-initial.json", mp->label);
+    nn_path_join(path, sizeof path, o->out_dir, name);
+    if ((rc = nn_model_save(m, mp->label, path, e)))
+        return rc;
+    snprintf(name, sizeof name, "%s/metrics.csv", mp->label);
+    nn_path_join(path, sizeof path, o->out_dir, name);
+    nn_file w, ww = {0}, wr = {0};
+    if ((rc = nn_file_open(&w, path, e)))
+        return rc;
+    fputs(pl->pr->test.n ? "epoch,loss,mse,error,test_error\n" : "epoch,loss,mse,error\n", w.f);
+    if (p->record.weights != NN_REC_NONE) {
+        snprintf(name, sizeof name, "%s/weights.csv", mp->label);
+        nn_path_join(path, sizeof path, o->out_dir, name);
+        if ((rc = nn_file_open(&ww, path, e))) {
+            nn_file_abort(&w);
+            return rc;
+        }
+        weights_header(ww.f, m);
+        if (p->record.raw) {
+            snprintf(name, sizeof name, "%s/raw_weights.csv", mp->label);
+            nn_path_join(path, sizeof path, o->out_dir, name);
+            if ((rc = nn_file_open(&wr, path, e))) {
+                nn_file_abort(&w);
+                nn_file_abort(&ww);
+                return rc;
+            }
+            weights_header(wr.f, m);
+        }
+    }
+    nn_optim *opt = nn_optim_create(&p->train.opt, m->params, m->n_params, e);
+    if (!opt) {
+        nn_file_abort(&w);
+        nn_file_abort(&ww);
+        nn_file_abort(&wr);
+        return e->code;
+    }
+    metrics_ctx mc = {w.f, ww.f, wr.f, &p->record, 0, o, mp->label, i, p->n_models,
+                      p->train.max_epochs, pl->ts->classify, pl->pr->test.n > 0};
+    nn_train_hooks hooks = {&mc, on_epoch, o->stop};
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    rc = nn_train(m, opt, &pl->pr->rngs[i], &p->train, pl->ts, &hooks, &jb->tr, e);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    jb->seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    nn_optim_free(opt);
+    if (rc) {
+        nn_file_abort(&w);
+        nn_file_abort(&ww);
+        nn_file_abort(&wr);
+        return rc;
+    }
+    if ((rc = nn_file_commit(&w, e)) || (ww.f && (rc = nn_file_commit(&ww, e))) ||
+        (wr.f && (rc = nn_file_commit(&wr, e)))) {
+        nn_file_abort(&ww);
+        nn_file_abort(&wr);
+        return rc;
+    }
+    snprintf(name, sizeof name, "%s/model.json", mp->label);
+    nn_path_join(path, sizeof path, o->out_dir, name);
+    return nn_model_save(m, mp->label, path, e);
+}
+
+/* Take models in order until none is left (or a stop or failure says start no more). */
+static void *pool_worker(void *arg)
+{
+    pool *pl = arg;
+    for (;;) {
+        pthread_mutex_lock(&pl->lock);
+        int i = pl->failed || (pl->o->stop && *pl->o->stop) || pl->next >= pl->n ? -1 : pl->next++;
+        if (i >= 0)
+            pl->jobs[i].ran = true;
+        pthread_mutex_unlock(&pl->lock);
+        if (i < 0)
+            return NULL;
+        model_job *jb = &pl->jobs[i];
+        jb->rc = train_one(pl, i, jb);
+        if (jb->rc || jb->tr.status == NN_TRAIN_INTERRUPTED) {
+            pthread_mutex_lock(&pl->lock);
+            pl->failed = true;      /* like the serial loop: no model starts after this */
+            pthread_mutex_unlock(&pl->lock);
+        }
+    }
+}
+
 /* ---- the run ---------------------------------------------------------------------------- */
 
 int nn_run(nn_plan *p, const nn_run_opts *o, nn_run_result *r, nn_err *e)
@@ -565,7 +691,7 @@ int nn_run(nn_plan *p, const nn_run_opts *o, nn_run_result *r, nn_err *e)
         goto out;
     r->wrote = true;
 
-    char path[4200], name[256];
+    char path[4200];
     char *spec_text = nn_plan_to_json(p);
     if (!spec_text) {
         rc = nn_err_set(e, NN_ENOMEM, "", "out of memory");
@@ -607,113 +733,80 @@ int nn_run(nn_plan *p, const nn_run_opts *o, nn_run_result *r, nn_err *e)
     nn_trainset ts = {pr.data.n, pr.data.d, pr.X, pr.data.y, pr.data.classify,
                       pr.test.n ? &tt : NULL};
     int status = NN_RUN_COMPLETE, trained = 0;
+    /* the models train independently: on up to o->threads threads, each model's files
+     * written by the thread that trains it, then summarised in order, so the run directory
+     * is the same bytes whatever the thread count */
+    model_job *jobs = calloc((size_t)p->n_models, sizeof *jobs);
+    if (!jobs) {
+        rc = nn_err_set(e, NN_ENOMEM, "", "out of memory");
+        cJSON_Delete(summary);
+        goto fail;
+    }
+    pool pl = {.jobs = jobs, .n = p->n_models, .p = p, .o = o, .pr = &pr, .ts = &ts};
+    pthread_mutex_init(&pl.lock, NULL);
+    int nt = o->threads > 1 ? (o->threads < p->n_models ? o->threads : p->n_models) : 1;
+    pthread_t th[NN_MAX_THREADS];
+    int started = 0;
+    for (int t = 1; t < nt && t < NN_MAX_THREADS; t++)
+        if (pthread_create(&th[started], NULL, pool_worker, &pl) == 0)
+            started++;
+    pool_worker(&pl);                       /* this thread works too */
+    for (int t = 0; t < started; t++)
+        pthread_join(th[t], NULL);
+    pthread_mutex_destroy(&pl.lock);
     for (int i = 0; i < p->n_models; i++) {
-        nn_model_plan *mp = &p->models[i];
-        nn_model *m = pr.models[i];
-        nn_path_join(path, sizeof path, o->out_dir, mp->label);
-        if ((rc = nn_mkdir(path, e)))
-            break;
-        snprintf(name, sizeof name, "%s/model-initial.json", mp->label);
-        nn_path_join(path, sizeof path, o->out_dir, name);
-        if ((rc = nn_model_save(m, mp->label, path, e)))
-            break;
-        snprintf(name, sizeof name, "%s/metrics.csv", mp->label);
-        nn_path_join(path, sizeof path, o->out_dir, name);
-        if ((rc = nn_file_open(&w, path, e)))
-            break;
-        fputs(pr.test.n ? "epoch,loss,mse,error,test_error\n" : "epoch,loss,mse,error\n", w.f);
-        nn_file ww = {0}, wr = {0};
-        if (p->record.weights != NN_REC_NONE) {
-            snprintf(name, sizeof name, "%s/weights.csv", mp->label);
-            nn_path_join(path, sizeof path, o->out_dir, name);
-            if ((rc = nn_file_open(&ww, path, e))) {
-                nn_file_abort(&w);
-                break;
+        model_job *jb = &jobs[i];
+        if (!jb->ran)
+            continue;                       /* after an interruption or a failure */
+        man.labels[man.n_models] = p->models[i].label;
+        man.train_seconds[man.n_models++] = jb->seconds;
+        if (jb->rc) {
+            if (!rc) {
+                rc = jb->rc;
+                *e = jb->e;
             }
-            weights_header(ww.f, m);
-            if (p->record.raw) {
-                snprintf(name, sizeof name, "%s/raw_weights.csv", mp->label);
-                nn_path_join(path, sizeof path, o->out_dir, name);
-                if ((rc = nn_file_open(&wr, path, e))) {
-                    nn_file_abort(&w);
-                    nn_file_abort(&ww);
-                    break;
-                }
-                weights_header(wr.f, m);
-            }
+            continue;
         }
-        nn_optim *opt = nn_optim_create(&p->train.opt, m->params, m->n_params, e);
-        if (!opt) {
-            nn_file_abort(&w);
-            nn_file_abort(&ww);
-            nn_file_abort(&wr);
-            rc = e->code;
-            break;
-        }
-        metrics_ctx mc = {w.f, ww.f, wr.f, &p->record, 0, o, mp->label, i, p->n_models,
-                          p->train.max_epochs, ts.classify, pr.test.n > 0};
-        nn_train_hooks hooks = {&mc, on_epoch, o->stop};
-        nn_train_result tr;
-        struct timespec t0, t1;
-        clock_gettime(CLOCK_MONOTONIC, &t0);
-        rc = nn_train(m, opt, &pr.rngs[i], &p->train, &ts, &hooks, &tr, e);
-        clock_gettime(CLOCK_MONOTONIC, &t1);
-        man.labels[man.n_models] = mp->label;
-        man.train_seconds[man.n_models++] =
-            (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
-        nn_optim_free(opt);
-        if (rc) {
-            nn_file_abort(&w);
-            nn_file_abort(&ww);
-            nn_file_abort(&wr);
-            break;
-        }
-        if ((rc = nn_file_commit(&w, e)) || (ww.f && (rc = nn_file_commit(&ww, e))) ||
-            (wr.f && (rc = nn_file_commit(&wr, e)))) {
-            nn_file_abort(&ww);
-            nn_file_abort(&wr);
-            break;
-        }
-        snprintf(name, sizeof name, "%s/model.json", mp->label);
-        nn_path_join(path, sizeof path, o->out_dir, name);
-        if ((rc = nn_model_save(m, mp->label, path, e)))
-            break;
+        if (rc)
+            continue;
+        const nn_train_result *tr = &jb->tr;
         trained++;
-        const char *ms = tr.status == NN_TRAIN_DIVERGED      ? "diverged"
-                         : tr.status == NN_TRAIN_INTERRUPTED ? "interrupted"
-                                                             : "complete";
+        const char *ms = tr->status == NN_TRAIN_DIVERGED      ? "diverged"
+                         : tr->status == NN_TRAIN_INTERRUPTED ? "interrupted"
+                                                              : "complete";
         cJSON *mj = cJSON_CreateObject();
-        cJSON_AddStringToObject(mj, "label", mp->label);
-        cJSON_AddNumberToObject(mj, "seed", mp->seed);
+        cJSON_AddStringToObject(mj, "label", p->models[i].label);
+        cJSON_AddNumberToObject(mj, "seed", p->models[i].seed);
         cJSON_AddStringToObject(mj, "status", ms);
-        cJSON_AddNumberToObject(mj, "epochs_run", (double)tr.epochs_run);
-        cJSON_AddNumberToObject(mj, "iterations", (double)tr.iterations);
-        cJSON_AddBoolToObject(mj, "converged", tr.converged);
-        cJSON_AddItemToObject(mj, "converged_epoch", tr.converged
-                                                         ? cJSON_CreateNumber((double)tr.converged_epoch)
+        cJSON_AddNumberToObject(mj, "epochs_run", (double)tr->epochs_run);
+        cJSON_AddNumberToObject(mj, "iterations", (double)tr->iterations);
+        cJSON_AddBoolToObject(mj, "converged", tr->converged);
+        cJSON_AddItemToObject(mj, "converged_epoch", tr->converged
+                                                         ? cJSON_CreateNumber((double)tr->converged_epoch)
                                                          : cJSON_CreateNull());
-        if (tr.status == NN_TRAIN_DIVERGED)
-            cJSON_AddNumberToObject(mj, "diverged_epoch", (double)tr.diverged_epoch);
+        if (tr->status == NN_TRAIN_DIVERGED)
+            cJSON_AddNumberToObject(mj, "diverged_epoch", (double)tr->diverged_epoch);
         cJSON *fin = cJSON_AddObjectToObject(mj, "final");
-        cJSON_AddItemToObject(fin, "loss", number_or_null(tr.final.loss));
-        cJSON_AddItemToObject(fin, "mse", number_or_null(tr.final.mse));
-        cJSON_AddItemToObject(fin, "error", number_or_null(tr.final.error));
-        cJSON_AddItemToObject(fin, "test_error", number_or_null(tr.final.test_error));
+        cJSON_AddItemToObject(fin, "loss", number_or_null(tr->final.loss));
+        cJSON_AddItemToObject(fin, "mse", number_or_null(tr->final.mse));
+        cJSON_AddItemToObject(fin, "error", number_or_null(tr->final.error));
+        cJSON_AddItemToObject(fin, "test_error", number_or_null(tr->final.test_error));
         if (pr.test.n) {
-            cJSON_AddItemToObject(fin, "test_loss", number_or_null(tr.final.test_loss));
-            cJSON_AddItemToObject(fin, "test_mse", number_or_null(tr.final.test_mse));
+            cJSON_AddItemToObject(fin, "test_loss", number_or_null(tr->final.test_loss));
+            cJSON_AddItemToObject(fin, "test_mse", number_or_null(tr->final.test_mse));
         }
         cJSON *dr = cJSON_AddArrayToObject(mj, "init_draws");
-        for (int l = 0; l < m->L; l++)
+        for (int l = 0; l < pr.models[i]->L; l++)
             cJSON_AddItemToArray(dr, cJSON_CreateNumber((double)pr.draws[i][l]));
         cJSON_AddItemToArray(models, mj);
-        if (tr.status == NN_TRAIN_DIVERGED && status == NN_RUN_COMPLETE)
+        if (tr->status == NN_TRAIN_DIVERGED && status == NN_RUN_COMPLETE)
             status = NN_RUN_DIVERGED;
-        if (tr.status == NN_TRAIN_INTERRUPTED) {
+        if (tr->status == NN_TRAIN_INTERRUPTED)
             status = NN_RUN_INTERRUPTED;
-            break;
-        }
     }
+    if (o->stop && *o->stop && !rc)
+        status = NN_RUN_INTERRUPTED;        /* models left untrained */
+    free(jobs);
     cJSON_AddObjectToObject(summary, "analyses");
     /* the models' results stand on their own before any study runs */
     if (!rc)

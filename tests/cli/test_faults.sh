@@ -154,4 +154,15 @@ done
 expect_eq "$(cd "$tmp/w1/deep/er/out" && find . -type f | sort)" "$(cd "$tmp/w2/out" && find . -type f | sort)" \
     "same files whatever the working directory"
 
+# ... and whatever the number of threads the models train on
+"$NNLAB" run experiments/distribution.json --out "$tmp/th1" --quiet --threads 1 || no "--threads 1"
+"$NNLAB" run experiments/distribution.json --out "$tmp/th2" --quiet --threads 2 || no "--threads 2"
+n=0
+for f in $(cd "$tmp/th1" && find . -type f ! -name manifest.json | sort); do
+    n=$((n + 1))
+    cmp -s "$tmp/th1/$f" "$tmp/th2/$f" || no "$f differs between --threads 1 and 2"
+done
+[ "$n" -gt 20 ] && ok || no "only $n files compared"
+expect_exit 2 "$NNLAB" run experiments/init.json --threads 0
+
 finish faults
