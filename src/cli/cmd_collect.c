@@ -530,7 +530,7 @@ static int plot(const table *t, const char *col, const char *dir)
                  "set terminal pngcairo size 800,480 noenhanced font 'sans,10'\n"
                  "set output outfile\nset datafile separator ','\nset grid\nset key top right\n"
                  "set style fill transparent solid 0.5 border\nset xlabel '%s'\n"
-                 "set ylabel 'runs'\nset title %s\nwidth = %.17g\nlo = %.17g\n"
+                 "set ylabel 'runs'\nset yrange [0:*]\nset offsets 0, 0, graph 0.08, 0\nset title %s\nwidth = %.17g\nlo = %.17g\n"
                  "bin(x) = lo + width * (floor((x - lo) / width) + 0.5)\nset boxwidth width\nplot ",
             col, name, col, col, col, q, width, isfinite(lo) ? lo : 0.0);
     int drawn = 0;
