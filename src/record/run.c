@@ -234,6 +234,8 @@ typedef struct manifest {
     int n_models;
     const char *labels[NN_MAX_MODELS];
     double train_seconds[NN_MAX_MODELS];
+    double train_wall;         /* from the first model's start to the last one's end */
+    int threads;
     char sha[65];
     char started[32];
     time_t t0;
@@ -274,6 +276,8 @@ static int write_manifest(const manifest *m, const nn_run_opts *o, const char *s
         cJSON *t = cJSON_AddObjectToObject(j, "train_seconds");
         for (int i = 0; i < m->n_models; i++)
             cJSON_AddNumberToObject(t, m->labels[i], m->train_seconds[i]);
+        cJSON_AddNumberToObject(j, "train_wall_seconds", m->train_wall);
+        cJSON_AddNumberToObject(j, "threads", m->threads);
     } else {
         cJSON_AddNullToObject(j, "finished");
         cJSON_AddNullToObject(j, "wall_seconds");
@@ -747,12 +751,17 @@ int nn_run(nn_plan *p, const nn_run_opts *o, nn_run_result *r, nn_err *e)
     int nt = o->threads > 1 ? (o->threads < p->n_models ? o->threads : p->n_models) : 1;
     pthread_t th[NN_MAX_THREADS];
     int started = 0;
+    struct timespec tw0, tw1;
+    clock_gettime(CLOCK_MONOTONIC, &tw0);
     for (int t = 1; t < nt && t < NN_MAX_THREADS; t++)
         if (pthread_create(&th[started], NULL, pool_worker, &pl) == 0)
             started++;
     pool_worker(&pl);                       /* this thread works too */
     for (int t = 0; t < started; t++)
         pthread_join(th[t], NULL);
+    clock_gettime(CLOCK_MONOTONIC, &tw1);
+    man.train_wall = (double)(tw1.tv_sec - tw0.tv_sec) + 1e-9 * (double)(tw1.tv_nsec - tw0.tv_nsec);
+    man.threads = started + 1;
     pthread_mutex_destroy(&pl.lock);
     for (int i = 0; i < p->n_models; i++) {
         model_job *jb = &jobs[i];
