@@ -2,12 +2,12 @@
 """The training loops of notebooks 003 and 004 in PyTorch, timed (tests/bench/nb5_vs_torch.sh).
 
     /usr/bin/python3 tests/bench/nb5_torch.py alignment|circles [--dtype float32|float64]
-        [--threads N] [--repeat K]
+        [--threads N] [--repeat K] [--width W]
 
 alignment  notebook 003: Net(1, 60, 1, init_scale=1e-6, balanced) with torch.optim.SGD(lr=0.001)
            and MSELoss, 20000 full-batch steps on x = (-0.5, 2), y = (-1, 1), the loss kept
            every step as the notebook does (its frames are not drawn here).
-circles    notebook 004: ClassifierNet(2, 1, 1 hidden layer of 3 sigmoid units, sigmoid
+circles    notebook 004: ClassifierNet(2, 1, 1 hidden layer of W (3) sigmoid units, sigmoid
            output), train_model(lr=1e-3, N_epochs=10000, BCELoss, shuffle=False) on
            generate_binary_data(seed=100), printing nothing.
 Prints one JSON line per repeat: {"seconds": training loop time}. Written for nnlab's
@@ -45,7 +45,7 @@ def alignment(dtype):
     return time.perf_counter() - t, float(losses[-1])
 
 
-def circles(dtype):
+def circles(dtype, width=3):
     np.random.seed(100)
     f, t = [], []
     for _ in range(1000):
@@ -55,7 +55,7 @@ def circles(dtype):
         f.append([r * np.cos(th), r * np.sin(th)]); t.append(1)
     features = torch.tensor(np.array(f), dtype=dtype)
     target = torch.tensor(np.array(t), dtype=dtype).reshape(-1, 1)
-    net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Sigmoid(), torch.nn.Linear(3, 1),
+    net = torch.nn.Sequential(torch.nn.Linear(2, width), torch.nn.Sigmoid(), torch.nn.Linear(width, 1),
                               torch.nn.Sigmoid()).to(dtype)
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)
     crit = torch.nn.BCELoss()
@@ -75,13 +75,14 @@ def main():
     ap.add_argument('--dtype', default='float32', choices=['float32', 'float64'])
     ap.add_argument('--threads', type=int, default=0)
     ap.add_argument('--repeat', type=int, default=1)
+    ap.add_argument('--width', type=int, default=3)
     a = ap.parse_args()
     if a.threads:
         torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     dtype = getattr(torch, a.dtype)
     for _ in range(a.repeat):
-        sec, loss = (alignment if a.example == 'alignment' else circles)(dtype)
+        sec, loss = alignment(dtype) if a.example == 'alignment' else circles(dtype, a.width)
         print(json.dumps({'seconds': sec, 'final_loss': loss}))
 
 

@@ -2,7 +2,9 @@
 # Every benchmark, side by side in one session (make bench). Timings, not tests.
 NNLAB=${NNLAB:-./nnlab}
 export NNLAB
-echo "== notebook 001: nnlab against the notebook's numpy code (sh tests/bench/init_vs_numpy.sh)"
+echo "== the table: nnlab beside numpy and PyTorch on the notebooks' work (tests/bench/bench.py)"
+/usr/bin/python3 tests/bench/bench.py --csv build/bench.csv
+echo "== notebook 001: every example against the notebook's numpy code (sh tests/bench/init_vs_numpy.sh)"
 sh tests/bench/init_vs_numpy.sh --quick
 echo "== notebook 000: aligning two width-512 nets (sh tests/bench/align_512.sh)"
 sh tests/bench/align_512.sh

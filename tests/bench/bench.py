@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+"""make bench: nnlab beside the alternatives on the same work, in one session.
+
+    /usr/bin/python3 tests/bench/bench.py [--repeat N] [--quick] [--csv FILE]
+
+Every case runs once to warm up, then N times (default 5; peers that take seconds a run,
+3); the table gives the median and the spread (min-max) of each, and the ratio of the
+medians. nnlab is timed two ways: `train`, the training loop's wall time from the run's
+manifest (train_wall_seconds: the models of a run train on the machine's cores), and
+`wall`, the whole `nnlab run --no-plots` process (start-up, data, every CSV written). Peers
+time their training loops only, so `train` is the like-for-like ratio and `wall` the
+conservative one. A peer that is not installed is reported as skipped, never estimated.
+
+Peers (Debian packages, for /usr/bin/python3):
+  numpy   (python3-numpy): the notebooks' own algorithms re-implemented in
+          tests/bench/nb001_numpy.py (notebook 001, Example 1) and nb000_numpy.py
+          (notebook 000's 10-seed distribution study).
+  torch   (python3-torch): tests/bench/nb5_torch.py, notebook 003's alignment run and
+          notebook 004's circles classifier at widths 3 and 5, float32 as the notebooks,
+          one thread and all threads.
+Timings, not tests: never part of `make check`.
+"""
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+NNLAB = os.path.abspath(os.environ.get('NNLAB', os.path.join(ROOT, 'nnlab')))
+PY = '/usr/bin/python3'
+BENCH = os.path.join(ROOT, 'tests', 'bench')
+
+
+def have(module):
+    return subprocess.run([PY, '-c', 'import ' + module], capture_output=True).returncode == 0
+
+
+def stats(v):
+    return statistics.median(v), min(v), max(v)
+
+
+def nnlab_case(spec, sets, repeat):
+    """(train seconds, wall seconds) lists over repeat runs after one warm-up."""
+    train, wall = [], []
+    tmp = tempfile.mkdtemp(prefix='nnlab-bench-')
+    try:
+        for r in range(repeat + 1):
+            out = os.path.join(tmp, 'run')
+            shutil.rmtree(out, ignore_errors=True)
+            cmd = [NNLAB, 'run', os.path.join(ROOT, spec), '--out', out, '--quiet', '--no-plots']
+            for s in sets:
+                cmd += ['--set', s]
+            t0 = time.perf_counter()
+            subprocess.run(cmd, check=True)
+            t1 = time.perf_counter()
+            with open(os.path.join(out, 'manifest.json')) as f:
+                man = json.load(f)
+            if r:
+                train.append(man['train_wall_seconds'])
+                wall.append(t1 - t0)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return train, wall
+
+
+def peer(cmd, key, repeat):
+    """A peer's own training-loop seconds (JSON lines, field key) over repeat runs after a
+    warm-up, run in one process so its imports are paid once."""
+    res = subprocess.run([PY] + cmd + ['--repeat', str(repeat + 1)], check=True,
+                         capture_output=True, text=True, cwd=ROOT)
+    lines = [json.loads(l) for l in res.stdout.splitlines() if l.strip()]
+    return [key(l) for l in lines[1:]]
+
+
+def fmt(v):
+    if v is None:
+        return 'skipped'
+    m, lo, hi = stats(v)
+    unit, k = ('ms', 1e3) if m < 1 else ('s', 1)
+    return '%.3g %s (%.3g-%.3g)' % (m * k, unit, lo * k, hi * k)
+
+
+def main():
+    args = sys.argv[1:]
+    repeat = int(args[args.index('--repeat') + 1]) if '--repeat' in args else 5
+    quick = '--quick' in args
+    csv_path = args[args.index('--csv') + 1] if '--csv' in args else None
+    slow = 1 if quick else 3
+    np_ok, torch_ok = have('numpy'), have('torch')
+    nproc = os.cpu_count() or 1
+    w3 = 'models=[{"label":"sigmoid-w3","hidden":[3],"activation":"sigmoid","init":{"scheme":"torch"}}]'
+    w5 = 'models=[{"label":"sigmoid-w5","hidden":[5],"activation":"sigmoid","init":{"scheme":"torch"}}]'
+    cases = [
+        ('001 Example 1 (init.json)', 'experiments/init.json', [],
+         [('numpy', np_ok, ['tests/bench/nb001_numpy.py', '1', '--stream', 'per-model'],
+           lambda l: l['tanh']['fit_seconds'] + l['relu']['fit_seconds'], repeat)]),
+        ('000 distribution, 10 seeds', 'experiments/distribution.json', ['studies=[]'],
+         [('numpy', np_ok, ['tests/bench/nb000_numpy.py'], lambda l: l['fit_seconds'], slow)]),
+        ('003 alignment', 'experiments/alignment.json', ['studies=[]'],
+         [('torch 1 thread', torch_ok, ['tests/bench/nb5_torch.py', 'alignment', '--threads', '1'],
+           lambda l: l['seconds'], slow),
+          ('torch %d threads' % nproc, torch_ok,
+           ['tests/bench/nb5_torch.py', 'alignment', '--threads', str(nproc)],
+           lambda l: l['seconds'], slow)]),
+        ('004 circles, width 3', 'experiments/circles.json', [w3, 'studies=[]'],
+         [('torch 1 thread', torch_ok,
+           ['tests/bench/nb5_torch.py', 'circles', '--width', '3', '--threads', '1'],
+           lambda l: l['seconds'], slow),
+          ('torch %d threads' % nproc, torch_ok,
+           ['tests/bench/nb5_torch.py', 'circles', '--width', '3', '--threads', str(nproc)],
+           lambda l: l['seconds'], slow)]),
+        ('004 circles, width 5', 'experiments/circles.json', [w5, 'studies=[]'],
+         [('torch 1 thread', torch_ok,
+           ['tests/bench/nb5_torch.py', 'circles', '--width', '5', '--threads', '1'],
+           lambda l: l['seconds'], slow),
+          ('torch %d threads' % nproc, torch_ok,
+           ['tests/bench/nb5_torch.py', 'circles', '--width', '5', '--threads', str(nproc)],
+           lambda l: l['seconds'], slow)]),
+    ]
+    rows = []
+    head = '%-28s %-26s %-26s %-16s %-26s %8s %8s' % (
+        'case', 'nnlab train', 'nnlab wall', 'peer', 'peer train', 'x train', 'x wall')
+    print(head)
+    print('-' * len(head))
+    for name, spec, sets, peers in cases:
+        train, wall = nnlab_case(spec, sets, repeat)
+        for pname, ok, cmd, key, reps in peers:
+            pv = peer(cmd, key, reps) if ok else None
+            xt = stats(pv)[0] / stats(train)[0] if pv else None
+            xw = stats(pv)[0] / stats(wall)[0] if pv else None
+            print('%-28s %-26s %-26s %-16s %-26s %8s %8s' % (
+                name, fmt(train), fmt(wall), pname, fmt(pv),
+                '%.1f' % xt if xt else '-', '%.1f' % xw if xw else '-'), flush=True)
+            rows.append((name, stats(train)[0], stats(wall)[0], pname,
+                         stats(pv)[0] if pv else '', xt or '', xw or ''))
+    cpu = 'unknown'
+    with open('/proc/cpuinfo') as f:
+        for line in f:
+            if line.startswith('model name'):
+                cpu = line.split(':', 1)[1].strip()
+                break
+    vers = []
+    for mod in ('numpy', 'torch'):
+        r = subprocess.run([PY, '-c', 'import %s; print(%s.__version__)' % (mod, mod)],
+                           capture_output=True, text=True)
+        vers.append('%s %s' % (mod, r.stdout.strip() if r.returncode == 0 else 'absent'))
+    print('machine: %d cores, %s; %s; median of %d runs after a warm-up (peers taking seconds: %d)'
+          % (nproc, cpu, ', '.join(vers), repeat, slow))
+    if csv_path:
+        with open(csv_path, 'w') as f:
+            f.write('case,nnlab_train_s,nnlab_wall_s,peer,peer_s,ratio_train,ratio_wall\n')
+            for r in rows:
+                f.write(','.join('"%s"' % x if isinstance(x, str) else '%.6g' % x for x in r) + '\n')
+
+
+if __name__ == '__main__':
+    main()
