@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "nnlab/data.h"
+#include "nnlab/fmt.h"
 #include "nnlab/io.h"
 #include "nnlab/mat.h"
 #include "nnlab/model.h"
@@ -25,9 +26,15 @@ int nn_data_write_csv(FILE *f, const nn_data *d, nn_err *e)
         fprintf(f, "x%d,", k + 1);
     fputs("y\n", f);
     for (size_t s = 0; s < d->n; s++) {
-        for (int k = 0; k < d->d; k++)
-            fprintf(f, "%.17g,", d->x[s * (size_t)d->d + (size_t)k]);
-        fprintf(f, "%.17g\n", d->y[s]);
+        char buf[32];
+        for (int k = 0; k < d->d; k++) {
+            int len = nn_fmt17(buf, d->x[s * (size_t)d->d + (size_t)k]);
+            buf[len] = ',';
+            fwrite(buf, 1, (size_t)len + 1, f);
+        }
+        int len = nn_fmt17(buf, d->y[s]);
+        buf[len] = '\n';
+        fwrite(buf, 1, (size_t)len + 1, f);
     }
     if (ferror(f))
         return nn_err_set(e, NN_EIO, "", "write failed: %s", strerror(errno));

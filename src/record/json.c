@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "nnlab/err.h"
+#include "nnlab/fmt.h"
 
 /* ---- reading ------------------------------------------------------------------------------- */
 
@@ -306,7 +307,7 @@ void nn_json_number(char *buf, double v, int numbers)
         return;
     }
     if (numbers == NN_JSON_DIGITS17) {
-        snprintf(buf, 32, "%.17g", v);
+        nn_fmt17(buf, v);
         return;
     }
     for (int prec = 15; prec <= 17; prec++) {

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "nnlab/fmt.h"
 #include "nnlab/record.h"
 
 void nn_path_join(char *buf, size_t cap, const char *dir, const char *name)
@@ -24,10 +25,13 @@ void nn_path_join(char *buf, size_t cap, const char *dir, const char *name)
 
 void nn_csv_num(FILE *f, double v)
 {
-    if (isnan(v))
+    char buf[32];
+    if (isnan(v)) {
         fputs("nan", f);
-    else
-        fprintf(f, "%.17g", v);
+        return;
+    }
+    int n = nn_fmt17(buf, v);
+    fwrite(buf, 1, (size_t)n, f);
 }
 
 bool nn_path_exists(const char *path)
