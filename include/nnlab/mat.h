@@ -19,11 +19,12 @@ void nn_dense_forward(double *out /* (n_out, N) */, const double *in /* (n_in, N
                       size_t N, size_t n_in, size_t n_out);
 
 /* dW[j][k] += sum_s E[j][s] in[k][s] and db[j] += sum_s E[j][s], each sum taken over
- * s = 0..B-1 in order; db may be NULL. */
+ * s = 0..B-1 in order; db may be NULL. scratch (n_in * B doubles, or NULL) lets wide
+ * layers be summed vectorised across k, with the same result. */
 void nn_dense_backward_weights(double *dW /* (n_out, n_in) */, double *db /* (n_out) */,
                                const double *E /* (n_out, B) */,
                                const double *in /* (n_in, B) */,
-                               size_t B, size_t n_in, size_t n_out);
+                               size_t B, size_t n_in, size_t n_out, double *scratch);
 
 /* The same sums over the samples idx[0..B) of full-set arrays E (n_out, N) and
  * in (n_in, N), visited in that order: a batch without copying it out. */
@@ -31,7 +32,7 @@ void nn_dense_backward_weights_idx(double *dW /* (n_out, n_in) */, double *db /*
                                    const double *E /* (n_out, N) */,
                                    const double *in /* (n_in, N) */, size_t N,
                                    const size_t *idx /* (B) */, size_t B, size_t n_in,
-                                   size_t n_out);
+                                   size_t n_out, double *scratch);
 
 /* dIn[k][s] = sum_j W[j][k] E[j][s] (overwrites dIn). */
 void nn_dense_backward_input(double *dIn /* (n_in, B) */, const double *W /* (n_out, n_in) */,

@@ -14,15 +14,16 @@
 
 /* Four receiving units at a time share each load of the inputs (a wide layer's inputs do
  * not stay in cache across rows); within a unit the terms still go in k order, bias last. */
-NN_CLONES void nn_dense_forward(double *restrict out, const double *restrict in,
-                                const double *restrict W, const double *restrict b,
-                                size_t N, size_t n_in, size_t n_out)
+static inline __attribute__((always_inline)) void
+forward_range(double *restrict out, const double *restrict in, const double *restrict W,
+              const double *restrict b, size_t N, size_t s0, size_t s1, size_t n_in,
+              size_t n_out)
 {
     size_t j = 0;
     for (; j + 4 <= n_out; j += 4) {
         const double *w0 = W + j * n_in, *w1 = w0 + n_in, *w2 = w1 + n_in, *w3 = w2 + n_in;
-        size_t s = 0;
-        for (; s + 8 <= N; s += 8) {
+        size_t s = s0;
+        for (; s + 8 <= s1; s += 8) {
             v4d z = {0, 0, 0, 0};
             v4d a00 = z, a01 = z, a10 = z, a11 = z, a20 = z, a21 = z, a30 = z, a31 = z;
             for (size_t k = 0; k < n_in; k++) {
@@ -47,7 +48,7 @@ NN_CLONES void nn_dense_forward(double *restrict out, const double *restrict in,
             v4d_store(o + 2 * N, a20), v4d_store(o + 2 * N + 4, a21);
             v4d_store(o + 3 * N, a30), v4d_store(o + 3 * N + 4, a31);
         }
-        for (; s < N; s++)
+        for (; s < s1; s++)
             for (size_t r = 0; r < 4; r++) {
                 const double *w = W + (j + r) * n_in;
                 double acc = 0.0;
@@ -60,8 +61,8 @@ NN_CLONES void nn_dense_forward(double *restrict out, const double *restrict in,
         double *restrict o = out + j * N;
         const double *w = W + j * n_in;
         const double bj = b ? b[j] : 0.0;
-        size_t s = 0;
-        for (; s + 8 <= N; s += 8) {
+        size_t s = s0;
+        for (; s + 8 <= s1; s += 8) {
             v4d a0 = {0, 0, 0, 0}, a1 = a0;
             for (size_t k = 0; k < n_in; k++) {
                 const double *x = in + k * N + s;
@@ -77,7 +78,7 @@ NN_CLONES void nn_dense_forward(double *restrict out, const double *restrict in,
             v4d_store(o + s, a0);
             v4d_store(o + s + 4, a1);
         }
-        for (; s < N; s++) {
+        for (; s < s1; s++) {
             double acc = 0.0;
             for (size_t k = 0; k < n_in; k++)
                 acc += w[k] * in[k * N + s];
@@ -86,14 +87,28 @@ NN_CLONES void nn_dense_forward(double *restrict out, const double *restrict in,
     }
 }
 
-NN_CLONES void nn_dense_backward_input(double *restrict dIn, const double *restrict W,
-                                       const double *restrict E, size_t B, size_t n_in,
-                                       size_t n_out)
+/* Samples in chunks of this many: a wide layer's chunk of inputs (n_in x 128 doubles)
+ * stays in the L2 cache while every block of receiving units passes over it, instead of
+ * the whole input streaming from memory once per block. Every sum is unchanged. */
+#define SAMPLE_CHUNK 128
+
+NN_CLONES void nn_dense_forward(double *restrict out, const double *restrict in,
+                                const double *restrict W, const double *restrict b,
+                                size_t N, size_t n_in, size_t n_out)
+{
+    for (size_t s0 = 0; s0 < N; s0 += SAMPLE_CHUNK)
+        forward_range(out, in, W, b, N, s0, s0 + SAMPLE_CHUNK < N ? s0 + SAMPLE_CHUNK : N, n_in,
+                      n_out);
+}
+
+static inline __attribute__((always_inline)) void
+backward_input_range(double *restrict dIn, const double *restrict W, const double *restrict E,
+                     size_t B, size_t s0, size_t s1, size_t n_in, size_t n_out)
 {
     for (size_t k = 0; k < n_in; k++) {
         double *restrict d = dIn + k * B;
-        size_t s = 0;
-        for (; s + 8 <= B; s += 8) {
+        size_t s = s0;
+        for (; s + 8 <= s1; s += 8) {
             v4d a0 = {0, 0, 0, 0}, a1 = a0;
             for (size_t j = 0; j < n_out; j++) {
                 const double *e = E + j * B + s;
@@ -104,13 +119,22 @@ NN_CLONES void nn_dense_backward_input(double *restrict dIn, const double *restr
             v4d_store(d + s, a0);
             v4d_store(d + s + 4, a1);
         }
-        for (; s < B; s++) {
+        for (; s < s1; s++) {
             double acc = 0.0;
             for (size_t j = 0; j < n_out; j++)
                 acc += W[j * n_in + k] * E[j * B + s];
             d[s] = acc;
         }
     }
+}
+
+NN_CLONES void nn_dense_backward_input(double *restrict dIn, const double *restrict W,
+                                       const double *restrict E, size_t B, size_t n_in,
+                                       size_t n_out)
+{
+    for (size_t s0 = 0; s0 < B; s0 += SAMPLE_CHUNK)
+        backward_input_range(dIn, W, E, B, s0, s0 + SAMPLE_CHUNK < B ? s0 + SAMPLE_CHUNK : B, n_in,
+                             n_out);
 }
 
 /* The sums over samples are reductions whose order numpy fixes (s = 0, 1, ...), so they
@@ -148,16 +172,106 @@ TILE(1, 1) TILE(2, 1) TILE(4, 1) TILE(1, 2) TILE(2, 2) TILE(4, 2) TILE(1, 4) TIL
 typedef void (*tile_fn)(double *, size_t, const double *, const double *, size_t,
                         const size_t *, size_t);
 
+/* d[0..4) += a */
+#define add_store(d, a)                                                                  \
+    do {                                                                                 \
+        v4d t_ = v4d_load(d) + (a);                                                      \
+        v4d_store((d), t_);                                                              \
+    } while (0)
+
+/* The same sums vectorised across the weights of a row: with the batch's inputs copied
+ * sample by sample in panels of eight (XT), four rows j and eight inputs k are eight vector
+ * registers of independent sums, each still adding its terms in sample order, so the
+ * result is the tiles' bit for bit. For wide layers, where the tiles' scalar sums were
+ * most of a step. */
+NN_CLONES static void backward_weights_t(double *restrict dW, const double *restrict E,
+                                         const double *restrict in, size_t ld,
+                                         const size_t *idx, size_t B, size_t n_in,
+                                         size_t n_out, double *restrict XT)
+{
+    /* XT in panels of 8 inputs: panel p holds, sample after sample, in[8p..8p+8)[s_i], so
+     * the loop over samples reads one panel front to back */
+    const size_t panels = n_in / 8;
+    for (size_t p = 0; p < panels; p++) {
+        double *panel = XT + p * 8 * B;
+        for (size_t i = 0; i < B; i++) {
+            const size_t s = idx ? idx[i] : i;
+            for (size_t c = 0; c < 8; c++)
+                panel[i * 8 + c] = in[(p * 8 + c) * ld + s];
+        }
+    }
+    for (size_t p = 0; p < panels; p++) {
+        const double *panel = XT + p * 8 * B;
+        const size_t k = p * 8;
+        size_t j = 0;
+        for (; j + 4 <= n_out; j += 4) {
+            const double *e0 = E + j * ld, *e1 = e0 + ld, *e2 = e1 + ld, *e3 = e2 + ld;
+            v4d z = {0, 0, 0, 0};
+            v4d a00 = z, a01 = z, a10 = z, a11 = z, a20 = z, a21 = z, a30 = z, a31 = z;
+            for (size_t i = 0; i < B; i++) {
+                const size_t s = idx ? idx[i] : i;
+                const double *x = panel + i * 8;
+                v4d x0 = v4d_load(x), x1 = v4d_load(x + 4);
+                v4d c0 = v4d_splat(e0[s]), c1 = v4d_splat(e1[s]), c2 = v4d_splat(e2[s]),
+                    c3 = v4d_splat(e3[s]);
+                a00 += c0 * x0, a01 += c0 * x1;
+                a10 += c1 * x0, a11 += c1 * x1;
+                a20 += c2 * x0, a21 += c2 * x1;
+                a30 += c3 * x0, a31 += c3 * x1;
+            }
+            double *d = dW + j * n_in + k;
+            add_store(d, a00);
+            add_store(d + 4, a01);
+            d += n_in;
+            add_store(d, a10);
+            add_store(d + 4, a11);
+            d += n_in;
+            add_store(d, a20);
+            add_store(d + 4, a21);
+            d += n_in;
+            add_store(d, a30);
+            add_store(d + 4, a31);
+        }
+        for (; j < n_out; j++) {
+            const double *e = E + j * ld;
+            v4d a0 = {0, 0, 0, 0}, a1 = a0;
+            for (size_t i = 0; i < B; i++) {
+                const double *x = panel + i * 8;
+                v4d c = v4d_splat(e[idx ? idx[i] : i]);
+                a0 += c * v4d_load(x), a1 += c * v4d_load(x + 4);
+            }
+            double *d = dW + j * n_in + k;
+            add_store(d, a0);
+            add_store(d + 4, a1);
+        }
+    }
+    /* inputs past the last whole panel: plain sums */
+    for (size_t k = panels * 8; k < n_in; k++)
+        for (size_t j = 0; j < n_out; j++) {
+            const double *e = E + j * ld, *x = in + k * ld;
+            double t = 0;
+            for (size_t i = 0; i < B; i++) {
+                const size_t s = idx ? idx[i] : i;
+                t += e[s] * x[s];
+            }
+            dW[j * n_in + k] += t;
+        }
+}
+
 static void backward_weights(double *restrict dW, double *restrict db,
                              const double *restrict E, const double *restrict in,
                              size_t ld, const size_t *idx, size_t B, size_t n_in,
-                             size_t n_out)
+                             size_t n_out, double *XT)
 {
     /* tiles[kt][jt]: KT in {1, 2, 4}, JT in {1, 2, 4} (4 x 4 is too many registers) */
     static const tile_fn tiles[3][3] = {{tile_1_1, tile_2_1, tile_4_1},
                                         {tile_1_2, tile_2_2, tile_4_2},
                                         {tile_1_4, tile_2_4, tile_2_4}};
     size_t k = 0;
+    if (XT && n_in >= 8 && n_out >= 4) {
+        backward_weights_t(dW, E, in, ld, idx, B, n_in, n_out, XT);
+        k = n_in;                       /* the weights are done; the biases below */
+    }
     while (k < n_in) {
         int kq = n_in - k >= 4 ? 2 : n_in - k >= 2 ? 1 : 0;
         size_t kt = (size_t)1 << kq, j = 0;
@@ -193,17 +307,17 @@ static void backward_weights(double *restrict dW, double *restrict db,
 
 void nn_dense_backward_weights(double *restrict dW, double *restrict db,
                                const double *restrict E, const double *restrict in,
-                               size_t B, size_t n_in, size_t n_out)
+                               size_t B, size_t n_in, size_t n_out, double *scratch)
 {
-    backward_weights(dW, db, E, in, B, NULL, B, n_in, n_out);
+    backward_weights(dW, db, E, in, B, NULL, B, n_in, n_out, scratch);
 }
 
 void nn_dense_backward_weights_idx(double *restrict dW, double *restrict db,
                                    const double *restrict E, const double *restrict in,
                                    size_t N, const size_t *idx, size_t B, size_t n_in,
-                                   size_t n_out)
+                                   size_t n_out, double *scratch)
 {
-    backward_weights(dW, db, E, in, N, idx, B, n_in, n_out);
+    backward_weights(dW, db, E, in, N, idx, B, n_in, n_out, scratch);
 }
 
 /* numpy's pairwise_sum for one block of at most 8192 elements */

@@ -17,6 +17,7 @@ typedef struct work {
     double *Hb[NN_MAX_HIDDEN + 2];        /* batch copies of H, in batch order */
     double *Zb[NN_MAX_HIDDEN + 2];        /* batch copies of Z where a derivative needs z */
     double *E, *D;                        /* (max width, B) backward signals */
+    double *XT;                           /* (B, max width) a layer's batch inputs, sample-major */
     double *yb, *grad, *scratch;
     double *good;                         /* the parameters after the last finite step */
     size_t *order;
@@ -43,7 +44,7 @@ static size_t scratch_doubles(const int *width, int L, nn_act act, size_t n_para
             total += wl * B;                                  /* Zb */
     }
     total += (size_t)width[0] * B;                            /* Hb[0] */
-    total += 2 * maxw * B + B + 2 * n_params + n;             /* E, D, yb, grad, good, scratch */
+    total += 3 * maxw * B + B + 2 * n_params + n;             /* E, D, XT, yb, grad, good, scratch */
     return total;
 }
 
@@ -90,6 +91,7 @@ static int work_init(work *w, const nn_model *m, const nn_trainset *d, size_t B,
     TAKE(w->Hb[0], (size_t)m->width[0] * B);
     TAKE(w->E, maxw * B);
     TAKE(w->D, maxw * B);
+    TAKE(w->XT, maxw * B);
     TAKE(w->yb, B);
     TAKE(w->grad, m->n_params);
     TAKE(w->good, m->n_params);
@@ -160,9 +162,10 @@ static void batch_gradient(const nn_model *m, work *w, nn_loss loss, const doubl
         double *gb = m->has_bias[l] ? w->grad + m->b_off[l] : NULL;
         if (full)
             nn_dense_backward_weights_idx(w->grad + m->w_off[l], gb, E, Hs[l], ld, idx, B,
-                                          n_in, n_out);
+                                          n_in, n_out, w->XT);
         else
-            nn_dense_backward_weights(w->grad + m->w_off[l], gb, E, Hs[l], B, n_in, n_out);
+            nn_dense_backward_weights(w->grad + m->w_off[l], gb, E, Hs[l], B, n_in, n_out,
+                                      w->XT);
         if (l > 0) {
             nn_dense_backward_input(D, nn_model_W(m, l), E, ld, n_in, n_out);
             nn_act_backward(m->arch.act, m->arch.slope, D, Zs[l], Hs[l], n_in * ld);

@@ -15,6 +15,9 @@ Peers (Debian packages, for /usr/bin/python3):
   numpy   (python3-numpy): the notebooks' own algorithms re-implemented in
           tests/bench/nb001_numpy.py (notebook 001, Example 1) and nb000_numpy.py
           (notebook 000's 10-seed distribution study).
+  OpenBLAS (libopenblas-dev): the wide case 2-256-256-256-1 (tests/bench/wide.json, batch
+          1024): nnlab's whole training step beside dgemm on that step's matrix products
+          (tests/bench/wide_roofline.c), one thread and all threads.
   torch   (python3-torch): tests/bench/nb5_torch.py, notebook 003's alignment run and
           notebook 004's circles classifier at widths 3 and 5, float32 as the notebooks,
           one thread and all threads.
@@ -121,6 +124,14 @@ def main():
            ['tests/bench/nb5_torch.py', 'circles', '--width', '5', '--threads', str(nproc)],
            lambda l: l['seconds'], slow)]),
     ]
+    # the wide case: nnlab's whole training step against OpenBLAS's dgemm on that step's
+    # matrix products alone (tests/bench/wide_roofline.c, built here when libopenblas-dev is)
+    rf = None
+    if os.path.exists('/usr/include/x86_64-linux-gnu/cblas.h') or os.path.exists('/usr/include/cblas.h'):
+        rf = os.path.join(tempfile.mkdtemp(prefix='nnlab-bench-'), 'wide_roofline')
+        if subprocess.run(['cc', '-O2', os.path.join(BENCH, 'wide_roofline.c'), '-o', rf,
+                           '-lopenblas'], capture_output=True).returncode != 0:
+            rf = None
     rows = []
     head = '%-28s %-26s %-26s %-16s %-26s %8s %8s' % (
         'case', 'nnlab train', 'nnlab wall', 'peer', 'peer train', 'x train', 'x wall')
@@ -137,6 +148,24 @@ def main():
                 '%.1f' % xt if xt else '-', '%.1f' % xw if xw else '-'), flush=True)
             rows.append((name, stats(train)[0], stats(wall)[0], pname,
                          stats(pv)[0] if pv else '', xt or '', xw or ''))
+    # per step: the run's training time over its 20 steps
+    train, wall = nnlab_case('tests/bench/wide.json', [], max(3, repeat // 2))
+    step = [t / 20 for t in train]
+    for threads in (1, nproc):
+        pv = None
+        if rf:
+            pv = []
+            for _ in range(3):
+                r = subprocess.run([rf, str(threads)], capture_output=True, text=True, check=True)
+                pv.append(json.loads(r.stdout)['seconds'])
+        xt = stats(step)[0] / stats(pv)[0] if pv else None
+        name = 'wide 2-256x3-1, one step'
+        print('%-28s %-26s %-26s %-16s %-26s %8s %8s' % (
+            name, fmt(step), '', 'OpenBLAS %d thr' % threads, fmt(pv),
+            '%.2f' % (1 / xt) if xt else '-', ''), flush=True)
+        rows.append((name, stats(step)[0], '', 'OpenBLAS dgemm, %d threads' % threads,
+                     stats(pv)[0] if pv else '', 1 / xt if xt else '', ''))
+    print('(wide: the ratio is OpenBLAS time / nnlab time for one step: 0.5 is "within 2x")')
     cpu = 'unknown'
     with open('/proc/cpuinfo') as f:
         for line in f:

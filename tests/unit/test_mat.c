@@ -35,7 +35,8 @@ int main(void)
      * over sizes that exercise the vector body and the scalar tails */
     unsigned long s = 42;
     size_t shapes[][3] = {{1, 1, 1}, {7, 2, 6}, {179, 2, 6}, {179, 6, 3}, {16, 3, 1},
-                          {301, 10, 10}, {33, 5, 9}};
+                          {301, 10, 10}, {33, 5, 9}, {1030, 37, 21}, {300, 256, 17},
+                          {260, 9, 130}, {129, 8, 4}, {64, 16, 5}};
     for (size_t t = 0; t < sizeof shapes / sizeof shapes[0]; t++) {
         size_t N = shapes[t][0], ni = shapes[t][1], no = shapes[t][2];
         double *in = malloc(ni * N * sizeof *in), *W = malloc(no * ni * sizeof *W);
@@ -72,13 +73,16 @@ int main(void)
         /* weights: accumulate onto existing values, in sample order; the indexed form
          * equals the plain form on the gathered batch */
         for (size_t i = 0; i < no * ni; i++) dW[i] = dW2[i] = 0.5;
-        nn_dense_backward_weights_idx(dW, db, E, in, N, idx, N, ni, no);
+        /* the vectorised path (with scratch) on the indexed form, the tiles on the plain */
+        double *scratch = malloc(ni * N * sizeof *scratch);
+        nn_dense_backward_weights_idx(dW, db, E, in, N, idx, N, ni, no, scratch);
+        free(scratch);
         double *Eg = malloc(no * N * sizeof *Eg), *ing = malloc(ni * N * sizeof *ing);
         for (size_t q = 0; q < N; q++) {
             for (size_t j = 0; j < no; j++) Eg[j * N + q] = E[j * N + idx[q]];
             for (size_t k = 0; k < ni; k++) ing[k * N + q] = in[k * N + idx[q]];
         }
-        nn_dense_backward_weights(dW2, db2, Eg, ing, N, ni, no);
+        nn_dense_backward_weights(dW2, db2, Eg, ing, N, ni, no, NULL);
         bad = 0;
         for (size_t j = 0; j < no; j++) {
             double tb = 0;
