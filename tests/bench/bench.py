@@ -177,8 +177,14 @@ def main():
         r = subprocess.run([PY, '-c', 'import %s; print(%s.__version__)' % (mod, mod)],
                            capture_output=True, text=True)
         vers.append('%s %s' % (mod, r.stdout.strip() if r.returncode == 0 else 'absent'))
-    print('machine: %d cores, %s; %s; median of %d runs after a warm-up (peers taking seconds: %d)'
-          % (nproc, cpu, ', '.join(vers), repeat, slow))
+    blas = 'unknown'
+    r = subprocess.run(['update-alternatives', '--query', 'libblas.so.3-x86_64-linux-gnu'],
+                       capture_output=True, text=True)
+    for line in r.stdout.splitlines():
+        if line.startswith('Value:'):
+            blas = line.split(':', 1)[1].strip()
+    print('machine: %d cores, %s; %s (numpy\'s BLAS: %s); median of %d runs after a warm-up '
+          '(peers taking seconds: %d)' % (nproc, cpu, ', '.join(vers), blas, repeat, slow))
     if csv_path:
         with open(csv_path, 'w') as f:
             f.write('case,nnlab_train_s,nnlab_wall_s,peer,peer_s,ratio_train,ratio_wall\n')
