@@ -10,3 +10,5 @@ echo "== notebook 000: aligning two width-512 nets (sh tests/bench/align_512.sh)
 sh tests/bench/align_512.sh
 echo "== notebooks 003 and 004: nnlab against PyTorch (sh tests/bench/nb5_vs_torch.sh)"
 sh tests/bench/nb5_vs_torch.sh
+echo "== scaling: time per epoch against width and samples, alignment against width (tests/bench/scaling.py)"
+/usr/bin/python3 tests/bench/scaling.py --out build/bench
