@@ -108,7 +108,10 @@ int nn_fmt17(char *out, double v)
     } else {
         e = -1074;                      /* subnormal */
     }
-    int p = (int)floor(log10(a));
+    /* the decimal exponent from the binary one (log10(2) ~ 78913 / 2^18, floor division),
+     * off by at most one: the loop below corrects it */
+    int b2 = be ? be - 1023 : -1011 - __builtin_clzll(m);
+    int p = b2 >= 0 ? (b2 * 78913) >> 18 : -((-b2 * 78913 + (1 << 18) - 1) >> 18);
     uint64_t D = 0;
     for (int tries = 0; tries < 4; tries++) {
         if (16 - p < 0)

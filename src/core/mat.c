@@ -92,10 +92,48 @@ forward_range(double *restrict out, const double *restrict in, const double *res
  * the whole input streaming from memory once per block. Every sum is unchanged. */
 #define SAMPLE_CHUNK 128
 
+/* Fewer than 8 samples (notebook 003's two points): vectorise across four receiving units
+ * instead, from a transposed copy of W; each unit's sum is still over k in order, then
+ * the bias. */
+static inline __attribute__((always_inline)) void
+forward_few(double *restrict out, const double *restrict in, const double *restrict W,
+            const double *restrict b, size_t N, size_t n_in, size_t n_out, double *restrict WT)
+{
+    for (size_t j = 0; j < n_out; j++)
+        for (size_t k = 0; k < n_in; k++)
+            WT[k * n_out + j] = W[j * n_in + k];
+    for (size_t s = 0; s < N; s++) {
+        size_t j = 0;
+        for (; j + 4 <= n_out; j += 4) {
+            v4d acc = {0, 0, 0, 0};
+            for (size_t k = 0; k < n_in; k++)
+                acc += v4d_load(WT + k * n_out + j) * v4d_splat(in[k * N + s]);
+            if (b)
+                acc += v4d_load(b + j);
+            double t[4];
+            v4d_store(t, acc);
+            for (size_t r = 0; r < 4; r++)
+                out[(j + r) * N + s] = t[r];
+        }
+        for (; j < n_out; j++) {
+            const double *w = W + j * n_in;
+            double acc = 0.0;
+            for (size_t k = 0; k < n_in; k++)
+                acc += w[k] * in[k * N + s];
+            out[j * N + s] = b ? acc + b[j] : acc;
+        }
+    }
+}
+
 NN_CLONES void nn_dense_forward(double *restrict out, const double *restrict in,
                                 const double *restrict W, const double *restrict b,
                                 size_t N, size_t n_in, size_t n_out)
 {
+    if (N < 8 && n_out >= 4 && n_in * n_out <= 4096) {
+        double WT[4096];
+        forward_few(out, in, W, b, N, n_in, n_out, WT);
+        return;
+    }
     for (size_t s0 = 0; s0 < N; s0 += SAMPLE_CHUNK)
         forward_range(out, in, W, b, N, s0, s0 + SAMPLE_CHUNK < N ? s0 + SAMPLE_CHUNK : N, n_in,
                       n_out);
@@ -132,6 +170,27 @@ NN_CLONES void nn_dense_backward_input(double *restrict dIn, const double *restr
                                        const double *restrict E, size_t B, size_t n_in,
                                        size_t n_out)
 {
+    if (B < 8) {   /* few samples: vectorise across four inputs k (rows of W are contiguous) */
+        for (size_t s = 0; s < B; s++) {
+            size_t k = 0;
+            for (; k + 4 <= n_in; k += 4) {
+                v4d acc = {0, 0, 0, 0};
+                for (size_t j = 0; j < n_out; j++)
+                    acc += v4d_load(W + j * n_in + k) * v4d_splat(E[j * B + s]);
+                double t[4];
+                v4d_store(t, acc);
+                for (size_t r = 0; r < 4; r++)
+                    dIn[(k + r) * B + s] = t[r];
+            }
+            for (; k < n_in; k++) {
+                double acc = 0.0;
+                for (size_t j = 0; j < n_out; j++)
+                    acc += W[j * n_in + k] * E[j * B + s];
+                dIn[k * B + s] = acc;
+            }
+        }
+        return;
+    }
     for (size_t s0 = 0; s0 < B; s0 += SAMPLE_CHUNK)
         backward_input_range(dIn, W, E, B, s0, s0 + SAMPLE_CHUNK < B ? s0 + SAMPLE_CHUNK : B, n_in,
                              n_out);
@@ -268,7 +327,7 @@ static void backward_weights(double *restrict dW, double *restrict db,
                                         {tile_1_2, tile_2_2, tile_4_2},
                                         {tile_1_4, tile_2_4, tile_2_4}};
     size_t k = 0;
-    if (XT && n_in >= 8 && n_out >= 4) {
+    if (XT && n_in >= 8) {
         backward_weights_t(dW, E, in, ld, idx, B, n_in, n_out, XT);
         k = n_in;                       /* the weights are done; the biases below */
     }

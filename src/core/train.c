@@ -205,12 +205,22 @@ static void test_stats(const nn_model *m, work *wt, nn_loss loss, const nn_train
                          : NAN;
 }
 
+/* x * 0 is 0 for a finite x and NaN for an infinite or NaN one; four independent sums
+ * (the order cannot matter: the answer is 0 or NaN) instead of one long dependency chain,
+ * which cost a fifth of a step of notebook 003's tiny net. */
 static bool all_finite(const double *p, size_t n)
 {
-    double acc = 0.0;
-    for (size_t i = 0; i < n; i++)
-        acc += p[i] * 0.0;   /* 0 for finite values, NaN as soon as one is not */
-    return acc == 0.0;
+    double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0;
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        a0 += p[i] * 0.0;
+        a1 += p[i + 1] * 0.0;
+        a2 += p[i + 2] * 0.0;
+        a3 += p[i + 3] * 0.0;
+    }
+    for (; i < n; i++)
+        a0 += p[i] * 0.0;
+    return (a0 + a1) + (a2 + a3) == 0.0;
 }
 
 int nn_train(nn_model *m, nn_optim *o, nn_rng *r, const nn_train_cfg *c,

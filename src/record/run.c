@@ -315,9 +315,21 @@ static void weights_header(FILE *f, const nn_model *m)
     fputc('\n', f);
 }
 
+/* An epoch number (>= 0) without printf, which costs more than the row's other fields. */
+static void put_epoch(FILE *f, long epoch)
+{
+    char buf[24];
+    int n = 0;
+    do {
+        buf[sizeof buf - 1 - n++] = (char)('0' + epoch % 10);
+        epoch /= 10;
+    } while (epoch > 0);
+    fwrite(buf + sizeof buf - n, 1, (size_t)n, f);
+}
+
 static void weights_row(FILE *f, long epoch, const double *p, size_t n)
 {
-    fprintf(f, "%ld", epoch);
+    put_epoch(f, epoch);
     for (size_t i = 0; i < n; i++) {
         fputc(',', f);
         nn_csv_num(f, p[i]);
@@ -351,7 +363,8 @@ static int on_epoch(void *vctx, const nn_model *m, const nn_optim *opt,
         if (c->raw)
             weights_row(c->raw, st->epoch, opt->raw ? opt->raw : m->params, m->n_params);
     }
-    fprintf(c->f, "%ld,", st->epoch);
+    put_epoch(c->f, st->epoch);
+    fputc(',', c->f);
     nn_csv_num(c->f, st->loss);
     fputc(',', c->f);
     nn_csv_num(c->f, st->mse);
