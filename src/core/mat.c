@@ -317,6 +317,41 @@ NN_CLONES static void backward_weights_t(double *restrict dW, const double *rest
         }
 }
 
+/* Few inputs and many units (notebook 003's first layer: 1 input, 60 units): vectorised
+ * across four units j from a sample-major copy of the backward signals, each sum still in
+ * sample order. */
+NN_CLONES static void backward_weights_tj(double *restrict dW, const double *restrict E,
+                                          const double *restrict in, size_t ld,
+                                          const size_t *idx, size_t B, size_t n_in,
+                                          size_t n_out, double *restrict ET)
+{
+    for (size_t i = 0; i < B; i++) {
+        const size_t s = idx ? idx[i] : i;
+        double *row = ET + i * n_out;
+        for (size_t j = 0; j < n_out; j++)
+            row[j] = E[j * ld + s];
+    }
+    for (size_t k = 0; k < n_in; k++) {
+        const double *x = in + k * ld;
+        size_t j = 0;
+        for (; j + 4 <= n_out; j += 4) {
+            v4d acc = {0, 0, 0, 0};
+            for (size_t i = 0; i < B; i++)
+                acc += v4d_load(ET + i * n_out + j) * v4d_splat(x[idx ? idx[i] : i]);
+            double t[4];
+            v4d_store(t, acc);
+            for (size_t r = 0; r < 4; r++)
+                dW[(j + r) * n_in + k] += t[r];
+        }
+        for (; j < n_out; j++) {
+            double t = 0;
+            for (size_t i = 0; i < B; i++)
+                t += ET[i * n_out + j] * x[idx ? idx[i] : i];
+            dW[j * n_in + k] += t;
+        }
+    }
+}
+
 static void backward_weights(double *restrict dW, double *restrict db,
                              const double *restrict E, const double *restrict in,
                              size_t ld, const size_t *idx, size_t B, size_t n_in,
@@ -330,6 +365,9 @@ static void backward_weights(double *restrict dW, double *restrict db,
     if (XT && n_in >= 8) {
         backward_weights_t(dW, E, in, ld, idx, B, n_in, n_out, XT);
         k = n_in;                       /* the weights are done; the biases below */
+    } else if (XT && n_out >= 8) {
+        backward_weights_tj(dW, E, in, ld, idx, B, n_in, n_out, XT);
+        k = n_in;
     }
     while (k < n_in) {
         int kq = n_in - k >= 4 ? 2 : n_in - k >= 2 ? 1 : 0;
