@@ -150,7 +150,7 @@ static double softplus(double z)
     return (z > 0 ? z : 0.0) + log1p_unit(exp_inline(-fabs(z)));
 }
 
-void nn_act_forward(nn_act a, double slope, double *h, const double *z, size_t n)
+NN_CLONES void nn_act_forward(nn_act a, double slope, double *h, const double *z, size_t n)
 {
     switch (a) {
     case NN_ACT_IDENTITY:
