@@ -10,13 +10,20 @@
 #include "nnlab/study.h"
 #include "common.h"
 
+/* A model's metrics.csv, open for reading, or NULL. */
+static FILE *open_metrics(const char *dir, const char *label)
+{
+    char path[4200], name[200];
+    snprintf(name, sizeof name, "%s/metrics.csv", label);
+    nn_path_join(path, sizeof path, dir, name);
+    return fopen(path, "rb");
+}
+
 /* Does the first model's metrics.csv carry error values (classification)? */
 static bool has_error_column(const char *dir, const char *label)
 {
-    char path[4200], name[200], line[512];
-    snprintf(name, sizeof name, "%s/metrics.csv", label);
-    nn_path_join(path, sizeof path, dir, name);
-    FILE *f = fopen(path, "r");
+    char line[512];
+    FILE *f = open_metrics(dir, label);
     if (!f)
         return false;
     bool yes = false;
@@ -32,10 +39,8 @@ static bool has_error_column(const char *dir, const char *label)
 /* Does the first model's metrics.csv have a test_error column (a train/test split)? */
 static bool has_test_column(const char *dir, const char *label)
 {
-    char path[4200], name[200], line[512];
-    snprintf(name, sizeof name, "%s/metrics.csv", label);
-    nn_path_join(path, sizeof path, dir, name);
-    FILE *f = fopen(path, "r");
+    char line[512];
+    FILE *f = open_metrics(dir, label);
     if (!f)
         return false;
     bool yes = fgets(line, sizeof line, f) && strstr(line, ",test_error");
@@ -46,10 +51,8 @@ static bool has_test_column(const char *dir, const char *label)
 /* Rows of a model's metrics.csv (its lines). */
 static long count_rows(const char *dir, const char *label)
 {
-    char path[4200], name[200], buf[65536];
-    snprintf(name, sizeof name, "%s/metrics.csv", label);
-    nn_path_join(path, sizeof path, dir, name);
-    FILE *f = fopen(path, "rb");
+    char buf[65536];
+    FILE *f = open_metrics(dir, label);
     if (!f)
         return 0;
     long n = 0;

@@ -95,34 +95,27 @@ def main():
     slow = 1 if quick else 3
     np_ok, torch_ok = have('numpy'), have('torch')
     nproc = os.cpu_count() or 1
-    w3 = 'models=[{"label":"sigmoid-w3","hidden":[3],"activation":"sigmoid","init":{"scheme":"torch"}}]'
-    w5 = 'models=[{"label":"sigmoid-w5","hidden":[5],"activation":"sigmoid","init":{"scheme":"torch"}}]'
+    def model(w):
+        return ('models=[{"label":"sigmoid-w%d","hidden":[%d],"activation":"sigmoid",'
+                '"init":{"scheme":"torch"}}]' % (w, w))
+
+    def torch_peers(args):
+        """PyTorch on one thread and on all of them, for nb5_torch.py ARGS"""
+        return [('torch %d thread%s' % (t, 's' if t > 1 else ''), torch_ok,
+                 ['tests/bench/nb5_torch.py'] + args + ['--threads', str(t)],
+                 lambda l: l['seconds'], slow) for t in (1, nproc)]
+
     cases = [
         ('001 Example 1 (init.json)', 'experiments/init.json', [],
          [('numpy', np_ok, ['tests/bench/nb001_numpy.py', '1', '--stream', 'per-model'],
            lambda l: l['tanh']['fit_seconds'] + l['relu']['fit_seconds'], repeat)]),
         ('000 distribution, 10 seeds', 'experiments/distribution.json', ['studies=[]'],
          [('numpy', np_ok, ['tests/bench/nb000_numpy.py'], lambda l: l['fit_seconds'], slow)]),
-        ('003 alignment', 'experiments/alignment.json', ['studies=[]'],
-         [('torch 1 thread', torch_ok, ['tests/bench/nb5_torch.py', 'alignment', '--threads', '1'],
-           lambda l: l['seconds'], slow),
-          ('torch %d threads' % nproc, torch_ok,
-           ['tests/bench/nb5_torch.py', 'alignment', '--threads', str(nproc)],
-           lambda l: l['seconds'], slow)]),
-        ('004 circles, width 3', 'experiments/circles.json', [w3, 'studies=[]'],
-         [('torch 1 thread', torch_ok,
-           ['tests/bench/nb5_torch.py', 'circles', '--width', '3', '--threads', '1'],
-           lambda l: l['seconds'], slow),
-          ('torch %d threads' % nproc, torch_ok,
-           ['tests/bench/nb5_torch.py', 'circles', '--width', '3', '--threads', str(nproc)],
-           lambda l: l['seconds'], slow)]),
-        ('004 circles, width 5', 'experiments/circles.json', [w5, 'studies=[]'],
-         [('torch 1 thread', torch_ok,
-           ['tests/bench/nb5_torch.py', 'circles', '--width', '5', '--threads', '1'],
-           lambda l: l['seconds'], slow),
-          ('torch %d threads' % nproc, torch_ok,
-           ['tests/bench/nb5_torch.py', 'circles', '--width', '5', '--threads', str(nproc)],
-           lambda l: l['seconds'], slow)]),
+        ('003 alignment', 'experiments/alignment.json', ['studies=[]'], torch_peers(['alignment'])),
+        ('004 circles, width 3', 'experiments/circles.json', [model(3), 'studies=[]'],
+         torch_peers(['circles', '--width', '3'])),
+        ('004 circles, width 5', 'experiments/circles.json', [model(5), 'studies=[]'],
+         torch_peers(['circles', '--width', '5'])),
     ]
     # the wide case: nnlab's whole training step against OpenBLAS's dgemm on that step's
     # matrix products alone (tests/bench/wide_roofline.c, built here when libopenblas-dev is)
