@@ -39,6 +39,10 @@ void nn_dense_backward_input(double *dIn /* (n_in, B) */, const double *W /* (n_
                              const double *E /* (n_out, B) */,
                              size_t B, size_t n_in, size_t n_out);
 
+/* x[i] = x[i] / d for i < n, bit for bit (a power of two d multiplies by its exact
+ * reciprocal, which rounds the same real number the same way). */
+void nn_div_scalar(double *x, size_t n, double d);
+
 /* numpy's np.sum of a contiguous float64 array: pairwise summation (8 accumulators
  * below 128 elements) within blocks of 8192, the blocks added in order. np.mean is
  * this divided by n; np.std and the notebooks' losses are built on it. */

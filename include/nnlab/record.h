@@ -53,6 +53,8 @@ int nn_write_text(const char *path, const char *text, nn_err *e);
 
 /* A CSV number: 17 significant digits; nan, inf, -inf for the others (never -nan). */
 void nn_csv_num(FILE *f, double v);
+/* The same text into out (at least 32 bytes); returns its length. */
+int nn_csv_fmt(char *out, double v);
 
 /* Join dir and name into buf ("dir/name"). */
 void nn_path_join(char *buf, size_t cap, const char *dir, const char *name);

@@ -99,9 +99,12 @@ static inline __attribute__((always_inline)) void
 forward_few(double *restrict out, const double *restrict in, const double *restrict W,
             const double *restrict b, size_t N, size_t n_in, size_t n_out, double *restrict WT)
 {
-    for (size_t j = 0; j < n_out; j++)
-        for (size_t k = 0; k < n_in; k++)
-            WT[k * n_out + j] = W[j * n_in + k];
+    if (n_in == 1)
+        WT = (double *)W;               /* a column is its own transpose */
+    else
+        for (size_t j = 0; j < n_out; j++)
+            for (size_t k = 0; k < n_in; k++)
+                WT[k * n_out + j] = W[j * n_in + k];
     for (size_t s = 0; s < N; s++) {
         size_t j = 0;
         for (; j + 4 <= n_out; j += 4) {
@@ -125,6 +128,36 @@ forward_few(double *restrict out, const double *restrict in, const double *restr
     }
 }
 
+/* Fewer than 8 samples into fewer than 4 units (notebook 003's output unit): the samples'
+ * sums side by side in registers (NS a constant, so t[] is registers, not memory), their
+ * chains of additions overlapping instead of following each other. */
+#define FORWARD_NARROW(NS)                                                               \
+    static inline __attribute__((always_inline)) void forward_narrow_##NS(               \
+        double *restrict out, const double *restrict in, const double *restrict W,       \
+        const double *restrict b, size_t n_in, size_t n_out)                             \
+    {                                                                                    \
+        for (size_t j = 0; j < n_out; j++) {                                             \
+            const double *w = W + j * n_in;                                              \
+            double t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, t5 = 0, t6 = 0;               \
+            for (size_t k = 0; k < n_in; k++) {                                          \
+                const double wk = w[k], *x = in + k * NS;                                \
+                t0 += wk * x[0];                                                         \
+                if (NS > 1) t1 += wk * x[NS > 1 ? 1 : 0];                                \
+                if (NS > 2) t2 += wk * x[NS > 2 ? 2 : 0];                                \
+                if (NS > 3) t3 += wk * x[NS > 3 ? 3 : 0];                                \
+                if (NS > 4) t4 += wk * x[NS > 4 ? 4 : 0];                                \
+                if (NS > 5) t5 += wk * x[NS > 5 ? 5 : 0];                                \
+                if (NS > 6) t6 += wk * x[NS > 6 ? 6 : 0];                                \
+            }                                                                            \
+            const double t[7] = {t0, t1, t2, t3, t4, t5, t6};                            \
+            for (int s = 0; s < NS; s++)                                                 \
+                out[j * NS + (size_t)s] = b ? t[s] + b[j] : t[s];                        \
+        }                                                                                \
+    }
+FORWARD_NARROW(1) FORWARD_NARROW(2) FORWARD_NARROW(3) FORWARD_NARROW(4)
+FORWARD_NARROW(5) FORWARD_NARROW(6) FORWARD_NARROW(7)
+#undef FORWARD_NARROW
+
 NN_CLONES void nn_dense_forward(double *restrict out, const double *restrict in,
                                 const double *restrict W, const double *restrict b,
                                 size_t N, size_t n_in, size_t n_out)
@@ -133,6 +166,16 @@ NN_CLONES void nn_dense_forward(double *restrict out, const double *restrict in,
         double WT[4096];
         forward_few(out, in, W, b, N, n_in, n_out, WT);
         return;
+    }
+    switch (n_out < 4 ? N : 0) {
+    case 1: forward_narrow_1(out, in, W, b, n_in, n_out); return;
+    case 2: forward_narrow_2(out, in, W, b, n_in, n_out); return;
+    case 3: forward_narrow_3(out, in, W, b, n_in, n_out); return;
+    case 4: forward_narrow_4(out, in, W, b, n_in, n_out); return;
+    case 5: forward_narrow_5(out, in, W, b, n_in, n_out); return;
+    case 6: forward_narrow_6(out, in, W, b, n_in, n_out); return;
+    case 7: forward_narrow_7(out, in, W, b, n_in, n_out); return;
+    default: break;
     }
     for (size_t s0 = 0; s0 < N; s0 += SAMPLE_CHUNK)
         forward_range(out, in, W, b, N, s0, s0 + SAMPLE_CHUNK < N ? s0 + SAMPLE_CHUNK : N, n_in,
@@ -248,6 +291,38 @@ NN_CLONES static void backward_weights_t(double *restrict dW, const double *rest
                                          const size_t *idx, size_t B, size_t n_in,
                                          size_t n_out, double *restrict XT)
 {
+    if (B < 8) {
+        /* few samples (notebook 003's output layer: 60 inputs, 2 samples): four inputs' values
+         * at each sample gathered into registers once, then every row's sums, in sample order */
+        size_t k = 0;
+        for (; k + 4 <= n_in; k += 4) {
+            v4d xs[8];
+            size_t sv[8];
+            for (size_t i = 0; i < B; i++) {
+                const size_t s = idx ? idx[i] : i;
+                const double *x = in + k * ld + s;
+                xs[i] = (v4d){x[0], x[ld], x[2 * ld], x[3 * ld]};
+                sv[i] = s;
+            }
+            for (size_t j = 0; j < n_out; j++) {
+                const double *e = E + j * ld;
+                v4d acc = {0, 0, 0, 0};
+                for (size_t i = 0; i < B; i++)
+                    acc += v4d_splat(e[sv[i]]) * xs[i];
+                add_store(dW + j * n_in + k, acc);
+            }
+        }
+        for (; k < n_in; k++)
+            for (size_t j = 0; j < n_out; j++) {
+                double t = 0;
+                for (size_t i = 0; i < B; i++) {
+                    const size_t s = idx ? idx[i] : i;
+                    t += E[j * ld + s] * in[k * ld + s];
+                }
+                dW[j * n_in + k] += t;
+            }
+        return;
+    }
     /* XT in panels of 8 inputs: panel p holds, sample after sample, in[8p..8p+8)[s_i], so
      * the loop over samples reads one panel front to back */
     const size_t panels = n_in / 8;
@@ -336,8 +411,9 @@ NN_CLONES static void backward_weights_t(double *restrict dW, const double *rest
 
 /* Few inputs and many units (notebook 003's first layer: 1 input, 60 units): vectorised
  * across four units j from a sample-major copy of the backward signals, each sum still in
- * sample order. */
-NN_CLONES static void backward_weights_tj(double *restrict dW, const double *restrict E,
+ * sample order. The same copy gives the bias sums (db may be NULL). */
+NN_CLONES static void backward_weights_tj(double *restrict dW, double *restrict db,
+                                          const double *restrict E,
                                           const double *restrict in, size_t ld,
                                           const size_t *idx, size_t B, size_t n_in,
                                           size_t n_out, double *restrict ET)
@@ -345,26 +421,50 @@ NN_CLONES static void backward_weights_tj(double *restrict dW, const double *res
     for (size_t i = 0; i < B; i++) {
         const size_t s = idx ? idx[i] : i;
         double *row = ET + i * n_out;
-        for (size_t j = 0; j < n_out; j++)
-            row[j] = E[j * ld + s];
-    }
-    for (size_t k = 0; k < n_in; k++) {
-        const double *x = in + k * ld;
         size_t j = 0;
         for (; j + 4 <= n_out; j += 4) {
+            const double *e = E + j * ld + s;
+            v4d v = {e[0], e[ld], e[2 * ld], e[3 * ld]};
+            v4d_store(row + j, v);
+        }
+        for (; j < n_out; j++)
+            row[j] = E[j * ld + s];
+    }
+    const size_t J = n_out - n_out % 4;
+    for (size_t k = 0; k < n_in; k++) {
+        const double *x = in + k * ld;
+        for (size_t j = 0; j < J; j += 4) {
             v4d acc = {0, 0, 0, 0};
             for (size_t i = 0; i < B; i++)
                 acc += v4d_load(ET + i * n_out + j) * v4d_splat(x[idx ? idx[i] : i]);
-            double t[4];
-            v4d_store(t, acc);
-            for (size_t r = 0; r < 4; r++)
-                dW[(j + r) * n_in + k] += t[r];
+            if (n_in == 1) {            /* a column of dW is contiguous */
+                add_store(dW + j, acc);
+            } else {
+                double t[4];
+                v4d_store(t, acc);
+                for (size_t r = 0; r < 4; r++)
+                    dW[(j + r) * n_in + k] += t[r];
+            }
         }
-        for (; j < n_out; j++) {
+        for (size_t j = J; j < n_out; j++) {
             double t = 0;
             for (size_t i = 0; i < B; i++)
                 t += ET[i * n_out + j] * x[idx ? idx[i] : i];
             dW[j * n_in + k] += t;
+        }
+    }
+    if (db) {
+        for (size_t j = 0; j < J; j += 4) {
+            v4d acc = {0, 0, 0, 0};
+            for (size_t i = 0; i < B; i++)
+                acc += v4d_load(ET + i * n_out + j);
+            add_store(db + j, acc);
+        }
+        for (size_t j = J; j < n_out; j++) {
+            double t = 0;
+            for (size_t i = 0; i < B; i++)
+                t += ET[i * n_out + j];
+            db[j] += t;
         }
     }
 }
@@ -383,8 +483,8 @@ static void backward_weights(double *restrict dW, double *restrict db,
         backward_weights_t(dW, E, in, ld, idx, B, n_in, n_out, XT);
         k = n_in;                       /* the weights are done; the biases below */
     } else if (XT && n_out >= 8) {
-        backward_weights_tj(dW, E, in, ld, idx, B, n_in, n_out, XT);
-        k = n_in;
+        backward_weights_tj(dW, db, E, in, ld, idx, B, n_in, n_out, XT);
+        return;
     }
     while (k < n_in) {
         int kq = n_in - k >= 4 ? 2 : n_in - k >= 2 ? 1 : 0;
@@ -432,6 +532,19 @@ void nn_dense_backward_weights_idx(double *restrict dW, double *restrict db,
                                    size_t n_out, double *scratch)
 {
     backward_weights(dW, db, E, in, N, idx, B, n_in, n_out, scratch);
+}
+
+NN_CLONES void nn_div_scalar(double *restrict x, size_t n, double d)
+{
+    int e;
+    if (frexp(d, &e) == 0.5 && e > -1020 && e < 1020) {
+        const double r = 1.0 / d;       /* exact: d is a power of two */
+        for (size_t i = 0; i < n; i++)
+            x[i] = x[i] * r;
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        x[i] = x[i] / d;
 }
 
 /* numpy's pairwise_sum for one block of at most 8192 elements */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "nnlab/names.h"
+#include "simd.h"
 
 const char *const nn_opt_names[NN_OPT_COUNT] = {"sgd", "asgd", "adam", "adam_tf"};
 
@@ -52,7 +53,7 @@ void nn_optim_free(nn_optim *o)
     free(o);
 }
 
-void nn_optim_step(nn_optim *o, double *restrict w, const double *restrict g)
+NN_CLONES void nn_optim_step(nn_optim *o, double *restrict w, const double *restrict g)
 {
     const size_t n = o->n;
     const double lr = o->cfg.lr;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "nnlab/mat.h"
+#include "simd.h"
 
 /* Scratch for one model and one data set, allocated once. */
 typedef struct work {
@@ -174,9 +175,7 @@ static void batch_gradient(const nn_model *m, work *w, nn_loss loss, const doubl
             D = t;
         }
     }
-    const double bd = (double)B;
-    for (size_t i = 0; i < m->n_params; i++)
-        w->grad[i] = w->grad[i] / bd;
+    nn_div_scalar(w->grad, m->n_params, (double)B);
 }
 
 static void epoch_stats(const nn_model *m, work *w, nn_loss loss, const nn_trainset *d,
@@ -208,7 +207,7 @@ static void test_stats(const nn_model *m, work *wt, nn_loss loss, const nn_train
 /* x * 0 is 0 for a finite x and NaN for an infinite or NaN one; four independent sums
  * (the order cannot matter: the answer is 0 or NaN) instead of one long dependency chain,
  * which cost a fifth of a step of notebook 003's tiny net. */
-static bool all_finite(const double *p, size_t n)
+NN_CLONES static bool all_finite(const double *p, size_t n)
 {
     double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0;
     size_t i = 0;

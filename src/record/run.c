@@ -315,8 +315,9 @@ static void weights_header(FILE *f, const nn_model *m)
     fputc('\n', f);
 }
 
-/* An epoch number (>= 0) without printf, which costs more than the row's other fields. */
-static void put_epoch(FILE *f, long epoch)
+/* An epoch number (>= 0) without printf, which costs more than the row's other fields;
+ * returns its length. */
+static int fmt_epoch(char *out, long epoch)
 {
     char buf[24];
     int n = 0;
@@ -324,17 +325,26 @@ static void put_epoch(FILE *f, long epoch)
         buf[sizeof buf - 1 - n++] = (char)('0' + epoch % 10);
         epoch /= 10;
     } while (epoch > 0);
-    fwrite(buf + sizeof buf - n, 1, (size_t)n, f);
+    memcpy(out, buf + sizeof buf - n, (size_t)n);
+    return n;
 }
 
+/* Rows are built in memory and written with one call per few kilobytes: the stream's
+ * lock and bookkeeping per field cost more than formatting the number. */
 static void weights_row(FILE *f, long epoch, const double *p, size_t n)
 {
-    put_epoch(f, epoch);
+    char buf[4096];
+    size_t len = (size_t)fmt_epoch(buf, epoch);
     for (size_t i = 0; i < n; i++) {
-        fputc(',', f);
-        nn_csv_num(f, p[i]);
+        if (len > sizeof buf - 40) {
+            fwrite(buf, 1, len, f);
+            len = 0;
+        }
+        buf[len++] = ',';
+        len += (size_t)nn_csv_fmt(buf + len, p[i]);
     }
-    fputc('\n', f);
+    buf[len++] = '\n';
+    fwrite(buf, 1, len, f);
 }
 
 /* Does the schedule record this epoch? Always the first and the last row. */
@@ -363,20 +373,28 @@ static int on_epoch(void *vctx, const nn_model *m, const nn_optim *opt,
         if (c->raw)
             weights_row(c->raw, st->epoch, opt->raw ? opt->raw : m->params, m->n_params);
     }
-    put_epoch(c->f, st->epoch);
-    fputc(',', c->f);
-    nn_csv_num(c->f, st->loss);
-    fputc(',', c->f);
-    nn_csv_num(c->f, st->mse);
-    fputc(',', c->f);
-    if (c->classify)
-        nn_csv_num(c->f, st->error);
-    if (c->test) {
-        fputc(',', c->f);
-        if (c->classify)
-            nn_csv_num(c->f, st->test_error);
+    char row[200];
+    int len = fmt_epoch(row, st->epoch);
+    row[len++] = ',';
+    int nl = nn_csv_fmt(row + len, st->loss);
+    len += nl;
+    row[len++] = ',';
+    if (memcmp(&st->mse, &st->loss, sizeof st->loss) == 0) {   /* the mse loss: the same text */
+        memcpy(row + len, row + len - 1 - nl, (size_t)nl);
+        len += nl;
+    } else {
+        len += nn_csv_fmt(row + len, st->mse);
     }
-    fputc('\n', c->f);
+    row[len++] = ',';
+    if (c->classify)
+        len += nn_csv_fmt(row + len, st->error);
+    if (c->test) {
+        row[len++] = ',';
+        if (c->classify)
+            len += nn_csv_fmt(row + len, st->test_error);
+    }
+    row[len++] = '\n';
+    fwrite(row, 1, (size_t)len, c->f);
     /* a full disk ends the run now, not after hours of training into a dead stream */
     int err = errno;
     FILE *files[3] = {c->f, c->weights, c->raw};

@@ -23,15 +23,19 @@ void nn_path_join(char *buf, size_t cap, const char *dir, const char *name)
         snprintf(buf, cap, "%s/%s", dir, name);
 }
 
+int nn_csv_fmt(char *out, double v)
+{
+    if (isnan(v)) {
+        memcpy(out, "nan", 3);
+        return 3;
+    }
+    return nn_fmt17(out, v);
+}
+
 void nn_csv_num(FILE *f, double v)
 {
     char buf[32];
-    if (isnan(v)) {
-        fputs("nan", f);
-        return;
-    }
-    int n = nn_fmt17(buf, v);
-    fwrite(buf, 1, (size_t)n, f);
+    fwrite(buf, 1, (size_t)nn_csv_fmt(buf, v), f);
 }
 
 bool nn_path_exists(const char *path)

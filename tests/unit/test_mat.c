@@ -37,7 +37,8 @@ int main(void)
     size_t shapes[][3] = {{1, 1, 1}, {7, 2, 6}, {179, 2, 6}, {179, 6, 3}, {16, 3, 1},
                           {301, 10, 10}, {33, 5, 9}, {1030, 37, 21}, {300, 256, 17},
                           {260, 9, 130}, {129, 8, 4}, {64, 16, 5}, {2, 1, 60}, {2, 60, 1},
-                          {5, 7, 13}, {3, 64, 64}, {7, 9, 3}, {179, 2, 9}, {40, 3, 8}};
+                          {5, 7, 13}, {3, 64, 64}, {7, 9, 3}, {179, 2, 9}, {40, 3, 8},
+                          {5, 1, 9}, {3, 13, 2}, {7, 2, 1}, {6, 12, 3}, {1, 9, 11}, {4, 1, 8}};
     for (size_t t = 0; t < sizeof shapes / sizeof shapes[0]; t++) {
         size_t N = shapes[t][0], ni = shapes[t][1], no = shapes[t][2];
         double *in = malloc(ni * N * sizeof *in), *W = malloc(no * ni * sizeof *W);
@@ -99,6 +100,21 @@ int main(void)
         T_CHECK(bad == 0, "backward_weights %zux%zux%zu: %zu values differ", N, ni, no, bad);
         free(in), free(W), free(b), free(out), free(E), free(dIn), free(dW), free(db);
         free(dW2), free(db2), free(idx), free(Eg), free(ing);
+    }
+    /* x / d by nn_div_scalar is the division, bit for bit, whether d is a power of two (a
+     * multiply) or not, subnormal results included */
+    {
+        const double ds[] = {1, 2, 3, 4, 7, 8, 50, 64, 1024, 1000, 0.5, 0x1p-900};
+        double x[37], y[37];
+        size_t bad = 0;
+        for (size_t q = 0; q < sizeof ds / sizeof ds[0]; q++) {
+            for (size_t i = 0; i < 37; i++)
+                x[i] = y[i] = lcg(&s) * (i % 3 == 0 ? 0x1p-1060 : i % 3 == 1 ? 1.0 : 0x1p+1000);
+            nn_div_scalar(x, 37, ds[q]);
+            for (size_t i = 0; i < 37; i++)
+                bad += x[i] != y[i] / ds[q];
+        }
+        T_CHECK(bad == 0, "nn_div_scalar: %zu values differ from the division", bad);
     }
     cJSON_Delete(root);
     return T_DONE("test_mat");
