@@ -8,6 +8,8 @@
 #include "nnlab/mat.h"
 
 #include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "simd.h"
@@ -86,6 +88,74 @@ forward_range(double *restrict out, const double *restrict in, const double *res
         }
     }
 }
+
+/* AVX-512: the same register tiles with eight samples to a vector, for wide layers on
+ * machines that have it. Each lane still adds the same terms in the same order with
+ * separate multiplies and adds (contraction is off for every function), so the results
+ * are those of the four-wide code bit for bit; only the width of the registers changes. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(NN_NO_CLONES)
+#define NN_AVX512 1
+typedef double v8d __attribute__((vector_size(64)));
+#define NN_TARGET_512 __attribute__((target("avx512f")))
+static inline v8d v8d_load(const double *p) { v8d v; memcpy(&v, p, sizeof v); return v; }
+#define v8d_store(p, v) memcpy((p), &(v), sizeof(v8d))
+#define v8d_splat(x) ((v8d){(x), (x), (x), (x), (x), (x), (x), (x)})
+
+static bool have_avx512(void)
+{
+    static int known = -1;
+    if (known < 0)   /* NNLAB_NO_AVX512 set: the 4-wide code (tests compare the two) */
+        known = __builtin_cpu_supports("avx512f") && !getenv("NNLAB_NO_AVX512") ? 1 : 0;
+    return known;
+}
+#else
+static bool have_avx512(void) { return false; }
+#endif
+
+#ifdef NN_AVX512
+/* forward_range, sixteen samples and four units at a time (eight 8-wide sums) */
+NN_TARGET_512 static void forward_range512(double *restrict out, const double *restrict in,
+                                           const double *restrict W, const double *restrict b,
+                                           size_t N, size_t s0, size_t s1, size_t n_in,
+                                           size_t n_out)
+{
+    const size_t J = n_out - n_out % 4;
+    size_t s = s0;
+    for (; s + 16 <= s1; s += 16)
+        for (size_t j = 0; j < J; j += 4) {
+            const double *w0 = W + j * n_in, *w1 = w0 + n_in, *w2 = w1 + n_in, *w3 = w2 + n_in;
+            v8d z = v8d_splat(0.0);
+            v8d a00 = z, a01 = z, a10 = z, a11 = z, a20 = z, a21 = z, a30 = z, a31 = z;
+            for (size_t k = 0; k < n_in; k++) {
+                const double *x = in + k * N + s;
+                v8d x0 = v8d_load(x), x1 = v8d_load(x + 8);
+                v8d c0 = v8d_splat(w0[k]), c1 = v8d_splat(w1[k]), c2 = v8d_splat(w2[k]),
+                    c3 = v8d_splat(w3[k]);
+                a00 += c0 * x0, a01 += c0 * x1;
+                a10 += c1 * x0, a11 += c1 * x1;
+                a20 += c2 * x0, a21 += c2 * x1;
+                a30 += c3 * x0, a31 += c3 * x1;
+            }
+            if (b) {
+                v8d b0 = v8d_splat(b[j]), b1 = v8d_splat(b[j + 1]), b2 = v8d_splat(b[j + 2]),
+                    b3 = v8d_splat(b[j + 3]);
+                a00 += b0, a01 += b0, a10 += b1, a11 += b1;
+                a20 += b2, a21 += b2, a30 += b3, a31 += b3;
+            }
+            double *o = out + j * N + s;
+            v8d_store(o, a00), v8d_store(o + 8, a01);
+            v8d_store(o + N, a10), v8d_store(o + N + 8, a11);
+            v8d_store(o + 2 * N, a20), v8d_store(o + 2 * N + 8, a21);
+            v8d_store(o + 3 * N, a30), v8d_store(o + 3 * N + 8, a31);
+        }
+    /* the units past the last four, and samples past the last sixteen: the 4-wide code */
+    if (J < n_out && s > s0)
+        forward_range(out + J * N, in, W + J * n_in, b ? b + J : NULL, N, s0, s, n_in,
+                      n_out - J);
+    if (s < s1)
+        forward_range(out, in, W, b, N, s, s1, n_in, n_out);
+}
+#endif
 
 /* Samples in chunks of this many: a wide layer's chunk of inputs (n_in x 128 doubles)
  * stays in the L2 cache while every block of receiving units passes over it, instead of
@@ -177,16 +247,59 @@ NN_CLONES void nn_dense_forward(double *restrict out, const double *restrict in,
     case 7: forward_narrow_7(out, in, W, b, n_in, n_out); return;
     default: break;
     }
+#ifdef NN_AVX512
+    if (n_out >= 16 && n_in >= 16 && N >= 16 && have_avx512()) {
+        for (size_t s0 = 0; s0 < N; s0 += SAMPLE_CHUNK)
+            forward_range512(out, in, W, b, N, s0, s0 + SAMPLE_CHUNK < N ? s0 + SAMPLE_CHUNK : N,
+                             n_in, n_out);
+        return;
+    }
+#endif
     for (size_t s0 = 0; s0 < N; s0 += SAMPLE_CHUNK)
         forward_range(out, in, W, b, N, s0, s0 + SAMPLE_CHUNK < N ? s0 + SAMPLE_CHUNK : N, n_in,
                       n_out);
 }
 
+/* dIn = W^T E over samples [s0, s1): four inputs k at a time (W[j][k..k+4) are adjacent)
+ * and eight samples, eight independent sums in registers, each over j in order. With one
+ * input at a time the two sums waited on each other's additions (a wide layer's slowest
+ * kernel). */
 static inline __attribute__((always_inline)) void
 backward_input_range(double *restrict dIn, const double *restrict W, const double *restrict E,
                      size_t B, size_t s0, size_t s1, size_t n_in, size_t n_out)
 {
-    for (size_t k = 0; k < n_in; k++) {
+    size_t k = 0;
+    for (; k + 4 <= n_in; k += 4) {
+        double *restrict d = dIn + k * B;
+        size_t s = s0;
+        for (; s + 8 <= s1; s += 8) {
+            v4d z = {0, 0, 0, 0};
+            v4d a00 = z, a01 = z, a10 = z, a11 = z, a20 = z, a21 = z, a30 = z, a31 = z;
+            for (size_t j = 0; j < n_out; j++) {
+                const double *e = E + j * B + s, *w = W + j * n_in + k;
+                v4d e0 = v4d_load(e), e1 = v4d_load(e + 4);
+                v4d c0 = v4d_splat(w[0]), c1 = v4d_splat(w[1]), c2 = v4d_splat(w[2]),
+                    c3 = v4d_splat(w[3]);
+                a00 += c0 * e0, a01 += c0 * e1;
+                a10 += c1 * e0, a11 += c1 * e1;
+                a20 += c2 * e0, a21 += c2 * e1;
+                a30 += c3 * e0, a31 += c3 * e1;
+            }
+            double *o = d + s;
+            v4d_store(o, a00), v4d_store(o + 4, a01);
+            v4d_store(o + B, a10), v4d_store(o + B + 4, a11);
+            v4d_store(o + 2 * B, a20), v4d_store(o + 2 * B + 4, a21);
+            v4d_store(o + 3 * B, a30), v4d_store(o + 3 * B + 4, a31);
+        }
+        for (; s < s1; s++)
+            for (size_t r = 0; r < 4; r++) {
+                double acc = 0.0;
+                for (size_t j = 0; j < n_out; j++)
+                    acc += W[j * n_in + k + r] * E[j * B + s];
+                d[r * B + s] = acc;
+            }
+    }
+    for (; k < n_in; k++) {
         double *restrict d = dIn + k * B;
         size_t s = s0;
         for (; s + 8 <= s1; s += 8) {
@@ -208,6 +321,49 @@ backward_input_range(double *restrict dIn, const double *restrict W, const doubl
         }
     }
 }
+
+#ifdef NN_AVX512
+/* backward_input_range, four inputs and sixteen samples at a time (eight 8-wide sums) */
+NN_TARGET_512 static void backward_input_range512(double *restrict dIn, const double *restrict W,
+                                                  const double *restrict E, size_t B, size_t s0,
+                                                  size_t s1, size_t n_in, size_t n_out)
+{
+    const size_t K = n_in - n_in % 4;
+    size_t s = s0;
+    for (; s + 16 <= s1; s += 16)
+        for (size_t k = 0; k < K; k += 4) {
+            v8d z = v8d_splat(0.0);
+            v8d a00 = z, a01 = z, a10 = z, a11 = z, a20 = z, a21 = z, a30 = z, a31 = z;
+            for (size_t j = 0; j < n_out; j++) {
+                const double *e = E + j * B + s, *w = W + j * n_in + k;
+                v8d e0 = v8d_load(e), e1 = v8d_load(e + 8);
+                v8d c0 = v8d_splat(w[0]), c1 = v8d_splat(w[1]), c2 = v8d_splat(w[2]),
+                    c3 = v8d_splat(w[3]);
+                a00 += c0 * e0, a01 += c0 * e1;
+                a10 += c1 * e0, a11 += c1 * e1;
+                a20 += c2 * e0, a21 += c2 * e1;
+                a30 += c3 * e0, a31 += c3 * e1;
+            }
+            double *o = dIn + k * B + s;
+            v8d_store(o, a00), v8d_store(o + 8, a01);
+            v8d_store(o + B, a10), v8d_store(o + B + 8, a11);
+            v8d_store(o + 2 * B, a20), v8d_store(o + 2 * B + 8, a21);
+            v8d_store(o + 3 * B, a30), v8d_store(o + 3 * B + 8, a31);
+        }
+    /* inputs past the last four and samples past the last sixteen: the 4-wide code (its
+     * loops over k start at 0, so it is handed W and dIn from input K on) */
+    if (K < n_in && s > s0)
+        for (size_t k = K; k < n_in; k++)
+            for (size_t q = s0; q < s; q++) {
+                double acc = 0.0;
+                for (size_t j = 0; j < n_out; j++)
+                    acc += W[j * n_in + k] * E[j * B + q];
+                dIn[k * B + q] = acc;
+            }
+    if (s < s1)
+        backward_input_range(dIn, W, E, B, s, s1, n_in, n_out);
+}
+#endif
 
 NN_CLONES void nn_dense_backward_input(double *restrict dIn, const double *restrict W,
                                        const double *restrict E, size_t B, size_t n_in,
@@ -234,6 +390,14 @@ NN_CLONES void nn_dense_backward_input(double *restrict dIn, const double *restr
         }
         return;
     }
+#ifdef NN_AVX512
+    if (n_out >= 16 && n_in >= 16 && B >= 16 && have_avx512()) {
+        for (size_t s0 = 0; s0 < B; s0 += SAMPLE_CHUNK)
+            backward_input_range512(dIn, W, E, B, s0, s0 + SAMPLE_CHUNK < B ? s0 + SAMPLE_CHUNK : B,
+                                    n_in, n_out);
+        return;
+    }
+#endif
     for (size_t s0 = 0; s0 < B; s0 += SAMPLE_CHUNK)
         backward_input_range(dIn, W, E, B, s0, s0 + SAMPLE_CHUNK < B ? s0 + SAMPLE_CHUNK : B, n_in,
                              n_out);
@@ -286,6 +450,58 @@ typedef void (*tile_fn)(double *, size_t, const double *, const double *, size_t
  * registers of independent sums, each still adding its terms in sample order, so the
  * result is the tiles' bit for bit. For wide layers, where the tiles' scalar sums were
  * most of a step. */
+#ifdef NN_AVX512
+/* backward_weights_t's panels two at a time: four rows j by sixteen inputs, eight 8-wide
+ * sums, each in sample order; returns the number of panels done (an even number). */
+NN_TARGET_512 static size_t weights_panels512(double *restrict dW, const double *restrict E,
+                                              const double *restrict XT, size_t ld,
+                                              const size_t *idx, size_t B, size_t n_in,
+                                              size_t n_out, size_t panels)
+{
+    const size_t pairs = panels / 2;
+    for (size_t q = 0; q < pairs; q++) {
+        const double *pa = XT + 2 * q * 8 * B, *pb = pa + 8 * B;
+        const size_t k = 16 * q;
+        size_t j = 0;
+        for (; j + 4 <= n_out; j += 4) {
+            const double *e0 = E + j * ld, *e1 = e0 + ld, *e2 = e1 + ld, *e3 = e2 + ld;
+            v8d z = v8d_splat(0.0);
+            v8d a00 = z, a01 = z, a10 = z, a11 = z, a20 = z, a21 = z, a30 = z, a31 = z;
+            for (size_t i = 0; i < B; i++) {
+                const size_t s = idx ? idx[i] : i;
+                v8d x0 = v8d_load(pa + i * 8), x1 = v8d_load(pb + i * 8);
+                v8d c0 = v8d_splat(e0[s]), c1 = v8d_splat(e1[s]), c2 = v8d_splat(e2[s]),
+                    c3 = v8d_splat(e3[s]);
+                a00 += c0 * x0, a01 += c0 * x1;
+                a10 += c1 * x0, a11 += c1 * x1;
+                a20 += c2 * x0, a21 += c2 * x1;
+                a30 += c3 * x0, a31 += c3 * x1;
+            }
+            v8d *acc[4][2] = {{&a00, &a01}, {&a10, &a11}, {&a20, &a21}, {&a30, &a31}};
+            for (size_t r = 0; r < 4; r++)
+                for (size_t h = 0; h < 2; h++) {
+                    double *d = dW + (j + r) * n_in + k + 8 * h;
+                    v8d t = v8d_load(d) + *acc[r][h];
+                    v8d_store(d, t);
+                }
+        }
+        for (; j < n_out; j++) {
+            const double *e = E + j * ld;
+            v8d a0 = v8d_splat(0.0), a1 = a0;
+            for (size_t i = 0; i < B; i++) {
+                v8d c = v8d_splat(e[idx ? idx[i] : i]);
+                a0 += c * v8d_load(pa + i * 8), a1 += c * v8d_load(pb + i * 8);
+            }
+            double *d = dW + j * n_in + k;
+            v8d t0 = v8d_load(d) + a0, t1 = v8d_load(d + 8) + a1;
+            v8d_store(d, t0);
+            v8d_store(d + 8, t1);
+        }
+    }
+    return 2 * pairs;
+}
+#endif
+
 NN_CLONES static void backward_weights_t(double *restrict dW, const double *restrict E,
                                          const double *restrict in, size_t ld,
                                          const size_t *idx, size_t B, size_t n_in,
@@ -334,7 +550,12 @@ NN_CLONES static void backward_weights_t(double *restrict dW, const double *rest
                 panel[i * 8 + c] = in[(p * 8 + c) * ld + s];
         }
     }
-    for (size_t p = 0; p < panels; p++) {
+    size_t p0 = 0;
+#ifdef NN_AVX512
+    if (n_out >= 16 && panels >= 2 && have_avx512())
+        p0 = weights_panels512(dW, E, XT, ld, idx, B, n_in, n_out, panels);
+#endif
+    for (size_t p = p0; p < panels; p++) {
         const double *panel = XT + p * 8 * B;
         const size_t k = p * 8;
         size_t j = 0;

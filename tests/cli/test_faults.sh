@@ -165,4 +165,18 @@ done
 [ "$n" -gt 20 ] && ok || no "only $n files compared"
 expect_exit 2 "$NNLAB" run experiments/init.json --threads 0
 
+# ... and whatever the vector width: layers of 16 and more units take 8-wide AVX-512 kernels
+# where the machine has them; NNLAB_NO_AVX512 forces the 4-wide ones, same bits
+cat > "$tmp/wide.json" <<'EOF2'
+{ "name": "wide-bits", "seed": 5, "data": { "generator": "circles", "n": 150 },
+  "train": { "optimizer": "sgd", "lr": 0.05, "loss": "l2", "batch": 100, "max_epochs": 15 },
+  "model": { "label": "m", "hidden": [40, 33, 17], "activation": "tanh", "output": "sigmoid" },
+  "record": { "weights": "every" }, "studies": [] }
+EOF2
+"$NNLAB" run "$tmp/wide.json" --out "$tmp/v8" --quiet --no-plots || no "wide run"
+NNLAB_NO_AVX512=1 "$NNLAB" run "$tmp/wide.json" --out "$tmp/v4" --quiet --no-plots || no "wide run, 4-wide"
+for f in m/weights.csv m/metrics.csv m/model.json; do
+    cmp -s "$tmp/v8/$f" "$tmp/v4/$f" && ok || no "$f differs between 8-wide and 4-wide kernels"
+done
+
 finish faults
