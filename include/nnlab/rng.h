@@ -15,6 +15,7 @@
 
 typedef struct nn_rng {
     uint32_t mt[624];
+    uint32_t out[624];   /* mt tempered: the next 624 outputs, computed at each refill */
     int mti;
     int has_gauss;   /* a cached second polar value is waiting */
     double gauss;
@@ -28,12 +29,7 @@ static inline uint32_t nn_rng_u32(nn_rng *r)
 {
     if (r->mti >= 624)
         nn_rng_refill(r);
-    uint32_t y = r->mt[r->mti++];
-    y ^= y >> 11;
-    y ^= (y << 7) & 0x9d2c5680u;
-    y ^= (y << 15) & 0xefc60000u;
-    y ^= y >> 18;
-    return y;
+    return r->out[r->mti++];
 }
 double nn_rng_random(nn_rng *r);                   /* random_sample(): [0, 1) */
 double nn_rng_uniform(nn_rng *r, double lo, double hi);

@@ -3,6 +3,8 @@
  * ../shared/reference/numpy-legacy-rng-vectors.json (values printed by numpy 1.24). */
 #include "nnlab/rng.h"
 #include "t.h"
+
+#include <stdlib.h>
 #include "tdata.h"
 
 #include <stdint.h>
@@ -78,6 +80,31 @@ int main(void)
     nn_rng_seed(&r, 1);
     T_CHECK(nn_rng_interval(&r, 0) == 0, "interval(0)");
     T_CHECK(nn_rng_u32(&r) == nn_rng_u32(&s), "interval(0) must not consume the stream");
+    /* the two-pass shuffle equals the textbook loop (numpy's: j = interval(i) for i = n-1
+     * down to 1, swap) for sizes across its 1024-position blocks and the 624-word refills,
+     * and leaves the stream where the loop leaves it */
+    size_t bad = 0, *a = malloc(5000 * sizeof *a), *b = malloc(5000 * sizeof *b);
+    const size_t sizes[] = {0, 1, 2, 3, 7, 64, 179, 393, 623, 624, 625, 1023, 1024, 1025, 1026,
+                            2049, 3000, 4999};
+    nn_rng_seed(&r, 12345);
+    nn_rng_seed(&s, 12345);
+    for (int rep = 0; rep < 3; rep++)
+        for (size_t q = 0; q < sizeof sizes / sizeof sizes[0]; q++) {
+            size_t n = sizes[q];
+            for (size_t i = 0; i < n; i++)
+                a[i] = b[i] = i * 3 + 1;
+            nn_rng_shuffle(&r, a, n);
+            for (size_t i = n; i-- > 1;) {
+                size_t j = nn_rng_interval(&s, (uint32_t)i), t = b[i];
+                b[i] = b[j];
+                b[j] = t;
+            }
+            for (size_t i = 0; i < n; i++)
+                bad += a[i] != b[i];
+            bad += nn_rng_u32(&r) != nn_rng_u32(&s);   /* the streams stay together */
+        }
+    T_CHECK(bad == 0, "shuffle differs from the textbook loop in %zu places", bad);
+    free(a), free(b);
     cJSON_Delete(root);
     return T_DONE("test_rng");
 }
