@@ -19,7 +19,7 @@ void nn_dense_forward(double *out /* (n_out, N) */, const double *in /* (n_in, N
                       size_t N, size_t n_in, size_t n_out);
 
 /* dW[j][k] += sum_s E[j][s] in[k][s] and db[j] += sum_s E[j][s], each sum taken over
- * s = 0..B-1 in order; db may be NULL. scratch (max(n_in, n_out) * B doubles, or NULL)
+ * s = 0..B-1 in order; db may be NULL. scratch (max(n_in, n_out, 8) * B doubles, or NULL)
  * lets the sums be vectorised across k or j, with the same result. */
 void nn_dense_backward_weights(double *dW /* (n_out, n_in) */, double *db /* (n_out) */,
                                const double *E /* (n_out, B) */,

@@ -690,6 +690,75 @@ NN_CLONES static void backward_weights_tj(double *restrict dW, double *restrict 
     }
 }
 
+/* Narrow layers (fewer than 8 inputs and 8 units: notebook 001's 2-6-3-1): four units'
+ * signals at a sample gathered into a vector (rows past the last unit repeat it; those
+ * lanes are dropped), and passes over the samples that each carry up to eight vector sums,
+ * units by inputs, plus the biases on the first; every sum in sample order, so the tiles'
+ * results bit for bit. The tiles ran one scalar chain per weight. */
+NN_CLONES static void backward_weights_narrow(double *restrict dW, double *restrict db,
+                                              const double *restrict E,
+                                              const double *restrict in, size_t ld,
+                                              const size_t *idx, size_t B, size_t n_in,
+                                              size_t n_out)
+{
+    const size_t G = (n_out + 3) / 4, KC = G == 1 ? 8 : 4;
+    const double *e[8];
+    for (size_t r = 0; r < 8; r++)
+        e[r] = E + (r < n_out ? r : n_out - 1) * ld;
+    for (size_t k0 = 0; k0 < n_in; k0 += KC) {
+        const size_t kc = n_in - k0 < KC ? n_in - k0 : KC;
+        const bool bias = db && k0 == 0;
+        const double *x[8];
+        for (size_t c = 0; c < 8; c++)
+            x[c] = in + (k0 + (c < kc ? c : 0)) * ld;
+        v4d z = {0, 0, 0, 0};
+        v4d a[8] = {z, z, z, z, z, z, z, z}, b0 = z, b1 = z;
+        if (G == 1) {
+            for (size_t i = 0; i < B; i++) {
+                const size_t s = idx ? idx[i] : i;
+                const v4d e0 = {e[0][s], e[1][s], e[2][s], e[3][s]};
+#pragma GCC unroll 8
+                for (size_t c = 0; c < 8; c++)
+                    if (c < kc)
+                        a[c] += e0 * v4d_splat(x[c][s]);
+                if (bias)
+                    b0 += e0;
+            }
+        } else {
+            for (size_t i = 0; i < B; i++) {
+                const size_t s = idx ? idx[i] : i;
+                const v4d e0 = {e[0][s], e[1][s], e[2][s], e[3][s]},
+                          e1 = {e[4][s], e[5][s], e[6][s], e[7][s]};
+#pragma GCC unroll 4
+                for (size_t c = 0; c < 4; c++)
+                    if (c < kc) {
+                        const v4d xv = v4d_splat(x[c][s]);
+                        a[c] += e0 * xv;
+                        a[4 + c] += e1 * xv;
+                    }
+                if (bias) {
+                    b0 += e0;
+                    b1 += e1;
+                }
+            }
+        }
+        for (size_t g = 0; g < G; g++)
+            for (size_t c = 0; c < kc; c++) {
+                double t[4];
+                v4d_store(t, a[g * 4 + c]);
+                for (size_t r = 0; r < 4 && 4 * g + r < n_out; r++)
+                    dW[(4 * g + r) * n_in + k0 + c] += t[r];
+            }
+        if (bias) {
+            double t[8];
+            v4d_store(t, b0);
+            v4d_store(t + 4, b1);
+            for (size_t j = 0; j < n_out; j++)
+                db[j] += t[j];
+        }
+    }
+}
+
 static void backward_weights(double *restrict dW, double *restrict db,
                              const double *restrict E, const double *restrict in,
                              size_t ld, const size_t *idx, size_t B, size_t n_in,
@@ -705,6 +774,9 @@ static void backward_weights(double *restrict dW, double *restrict db,
         k = n_in;                       /* the weights are done; the biases below */
     } else if (XT && n_out >= 8) {
         backward_weights_tj(dW, db, E, in, ld, idx, B, n_in, n_out, XT);
+        return;
+    } else if (B >= 8 && n_in < 8 && n_out < 8) {
+        backward_weights_narrow(dW, db, E, in, ld, idx, B, n_in, n_out);
         return;
     }
     while (k < n_in) {

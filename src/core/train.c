@@ -45,7 +45,8 @@ static size_t scratch_doubles(const int *width, int L, nn_act act, size_t n_para
             total += wl * B;                                  /* Zb */
     }
     total += (size_t)width[0] * B;                            /* Hb[0] */
-    total += 3 * maxw * B + B + 2 * n_params + n;             /* E, D, XT, yb, grad, good, scratch */
+    /* E, D, XT (at least 8 wide: the narrow kernels pad units to 8), yb, grad, good, scratch */
+    total += 2 * maxw * B + (maxw < 8 ? 8 : maxw) * B + B + 2 * n_params + n;
     return total;
 }
 
@@ -92,7 +93,7 @@ static int work_init(work *w, const nn_model *m, const nn_trainset *d, size_t B,
     TAKE(w->Hb[0], (size_t)m->width[0] * B);
     TAKE(w->E, maxw * B);
     TAKE(w->D, maxw * B);
-    TAKE(w->XT, maxw * B);
+    TAKE(w->XT, (maxw < 8 ? 8 : maxw) * B);
     TAKE(w->yb, B);
     TAKE(w->grad, m->n_params);
     TAKE(w->good, m->n_params);

@@ -38,7 +38,7 @@ int main(void)
                           {301, 10, 10}, {33, 5, 9}, {1030, 37, 21}, {300, 256, 17},
                           {260, 9, 130}, {129, 8, 4}, {64, 16, 5}, {2, 1, 60}, {2, 60, 1},
                           {5, 7, 13}, {3, 64, 64}, {7, 9, 3}, {179, 2, 9}, {40, 3, 8},
-                          {5, 1, 9}, {3, 13, 2}, {7, 2, 1}, {6, 12, 3}, {1, 9, 11}, {4, 1, 8}, {64, 16, 16}, {50, 19, 33}, {200, 40, 23}};
+                          {5, 1, 9}, {3, 13, 2}, {7, 2, 1}, {6, 12, 3}, {1, 9, 11}, {4, 1, 8}, {64, 16, 16}, {50, 19, 33}, {200, 40, 23}, {20, 7, 5}, {9, 7, 7}, {30, 4, 4}};
     for (size_t t = 0; t < sizeof shapes / sizeof shapes[0]; t++) {
         size_t N = shapes[t][0], ni = shapes[t][1], no = shapes[t][2];
         double *in = malloc(ni * N * sizeof *in), *W = malloc(no * ni * sizeof *W);
@@ -76,7 +76,8 @@ int main(void)
          * equals the plain form on the gathered batch */
         for (size_t i = 0; i < no * ni; i++) dW[i] = dW2[i] = 0.5;
         /* the vectorised path (with scratch) on the indexed form, the tiles on the plain */
-        double *scratch = malloc((ni > no ? ni : no) * N * sizeof *scratch);
+        size_t sw = ni > no ? ni : no;
+        double *scratch = malloc((sw < 8 ? 8 : sw) * N * sizeof *scratch);
         nn_dense_backward_weights_idx(dW, db, E, in, N, idx, N, ni, no, scratch);
         free(scratch);
         double *Eg = malloc(no * N * sizeof *Eg), *ing = malloc(ni * N * sizeof *ing);
