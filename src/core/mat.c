@@ -502,6 +502,38 @@ NN_TARGET_512 static size_t weights_panels512(double *restrict dW, const double 
 }
 #endif
 
+#ifdef NN_AVX512
+/* One panel of eight inputs against every row j, up to twelve rows a pass: one 8-wide sum
+ * per row, fed by one load of the panel per sample (notebook 000's 9-wide layers). */
+NN_TARGET_512 static void weights_rows512(double *restrict dW, const double *restrict E,
+                                          const double *restrict panel, size_t ld,
+                                          const size_t *idx, size_t B, size_t n_in,
+                                          size_t n_out, size_t k)
+{
+    for (size_t j0 = 0; j0 < n_out; j0 += 12) {
+        const size_t jc = n_out - j0 < 12 ? n_out - j0 : 12;
+        const double *e[12];
+        for (size_t r = 0; r < 12; r++)
+            e[r] = E + (j0 + (r < jc ? r : 0)) * ld;
+        v8d z = v8d_splat(0.0);
+        v8d a[12] = {z, z, z, z, z, z, z, z, z, z, z, z};
+        for (size_t i = 0; i < B; i++) {
+            const size_t s = idx ? idx[i] : i;
+            const v8d x = v8d_load(panel + i * 8);
+#pragma GCC unroll 12
+            for (size_t r = 0; r < 12; r++)
+                if (r < jc)
+                    a[r] += v8d_splat(e[r][s]) * x;
+        }
+        for (size_t r = 0; r < jc; r++) {
+            double *d = dW + (j0 + r) * n_in + k;
+            v8d t = v8d_load(d) + a[r];
+            v8d_store(d, t);
+        }
+    }
+}
+#endif
+
 NN_CLONES static void backward_weights_t(double *restrict dW, const double *restrict E,
                                          const double *restrict in, size_t ld,
                                          const size_t *idx, size_t B, size_t n_in,
@@ -554,6 +586,13 @@ NN_CLONES static void backward_weights_t(double *restrict dW, const double *rest
 #ifdef NN_AVX512
     if (n_out >= 16 && panels >= 2 && have_avx512())
         p0 = weights_panels512(dW, E, XT, ld, idx, B, n_in, n_out, panels);
+#endif
+#ifdef NN_AVX512
+    if (n_out < 16 && have_avx512()) {
+        for (size_t p = 0; p < panels; p++)
+            weights_rows512(dW, E, XT + p * 8 * B, ld, idx, B, n_in, n_out, p * 8);
+        p0 = panels;
+    }
 #endif
     for (size_t p = p0; p < panels; p++) {
         const double *panel = XT + p * 8 * B;
