@@ -159,6 +159,27 @@ def main():
         rows.append((name, stats(step)[0], '', 'OpenBLAS dgemm, %d threads' % threads,
                      stats(pv)[0] if pv else '', 1 / xt if xt else '', ''))
     print('(wide: the ratio is OpenBLAS time / nnlab time for one step: 0.5 is "within 2x")')
+    # the circles run's floor: what its unavoidable float64 work takes with nnlab's own
+    # kernels (tests/bench/circles_floor.c: the sigmoids, the loss, the ordered sums)
+    lib = os.path.join(ROOT, 'libnnlab.a')
+    if os.path.exists(lib):
+        cf = os.path.join(tempfile.mkdtemp(prefix='nnlab-bench-'), 'circles_floor')
+        if subprocess.run(['cc', '-O2', '-I' + os.path.join(ROOT, 'include'),
+                           os.path.join(BENCH, 'circles_floor.c'), lib, '-lm', '-o', cf],
+                          capture_output=True).returncode == 0:
+            fl = [json.loads(subprocess.run([cf], capture_output=True, text=True,
+                                            check=True).stdout) for _ in range(3)]
+            part = {k: statistics.median(f[k] for f in fl)
+                    for k in ('sigmoids', 'bce', 'ordered_sums', 'total')}
+            tc = [r for r in rows if r[0].startswith('004 circles, width 3') and r[4]]
+            budget = ' ; 30x torch (1 thread) needs <= %.0f ms in all' % (
+                tc[0][4] / 30 * 1e3) if tc else ''
+            print('circles w3 floor, 10000 epochs: sigmoids %.0f ms + bce %.0f ms + ordered '
+                  'sums %.0f ms = %.0f ms%s' % (part['sigmoids'] * 1e3, part['bce'] * 1e3,
+                                               part['ordered_sums'] * 1e3,
+                                               part['total'] * 1e3, budget))
+            rows.append(('circles w3 floor (sigmoids+bce+ordered sums)', part['total'], '',
+                         '', '', '', ''))
     cpu = 'unknown'
     with open('/proc/cpuinfo') as f:
         for line in f:
