@@ -101,6 +101,8 @@ static inline v8d v8d_load(const double *p) { v8d v; memcpy(&v, p, sizeof v); re
 #define v8d_store(p, v) memcpy((p), &(v), sizeof(v8d))
 #define v8d_splat(x) ((v8d){(x), (x), (x), (x), (x), (x), (x), (x)})
 
+#define PACK_MAX 1024   /* inputs (or units) a 512-wide kernel packs: 128 KB of stack */
+
 static bool have_avx512(void)
 {
     static int known = -1;
@@ -120,14 +122,22 @@ NN_TARGET_512 static void forward_range512(double *restrict out, const double *r
                                            size_t n_out)
 {
     const size_t J = n_out - n_out % 4;
+    /* the block of inputs packed (k after k, sixteen samples each): rows N apart at a
+     * power-of-two N fall into the same few L1 sets and were fetched again for every
+     * four units */
+    double pack[16 * PACK_MAX];
+    const bool packed = n_in <= PACK_MAX;
     size_t s = s0;
-    for (; s + 16 <= s1; s += 16)
+    for (; s + 16 <= s1; s += 16) {
+        if (packed)
+            for (size_t k = 0; k < n_in; k++)
+                memcpy(pack + 16 * k, in + k * N + s, 16 * sizeof(double));
         for (size_t j = 0; j < J; j += 4) {
             const double *w0 = W + j * n_in, *w1 = w0 + n_in, *w2 = w1 + n_in, *w3 = w2 + n_in;
             v8d z = v8d_splat(0.0);
             v8d a00 = z, a01 = z, a10 = z, a11 = z, a20 = z, a21 = z, a30 = z, a31 = z;
             for (size_t k = 0; k < n_in; k++) {
-                const double *x = in + k * N + s;
+                const double *x = packed ? pack + 16 * k : in + k * N + s;
                 v8d x0 = v8d_load(x), x1 = v8d_load(x + 8);
                 v8d c0 = v8d_splat(w0[k]), c1 = v8d_splat(w1[k]), c2 = v8d_splat(w2[k]),
                     c3 = v8d_splat(w3[k]);
@@ -148,6 +158,7 @@ NN_TARGET_512 static void forward_range512(double *restrict out, const double *r
             v8d_store(o + 2 * N, a20), v8d_store(o + 2 * N + 8, a21);
             v8d_store(o + 3 * N, a30), v8d_store(o + 3 * N + 8, a31);
         }
+    }
     /* the units past the last four, and samples past the last sixteen: the 4-wide code */
     if (J < n_out && s > s0)
         forward_range(out + J * N, in, W + J * n_in, b ? b + J : NULL, N, s0, s, n_in,
@@ -329,13 +340,19 @@ NN_TARGET_512 static void backward_input_range512(double *restrict dIn, const do
                                                   size_t s1, size_t n_in, size_t n_out)
 {
     const size_t K = n_in - n_in % 4;
+    double pack[16 * PACK_MAX];          /* the block of signals packed, as forward_range512 */
+    const bool packed = n_out <= PACK_MAX;
     size_t s = s0;
-    for (; s + 16 <= s1; s += 16)
+    for (; s + 16 <= s1; s += 16) {
+        if (packed)
+            for (size_t j = 0; j < n_out; j++)
+                memcpy(pack + 16 * j, E + j * B + s, 16 * sizeof(double));
         for (size_t k = 0; k < K; k += 4) {
             v8d z = v8d_splat(0.0);
             v8d a00 = z, a01 = z, a10 = z, a11 = z, a20 = z, a21 = z, a30 = z, a31 = z;
             for (size_t j = 0; j < n_out; j++) {
-                const double *e = E + j * B + s, *w = W + j * n_in + k;
+                const double *e = packed ? pack + 16 * j : E + j * B + s,
+                             *w = W + j * n_in + k;
                 v8d e0 = v8d_load(e), e1 = v8d_load(e + 8);
                 v8d c0 = v8d_splat(w[0]), c1 = v8d_splat(w[1]), c2 = v8d_splat(w[2]),
                     c3 = v8d_splat(w[3]);
@@ -350,6 +367,7 @@ NN_TARGET_512 static void backward_input_range512(double *restrict dIn, const do
             v8d_store(o + 2 * B, a20), v8d_store(o + 2 * B + 8, a21);
             v8d_store(o + 3 * B, a30), v8d_store(o + 3 * B + 8, a31);
         }
+    }
     /* inputs past the last four and samples past the last sixteen: the 4-wide code (its
      * loops over k start at 0, so it is handed W and dIn from input K on) */
     if (K < n_in && s > s0)

@@ -131,7 +131,7 @@ def main():
     print(head)
     print('-' * len(head))
     for name, spec, sets, peers in cases:
-        train, wall = nnlab_case(spec, sets, repeat)
+        train, wall = nnlab_case(spec, sets, 3 * repeat)   # nnlab runs are short: more of them
         for pname, ok, cmd, key, reps in peers:
             pv = peer(cmd, key, reps) if ok else None
             xt = stats(pv)[0] / stats(train)[0] if pv else None
