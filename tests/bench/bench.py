@@ -197,8 +197,9 @@ def main():
     for line in r.stdout.splitlines():
         if line.startswith('Value:'):
             blas = line.split(':', 1)[1].strip()
-    print('machine: %d cores, %s; %s (numpy\'s BLAS: %s); median of %d runs after a warm-up '
-          '(peers taking seconds: %d)' % (nproc, cpu, ', '.join(vers), blas, repeat, slow))
+    print('machine: %d cores, %s; %s (numpy\'s BLAS: %s); medians after a warm-up of %d nnlab '
+          'runs, %d of numpy\'s Example 1, %d of the peers taking seconds' % (
+              nproc, cpu, ', '.join(vers), blas, 3 * repeat, repeat, slow))
     if csv_path:
         with open(csv_path, 'w') as f:
             f.write('case,nnlab_train_s,nnlab_wall_s,peer,peer_s,ratio_train,ratio_wall\n')

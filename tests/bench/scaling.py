@@ -145,7 +145,7 @@ set output outfile
 set datafile separator ','
 set logscale xy
 set grid
-set key top left
+set key top left reverse Left
 set format y '%%.0e'
 set multiplot layout 1,3 title 'nnlab scaling (2 cores)'
 set title 'time per epoch against width (2-w-w-1, 1024 samples)'
@@ -161,7 +161,7 @@ set xlabel 'hidden units n'
 set ylabel 'seconds'
 set xrange [1.8:10]
 unset logscale x
-set key top left
+set key top left reverse Left
 plot 'scaling-align.csv' skip 1 using 1:3 with linespoints lw 2 pt 7 title 'n! orders in numpy (notebook 000)', \\
      '' skip 1 using 1:2 with linespoints lw 2 pt 5 title 'nnlab distance (whole process)'
 unset multiplot
