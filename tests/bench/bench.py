@@ -46,9 +46,10 @@ def stats(v):
     return statistics.median(v), min(v), max(v)
 
 
-def nnlab_case(spec, sets, repeat):
-    """(train seconds, wall seconds) lists over repeat runs after one warm-up."""
-    train, wall = [], []
+def nnlab_case(spec, sets, repeat, with_loops=False):
+    """(train seconds, wall seconds) lists over repeat runs after one warm-up, and with
+    with_loops the models' own training loops (nn_train alone, summed over the models)."""
+    train, wall, loops = [], [], []
     tmp = tempfile.mkdtemp(prefix='nnlab-bench-')
     try:
         for r in range(repeat + 1):
@@ -65,9 +66,10 @@ def nnlab_case(spec, sets, repeat):
             if r:
                 train.append(man['train_wall_seconds'])
                 wall.append(t1 - t0)
+                loops.append(sum(man['train_seconds'].values()))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return train, wall
+    return (train, wall, loops) if with_loops else (train, wall)
 
 
 def peer(cmd, key, repeat):
@@ -141,9 +143,13 @@ def main():
                 '%.1f' % xt if xt else '-', '%.1f' % xw if xw else '-'), flush=True)
             rows.append((name, stats(train)[0], stats(wall)[0], pname,
                          stats(pv)[0] if pv else '', xt or '', xw or ''))
-    # per step: the run's training time over its 20 steps
-    train, wall = nnlab_case('tests/bench/wide.json', [], max(3, repeat // 2))
-    step = [t / 20 for t in train]
+    # one step: the training loop's time for 60 steps less its time for 20, over 40, so the
+    # run's fixed costs (the first forward pass, writing 6 MB of model files) drop out
+    reps = max(3, repeat // 2)
+    l20 = nnlab_case('tests/bench/wide.json', [], reps, True)[2]
+    l60 = nnlab_case('tests/bench/wide.json', ['train.max_epochs=60'], reps, True)[2]
+    m20 = statistics.median(l20)
+    step = [(t - m20) / 40 for t in l60]
     for threads in (1, nproc):
         pv = None
         if rf:
