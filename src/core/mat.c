@@ -239,6 +239,12 @@ FORWARD_NARROW(1) FORWARD_NARROW(2) FORWARD_NARROW(3) FORWARD_NARROW(4)
 FORWARD_NARROW(5) FORWARD_NARROW(6) FORWARD_NARROW(7)
 #undef FORWARD_NARROW
 
+#ifdef NN_AVX512
+NN_TARGET_512 static void forward_small512(double *restrict out, const double *restrict in,
+                                           const double *restrict W, const double *restrict b,
+                                           size_t N, size_t n_in, size_t n_out);
+#endif
+
 NN_CLONES void nn_dense_forward(double *restrict out, const double *restrict in,
                                 const double *restrict W, const double *restrict b,
                                 size_t N, size_t n_in, size_t n_out)
@@ -259,6 +265,10 @@ NN_CLONES void nn_dense_forward(double *restrict out, const double *restrict in,
     default: break;
     }
 #ifdef NN_AVX512
+    if (n_out > 4 && n_out <= 12 && N >= 16 && have_avx512()) {
+        forward_small512(out, in, W, b, N, n_in, n_out);
+        return;
+    }
     if (n_out >= 16 && n_in >= 16 && N >= 16 && have_avx512()) {
         for (size_t s0 = 0; s0 < N; s0 += SAMPLE_CHUNK)
             forward_range512(out, in, W, b, N, s0, s0 + SAMPLE_CHUNK < N ? s0 + SAMPLE_CHUNK : N,
@@ -383,6 +393,85 @@ NN_TARGET_512 static void backward_input_range512(double *restrict dIn, const do
 }
 #endif
 
+#ifdef NN_AVX512
+/* Layers of 5 to 12 units (notebook 000's 9-wide layers), AVX-512: every unit's sums for
+ * sixteen samples in registers at once (up to 24 8-wide sums), so one pass over the inputs
+ * serves the whole layer and no unit is left to a latency-bound tail. */
+NN_TARGET_512 static void forward_small512(double *restrict out, const double *restrict in,
+                                           const double *restrict W, const double *restrict b,
+                                           size_t N, size_t n_in, size_t n_out)
+{
+    const double *w[12];
+    for (size_t r = 0; r < 12; r++)
+        w[r] = W + (r < n_out ? r : 0) * n_in;
+    size_t s = 0;
+    for (; s + 16 <= N; s += 16) {
+        v8d a0[12], a1[12];
+#pragma GCC unroll 12
+        for (size_t r = 0; r < 12; r++)
+            a0[r] = a1[r] = v8d_splat(0.0);
+        for (size_t k = 0; k < n_in; k++) {
+            const double *x = in + k * N + s;
+            const v8d x0 = v8d_load(x), x1 = v8d_load(x + 8);
+#pragma GCC unroll 12
+            for (size_t r = 0; r < 12; r++)
+                if (r < n_out) {
+                    const v8d c = v8d_splat(w[r][k]);
+                    a0[r] += c * x0;
+                    a1[r] += c * x1;
+                }
+        }
+#pragma GCC unroll 12
+        for (size_t r = 0; r < 12; r++)
+            if (r < n_out) {
+                if (b) {
+                    const v8d bv = v8d_splat(b[r]);
+                    a0[r] += bv;
+                    a1[r] += bv;
+                }
+                v8d_store(out + r * N + s, a0[r]);
+                v8d_store(out + r * N + s + 8, a1[r]);
+            }
+    }
+    if (s < N)
+        forward_range(out, in, W, b, N, s, N, n_in, n_out);
+}
+
+/* dIn = W^T E for layers of 5 to 12 inputs, the same way: every input's sums for sixteen
+ * samples at once, each over j in order. */
+NN_TARGET_512 static void backward_input_small512(double *restrict dIn, const double *restrict W,
+                                                  const double *restrict E, size_t B,
+                                                  size_t n_in, size_t n_out)
+{
+    size_t s = 0;
+    for (; s + 16 <= B; s += 16) {
+        v8d a0[12], a1[12];
+#pragma GCC unroll 12
+        for (size_t r = 0; r < 12; r++)
+            a0[r] = a1[r] = v8d_splat(0.0);
+        for (size_t j = 0; j < n_out; j++) {
+            const double *e = E + j * B + s, *w = W + j * n_in;
+            const v8d e0 = v8d_load(e), e1 = v8d_load(e + 8);
+#pragma GCC unroll 12
+            for (size_t r = 0; r < 12; r++)
+                if (r < n_in) {
+                    const v8d c = v8d_splat(w[r]);
+                    a0[r] += c * e0;
+                    a1[r] += c * e1;
+                }
+        }
+#pragma GCC unroll 12
+        for (size_t r = 0; r < 12; r++)
+            if (r < n_in) {
+                v8d_store(dIn + r * B + s, a0[r]);
+                v8d_store(dIn + r * B + s + 8, a1[r]);
+            }
+    }
+    if (s < B)
+        backward_input_range(dIn, W, E, B, s, B, n_in, n_out);
+}
+#endif
+
 NN_CLONES void nn_dense_backward_input(double *restrict dIn, const double *restrict W,
                                        const double *restrict E, size_t B, size_t n_in,
                                        size_t n_out)
@@ -409,6 +498,10 @@ NN_CLONES void nn_dense_backward_input(double *restrict dIn, const double *restr
         return;
     }
 #ifdef NN_AVX512
+    if (n_in > 4 && n_in <= 12 && B >= 16 && have_avx512()) {
+        backward_input_small512(dIn, W, E, B, n_in, n_out);
+        return;
+    }
     if (n_out >= 16 && n_in >= 16 && B >= 16 && have_avx512()) {
         for (size_t s0 = 0; s0 < B; s0 += SAMPLE_CHUNK)
             backward_input_range512(dIn, W, E, B, s0, s0 + SAMPLE_CHUNK < B ? s0 + SAMPLE_CHUNK : B,
