@@ -645,7 +645,8 @@ NN_TARGET_512 static void weights_rows512(double *restrict dW, const double *res
 }
 #endif
 
-NN_CLONES static void backward_weights_t(double *restrict dW, const double *restrict E,
+NN_CLONES static bool backward_weights_t(double *restrict dW, double *restrict db,
+                                         const double *restrict E,
                                          const double *restrict in, size_t ld,
                                          const size_t *idx, size_t B, size_t n_in,
                                          size_t n_out, double *restrict XT)
@@ -680,7 +681,7 @@ NN_CLONES static void backward_weights_t(double *restrict dW, const double *rest
                 }
                 dW[j * n_in + k] += t;
             }
-        return;
+        return false;
     }
     /* XT in panels of 8 inputs: panel p holds, sample after sample, in[8p..8p+8)[s_i], so
      * the loop over samples reads one panel front to back */
@@ -750,34 +751,51 @@ NN_CLONES static void backward_weights_t(double *restrict dW, const double *rest
             add_store(d + 4, a1);
         }
     }
-    /* inputs past the last whole panel (notebook 000's 9-wide layers leave one): plain
-     * sums, eight rows at a time so that eight chains run side by side rather than one
-     * long chain per weight */
+    /* inputs past the last whole panel (notebook 000's 9-wide layers leave one): eight rows'
+     * signals at a sample gathered into two vectors, eight sums side by side; the first such
+     * input also takes the rows' bias sums, which then need no pass of their own */
+    bool bias_done = false;
     for (size_t k = panels * 8; k < n_in; k++) {
         const double *x = in + k * ld;
+        const bool bias = db && k == panels * 8;
         size_t j = 0;
         for (; j + 8 <= n_out; j += 8) {
             const double *e = E + j * ld;
-            double t[8] = {0};
+            v4d z = {0, 0, 0, 0}, t0 = z, t1 = z, u0 = z, u1 = z;
             for (size_t i = 0; i < B; i++) {
                 const size_t s = idx ? idx[i] : i;
-                const double xs = x[s];
-                for (int r = 0; r < 8; r++)
-                    t[r] += e[(size_t)r * ld + s] * xs;
+                const v4d xs = v4d_splat(x[s]);
+                const v4d e0 = {e[s], e[ld + s], e[2 * ld + s], e[3 * ld + s]},
+                          e1 = {e[4 * ld + s], e[5 * ld + s], e[6 * ld + s], e[7 * ld + s]};
+                t0 += e0 * xs, t1 += e1 * xs;
+                if (bias)
+                    u0 += e0, u1 += e1;
             }
-            for (int r = 0; r < 8; r++)
-                dW[(j + (size_t)r) * n_in + k] += t[r];
+            double t[8], u[8];
+            v4d_store(t, t0), v4d_store(t + 4, t1);
+            v4d_store(u, u0), v4d_store(u + 4, u1);
+            for (size_t r = 0; r < 8; r++) {
+                dW[(j + r) * n_in + k] += t[r];
+                if (bias)
+                    db[j + r] += u[r];
+            }
         }
         for (; j < n_out; j++) {
             const double *e = E + j * ld;
-            double t = 0;
+            double t = 0, u = 0;
             for (size_t i = 0; i < B; i++) {
                 const size_t s = idx ? idx[i] : i;
                 t += e[s] * x[s];
+                if (bias)
+                    u += e[s];
             }
             dW[j * n_in + k] += t;
+            if (bias)
+                db[j] += u;
         }
+        bias_done = bias_done || bias;
     }
+    return bias_done;
 }
 
 /* Few inputs and many units (notebook 003's first layer: 1 input, 60 units): vectorised
@@ -920,7 +938,8 @@ static void backward_weights(double *restrict dW, double *restrict db,
                                         {tile_1_4, tile_2_4, tile_2_4}};
     size_t k = 0;
     if (XT && n_in >= 8) {
-        backward_weights_t(dW, E, in, ld, idx, B, n_in, n_out, XT);
+        if (backward_weights_t(dW, db, E, in, ld, idx, B, n_in, n_out, XT))
+            return;                     /* the biases were summed with a leftover input */
         k = n_in;                       /* the weights are done; the biases below */
     } else if (XT && n_out >= 8) {
         backward_weights_tj(dW, db, E, in, ld, idx, B, n_in, n_out, XT);
