@@ -14,6 +14,20 @@
 
 #include "simd.h"
 
+/* a, b, c, d (rows of a 4x4 block) become its columns */
+static inline __attribute__((always_inline)) void v4d_transpose(v4d *a, v4d *b, v4d *c, v4d *d)
+{
+    typedef long long v4i __attribute__((vector_size(32)));
+    const v4d t0 = __builtin_shuffle(*a, *b, (v4i){0, 4, 2, 6}),
+              t1 = __builtin_shuffle(*a, *b, (v4i){1, 5, 3, 7}),
+              t2 = __builtin_shuffle(*c, *d, (v4i){0, 4, 2, 6}),
+              t3 = __builtin_shuffle(*c, *d, (v4i){1, 5, 3, 7});
+    *a = __builtin_shuffle(t0, t2, (v4i){0, 1, 4, 5});
+    *b = __builtin_shuffle(t1, t3, (v4i){0, 1, 4, 5});
+    *c = __builtin_shuffle(t0, t2, (v4i){2, 3, 6, 7});
+    *d = __builtin_shuffle(t1, t3, (v4i){2, 3, 6, 7});
+}
+
 /* Four receiving units at a time share each load of the inputs (a wide layer's inputs do
  * not stay in cache across rows); within a unit the terms still go in k order, bias last. */
 static inline __attribute__((always_inline)) void
@@ -566,8 +580,8 @@ typedef void (*tile_fn)(double *, size_t, const double *, const double *, size_t
  * sums, each in sample order; returns the number of panels done (an even number). */
 NN_TARGET_512 static size_t weights_panels512(double *restrict dW, const double *restrict E,
                                               const double *restrict XT, size_t ld,
-                                              const size_t *idx, size_t B, size_t n_in,
-                                              size_t n_out, size_t panels)
+                                              const size_t *idx, const size_t *prow, size_t B,
+                                              size_t n_in, size_t n_out, size_t panels)
 {
     const size_t pairs = panels / 2;
     for (size_t q = 0; q < pairs; q++) {
@@ -580,7 +594,8 @@ NN_TARGET_512 static size_t weights_panels512(double *restrict dW, const double 
             v8d a00 = z, a01 = z, a10 = z, a11 = z, a20 = z, a21 = z, a30 = z, a31 = z;
             for (size_t i = 0; i < B; i++) {
                 const size_t s = idx ? idx[i] : i;
-                v8d x0 = v8d_load(pa + i * 8), x1 = v8d_load(pb + i * 8);
+                const size_t q8 = (prow ? prow[i] : i) * 8;
+                v8d x0 = v8d_load(pa + q8), x1 = v8d_load(pb + q8);
                 v8d c0 = v8d_splat(e0[s]), c1 = v8d_splat(e1[s]), c2 = v8d_splat(e2[s]),
                     c3 = v8d_splat(e3[s]);
                 a00 += c0 * x0, a01 += c0 * x1;
@@ -600,8 +615,9 @@ NN_TARGET_512 static size_t weights_panels512(double *restrict dW, const double 
             const double *e = E + j * ld;
             v8d a0 = v8d_splat(0.0), a1 = a0;
             for (size_t i = 0; i < B; i++) {
+                const size_t q8 = (prow ? prow[i] : i) * 8;
                 v8d c = v8d_splat(e[idx ? idx[i] : i]);
-                a0 += c * v8d_load(pa + i * 8), a1 += c * v8d_load(pb + i * 8);
+                a0 += c * v8d_load(pa + q8), a1 += c * v8d_load(pb + q8);
             }
             double *d = dW + j * n_in + k;
             v8d t0 = v8d_load(d) + a0, t1 = v8d_load(d + 8) + a1;
@@ -618,8 +634,8 @@ NN_TARGET_512 static size_t weights_panels512(double *restrict dW, const double 
  * per row, fed by one load of the panel per sample (notebook 000's 9-wide layers). */
 NN_TARGET_512 static void weights_rows512(double *restrict dW, const double *restrict E,
                                           const double *restrict panel, size_t ld,
-                                          const size_t *idx, size_t B, size_t n_in,
-                                          size_t n_out, size_t k)
+                                          const size_t *idx, const size_t *prow, size_t B,
+                                          size_t n_in, size_t n_out, size_t k)
 {
     for (size_t j0 = 0; j0 < n_out; j0 += 12) {
         const size_t jc = n_out - j0 < 12 ? n_out - j0 : 12;
@@ -630,7 +646,7 @@ NN_TARGET_512 static void weights_rows512(double *restrict dW, const double *res
         v8d a[12] = {z, z, z, z, z, z, z, z, z, z, z, z};
         for (size_t i = 0; i < B; i++) {
             const size_t s = idx ? idx[i] : i;
-            const v8d x = v8d_load(panel + i * 8);
+            const v8d x = v8d_load(panel + (prow ? prow[i] : i) * 8);
 #pragma GCC unroll 12
             for (size_t r = 0; r < 12; r++)
                 if (r < jc)
@@ -683,13 +699,34 @@ NN_CLONES static bool backward_weights_t(double *restrict dW, double *restrict d
             }
         return false;
     }
-    /* XT in panels of 8 inputs: panel p holds, sample after sample, in[8p..8p+8)[s_i], so
-     * the loop over samples reads one panel front to back */
+    /* XT in panels of 8 inputs: panel p holds, sample after sample, in[8p..8p+8)[s], so the
+     * loop over samples reads one row of a panel per sample. When every column is in the
+     * batch (a full batch, or one gathered out) the rows are in column order, built four
+     * columns at a time with vector transposes, and read at idx[i]; otherwise (a batch
+     * indexed out of a larger set) in visiting order. */
     const size_t panels = n_in / 8;
+    const bool natural = !idx || B == ld;
+    const size_t *prow = natural ? idx : NULL;   /* panel row of the i-th sample visited */
     for (size_t p = 0; p < panels; p++) {
         double *panel = XT + p * 8 * B;
-        for (size_t i = 0; i < B; i++) {
-            const size_t s = idx ? idx[i] : i;
+        size_t i = 0;
+        if (natural)
+            for (; i + 4 <= B; i += 4) {
+                const double *r = in + p * 8 * ld + i;
+                v4d a0 = v4d_load(r), a1 = v4d_load(r + ld), a2 = v4d_load(r + 2 * ld),
+                    a3 = v4d_load(r + 3 * ld), b0 = v4d_load(r + 4 * ld),
+                    b1 = v4d_load(r + 5 * ld), b2 = v4d_load(r + 6 * ld),
+                    b3 = v4d_load(r + 7 * ld);
+                v4d_transpose(&a0, &a1, &a2, &a3);
+                v4d_transpose(&b0, &b1, &b2, &b3);
+                double *o = panel + i * 8;
+                v4d_store(o, a0), v4d_store(o + 4, b0);
+                v4d_store(o + 8, a1), v4d_store(o + 12, b1);
+                v4d_store(o + 16, a2), v4d_store(o + 20, b2);
+                v4d_store(o + 24, a3), v4d_store(o + 28, b3);
+            }
+        for (; i < B; i++) {
+            const size_t s = natural ? i : idx[i];
             for (size_t c = 0; c < 8; c++)
                 panel[i * 8 + c] = in[(p * 8 + c) * ld + s];
         }
@@ -697,12 +734,12 @@ NN_CLONES static bool backward_weights_t(double *restrict dW, double *restrict d
     size_t p0 = 0;
 #ifdef NN_AVX512
     if (n_out >= 16 && panels >= 2 && have_avx512())
-        p0 = weights_panels512(dW, E, XT, ld, idx, B, n_in, n_out, panels);
+        p0 = weights_panels512(dW, E, XT, ld, idx, prow, B, n_in, n_out, panels);
 #endif
 #ifdef NN_AVX512
     if (n_out < 16 && have_avx512()) {
         for (size_t p = 0; p < panels; p++)
-            weights_rows512(dW, E, XT + p * 8 * B, ld, idx, B, n_in, n_out, p * 8);
+            weights_rows512(dW, E, XT + p * 8 * B, ld, idx, prow, B, n_in, n_out, p * 8);
         p0 = panels;
     }
 #endif
@@ -716,7 +753,7 @@ NN_CLONES static bool backward_weights_t(double *restrict dW, double *restrict d
             v4d a00 = z, a01 = z, a10 = z, a11 = z, a20 = z, a21 = z, a30 = z, a31 = z;
             for (size_t i = 0; i < B; i++) {
                 const size_t s = idx ? idx[i] : i;
-                const double *x = panel + i * 8;
+                const double *x = panel + (prow ? prow[i] : i) * 8;
                 v4d x0 = v4d_load(x), x1 = v4d_load(x + 4);
                 v4d c0 = v4d_splat(e0[s]), c1 = v4d_splat(e1[s]), c2 = v4d_splat(e2[s]),
                     c3 = v4d_splat(e3[s]);
@@ -742,7 +779,7 @@ NN_CLONES static bool backward_weights_t(double *restrict dW, double *restrict d
             const double *e = E + j * ld;
             v4d a0 = {0, 0, 0, 0}, a1 = a0;
             for (size_t i = 0; i < B; i++) {
-                const double *x = panel + i * 8;
+                const double *x = panel + (prow ? prow[i] : i) * 8;
                 v4d c = v4d_splat(e[idx ? idx[i] : i]);
                 a0 += c * v4d_load(x), a1 += c * v4d_load(x + 4);
             }

@@ -103,6 +103,36 @@ int main(void)
         free(in), free(W), free(b), free(out), free(E), free(dIn), free(dW), free(db);
         free(dW2), free(db2), free(idx), free(Eg), free(ing);
     }
+    /* a batch indexed out of a larger set (B < N): the indexed kernels against the plain
+     * ones on the gathered batch */
+    {
+        const size_t cases[][3] = {{300, 20, 9}, {100, 9, 9}, {64, 3, 12}, {90, 16, 40}, {40, 5, 5}};
+        for (size_t t = 0; t < sizeof cases / sizeof cases[0]; t++) {
+            size_t N = cases[t][0], ni = cases[t][1], no = cases[t][2], B = N / 2 + 3;
+            double *in = malloc(ni * N * sizeof *in), *E = malloc(no * N * sizeof *E);
+            double *Eg = malloc(no * B * sizeof *Eg), *ing = malloc(ni * B * sizeof *ing);
+            double *dW = calloc(no * ni, sizeof *dW), *dW2 = calloc(no * ni, sizeof *dW2);
+            double *db = calloc(no, sizeof *db), *db2 = calloc(no, sizeof *db2);
+            size_t sw = ni > no ? ni : no;
+            double *scratch = malloc((sw < 8 ? 8 : sw) * B * sizeof *scratch);
+            size_t *idx = malloc(B * sizeof *idx);
+            for (size_t i = 0; i < ni * N; i++) in[i] = lcg(&s);
+            for (size_t i = 0; i < no * N; i++) E[i] = lcg(&s);
+            for (size_t i = 0; i < B; i++) idx[i] = (i * 37 + 11) % N;
+            for (size_t q = 0; q < B; q++) {
+                for (size_t j = 0; j < no; j++) Eg[j * B + q] = E[j * N + idx[q]];
+                for (size_t k = 0; k < ni; k++) ing[k * B + q] = in[k * N + idx[q]];
+            }
+            nn_dense_backward_weights_idx(dW, db, E, in, N, idx, B, ni, no, scratch);
+            nn_dense_backward_weights(dW2, db2, Eg, ing, B, ni, no, NULL);
+            size_t bad = 0;
+            for (size_t i = 0; i < no * ni; i++) bad += dW[i] != dW2[i];
+            for (size_t j = 0; j < no; j++) bad += db[j] != db2[j];
+            T_CHECK(bad == 0, "indexed batch %zu of %zu, %zux%zu: %zu values differ", B, N, ni, no, bad);
+            free(in), free(E), free(Eg), free(ing), free(dW), free(dW2), free(db), free(db2);
+            free(scratch), free(idx);
+        }
+    }
     /* x / d by nn_div_scalar is the division, bit for bit, whether d is a power of two (a
      * multiply) or not, subnormal results included */
     {
