@@ -39,6 +39,18 @@ void nn_dense_backward_input(double *dIn /* (n_in, B) */, const double *W /* (n_
                              const double *E /* (n_out, B) */,
                              size_t B, size_t n_in, size_t n_out);
 
+/* nn_dense_forward into z, then h = ReLU(z) (z > 0 ? z : 0), in one pass where a kernel can;
+ * the same bits as the two calls. */
+void nn_dense_forward_relu(double *z /* (n_out, N) */, double *h /* (n_out, N) */,
+                           const double *in, const double *W, const double *b, size_t N,
+                           size_t n_in, size_t n_out);
+
+/* nn_dense_backward_input, then ReLU's derivative from the layer's outputs h (dIn = h > 0 ?
+ * dIn : 0 dIn), in one pass where a kernel can; the same bits as the two calls. */
+void nn_dense_backward_input_relu(double *dIn, const double *W, const double *E,
+                                  const double *h /* (n_in, B) */, size_t B, size_t n_in,
+                                  size_t n_out);
+
 /* x[i] = x[i] / d for i < n, bit for bit (a power of two d multiplies by its exact
  * reciprocal, which rounds the same real number the same way). */
 void nn_div_scalar(double *x, size_t n, double d);

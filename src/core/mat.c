@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nnlab/act.h"
 #include "simd.h"
 
 /* a, b, c, d (rows of a 4x4 block) become its columns */
@@ -114,6 +115,13 @@ typedef double v8d __attribute__((vector_size(64)));
 static inline v8d v8d_load(const double *p) { v8d v; memcpy(&v, p, sizeof v); return v; }
 #define v8d_store(p, v) memcpy((p), &(v), sizeof(v8d))
 #define v8d_splat(x) ((v8d){(x), (x), (x), (x), (x), (x), (x), (x)})
+typedef long long v8i __attribute__((vector_size(64)));
+/* z > 0 ? z : +0, lane by lane (NaN gives 0, as the scalar comparison does) */
+#define relu8(z) ((v8d)((v8i)(z) & (v8i)((z) > v8d_splat(0.0))))
+/* h > 0 ? d : 0 * d, lane by lane (the sign of a zero and a NaN's kept, as act.c does) */
+#define relu8_back(d, h)                                                                 \
+    ((v8d)(((v8i)(d) & (v8i)((h) > v8d_splat(0.0))) |                                   \
+           ((v8i)((d) * v8d_splat(0.0)) & ~(v8i)((h) > v8d_splat(0.0)))))
 
 #define PACK_MAX 1024   /* inputs (or units) a 512-wide kernel packs: 128 KB of stack */
 
@@ -254,7 +262,8 @@ FORWARD_NARROW(5) FORWARD_NARROW(6) FORWARD_NARROW(7)
 #undef FORWARD_NARROW
 
 #ifdef NN_AVX512
-NN_TARGET_512 static void forward_small512(double *restrict out, const double *restrict in,
+NN_TARGET_512 static void forward_small512(double *restrict out, double *restrict h,
+                                           const double *restrict in,
                                            const double *restrict W, const double *restrict b,
                                            size_t N, size_t n_in, size_t n_out);
 #endif
@@ -280,7 +289,7 @@ NN_CLONES void nn_dense_forward(double *restrict out, const double *restrict in,
     }
 #ifdef NN_AVX512
     if (n_out > 4 && n_out <= 12 && N >= 16 && have_avx512()) {
-        forward_small512(out, in, W, b, N, n_in, n_out);
+        forward_small512(out, NULL, in, W, b, N, n_in, n_out);
         return;
     }
     if (n_out >= 16 && n_in >= 16 && N >= 16 && have_avx512()) {
@@ -411,7 +420,8 @@ NN_TARGET_512 static void backward_input_range512(double *restrict dIn, const do
 /* Layers of 5 to 12 units (notebook 000's 9-wide layers), AVX-512: every unit's sums for
  * sixteen samples in registers at once (up to 24 8-wide sums), so one pass over the inputs
  * serves the whole layer and no unit is left to a latency-bound tail. */
-NN_TARGET_512 static void forward_small512(double *restrict out, const double *restrict in,
+NN_TARGET_512 static void forward_small512(double *restrict out, double *restrict h,
+                                           const double *restrict in,
                                            const double *restrict W, const double *restrict b,
                                            size_t N, size_t n_in, size_t n_out)
 {
@@ -445,16 +455,27 @@ NN_TARGET_512 static void forward_small512(double *restrict out, const double *r
                 }
                 v8d_store(out + r * N + s, a0[r]);
                 v8d_store(out + r * N + s + 8, a1[r]);
+                if (h) {                 /* ReLU on the way out: z > 0 ? z : 0 */
+                    const v8d h0 = relu8(a0[r]), h1 = relu8(a1[r]);
+                    v8d_store(h + r * N + s, h0);
+                    v8d_store(h + r * N + s + 8, h1);
+                }
             }
     }
-    if (s < N)
+    if (s < N) {
         forward_range(out, in, W, b, N, s, N, n_in, n_out);
+        if (h)
+            for (size_t r = 0; r < n_out; r++)
+                for (size_t q = s; q < N; q++)
+                    h[r * N + q] = out[r * N + q] > 0 ? out[r * N + q] : 0.0;
+    }
 }
 
 /* dIn = W^T E for layers of 5 to 12 inputs, the same way: every input's sums for sixteen
  * samples at once, each over j in order. */
 NN_TARGET_512 static void backward_input_small512(double *restrict dIn, const double *restrict W,
-                                                  const double *restrict E, size_t B,
+                                                  const double *restrict E,
+                                                  const double *restrict hm, size_t B,
                                                   size_t n_in, size_t n_out)
 {
     size_t s = 0;
@@ -477,12 +498,21 @@ NN_TARGET_512 static void backward_input_small512(double *restrict dIn, const do
 #pragma GCC unroll 12
         for (size_t r = 0; r < 12; r++)
             if (r < n_in) {
+                if (hm) {                /* ReLU's derivative: h > 0 ? d : 0 d */
+                    a0[r] = relu8_back(a0[r], v8d_load(hm + r * B + s));
+                    a1[r] = relu8_back(a1[r], v8d_load(hm + r * B + s + 8));
+                }
                 v8d_store(dIn + r * B + s, a0[r]);
                 v8d_store(dIn + r * B + s + 8, a1[r]);
             }
     }
-    if (s < B)
+    if (s < B) {
         backward_input_range(dIn, W, E, B, s, B, n_in, n_out);
+        if (hm)
+            for (size_t r = 0; r < n_in; r++)
+                for (size_t q = s; q < B; q++)
+                    dIn[r * B + q] = hm[r * B + q] > 0 ? dIn[r * B + q] : 0.0 * dIn[r * B + q];
+    }
 }
 #endif
 
@@ -513,7 +543,7 @@ NN_CLONES void nn_dense_backward_input(double *restrict dIn, const double *restr
     }
 #ifdef NN_AVX512
     if (n_in > 4 && n_in <= 12 && B >= 16 && have_avx512()) {
-        backward_input_small512(dIn, W, E, B, n_in, n_out);
+        backward_input_small512(dIn, W, E, NULL, B, n_in, n_out);
         return;
     }
     if (n_out >= 16 && n_in >= 16 && B >= 16 && have_avx512()) {
@@ -1031,6 +1061,34 @@ void nn_dense_backward_weights_idx(double *restrict dW, double *restrict db,
                                    size_t n_out, double *scratch)
 {
     backward_weights(dW, db, E, in, N, idx, B, n_in, n_out, scratch);
+}
+
+void nn_dense_forward_relu(double *restrict z, double *restrict h, const double *restrict in,
+                           const double *restrict W, const double *restrict b, size_t N,
+                           size_t n_in, size_t n_out)
+{
+#ifdef NN_AVX512
+    if (n_out > 4 && n_out <= 12 && N >= 16 && have_avx512()) {
+        forward_small512(z, h, in, W, b, N, n_in, n_out);
+        return;
+    }
+#endif
+    nn_dense_forward(z, in, W, b, N, n_in, n_out);
+    nn_act_forward(NN_ACT_RELU, 0.0, h, z, n_out * N);
+}
+
+void nn_dense_backward_input_relu(double *restrict dIn, const double *restrict W,
+                                  const double *restrict E, const double *restrict h, size_t B,
+                                  size_t n_in, size_t n_out)
+{
+#ifdef NN_AVX512
+    if (n_in > 4 && n_in <= 12 && B >= 16 && have_avx512()) {
+        backward_input_small512(dIn, W, E, h, B, n_in, n_out);
+        return;
+    }
+#endif
+    nn_dense_backward_input(dIn, W, E, B, n_in, n_out);
+    nn_act_backward(NN_ACT_RELU, 0.0, dIn, NULL, h, n_in * B);
 }
 
 NN_CLONES void nn_div_scalar(double *restrict x, size_t n, double d)

@@ -108,9 +108,14 @@ static void forward_full(const nn_model *m, work *w)
 {
     for (int l = 0; l < m->L; l++) {
         size_t wl = (size_t)m->width[l + 1];
+        nn_act act = l + 1 < m->L ? m->arch.act : m->arch.out_act;
+        if (act == NN_ACT_RELU) {          /* the activation fused into the product */
+            nn_dense_forward_relu(w->Z[l + 1], (double *)w->H[l + 1], w->H[l], nn_model_W(m, l),
+                                  nn_model_b(m, l), w->n, (size_t)m->width[l], wl);
+            continue;
+        }
         nn_dense_forward(w->Z[l + 1], w->H[l], nn_model_W(m, l), nn_model_b(m, l), w->n,
                          (size_t)m->width[l], wl);
-        nn_act act = l + 1 < m->L ? m->arch.act : m->arch.out_act;
         nn_act_forward(act, m->arch.slope, (double *)w->H[l + 1], w->Z[l + 1], wl * w->n);
     }
 }
@@ -169,8 +174,12 @@ static void batch_gradient(const nn_model *m, work *w, nn_loss loss, const doubl
             nn_dense_backward_weights(w->grad + m->w_off[l], gb, E, Hs[l], B, n_in, n_out,
                                       w->XT);
         if (l > 0) {
-            nn_dense_backward_input(D, nn_model_W(m, l), E, ld, n_in, n_out);
-            nn_act_backward(m->arch.act, m->arch.slope, D, Zs[l], Hs[l], n_in * ld);
+            if (m->arch.act == NN_ACT_RELU) {
+                nn_dense_backward_input_relu(D, nn_model_W(m, l), E, Hs[l], ld, n_in, n_out);
+            } else {
+                nn_dense_backward_input(D, nn_model_W(m, l), E, ld, n_in, n_out);
+                nn_act_backward(m->arch.act, m->arch.slope, D, Zs[l], Hs[l], n_in * ld);
+            }
             double *t = E;
             E = D;
             D = t;

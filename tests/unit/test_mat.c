@@ -5,7 +5,9 @@
 #include "t.h"
 #include "tdata.h"
 
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 static void arr(double *a, int n, int k)
 {
@@ -73,6 +75,26 @@ int main(void)
                 bad += dIn[k * N + q] != acc;
             }
         T_CHECK(bad == 0, "backward_input %zux%zux%zu: %zu values differ", N, ni, no, bad);
+        /* the ReLU-fused forms give the two calls' bits, signed zeros and NaNs included */
+        {
+            double *z2 = malloc(no * N * sizeof *z2), *h2 = malloc(no * N * sizeof *h2);
+            double *hin = malloc(ni * N * sizeof *hin), *d2 = malloc(ni * N * sizeof *d2);
+            nn_dense_forward_relu(z2, h2, in, W, b, N, ni, no);
+            size_t bz = 0;
+            for (size_t i = 0; i < no * N; i++) {
+                double hr = out[i] > 0 ? out[i] : 0.0;
+                bz += memcmp(&z2[i], &out[i], 8) != 0 || memcmp(&h2[i], &hr, 8) != 0;
+            }
+            for (size_t i = 0; i < ni * N; i++)
+                hin[i] = i % 5 == 0 ? 0.0 : i % 11 == 0 ? NAN : i % 7 == 0 ? -0.0 : in[i];
+            nn_dense_backward_input_relu(d2, W, E, hin, N, ni, no);
+            for (size_t i = 0; i < ni * N; i++) {
+                double dr = hin[i] > 0 ? dIn[i] : 0.0 * dIn[i];
+                bz += memcmp(&d2[i], &dr, 8) != 0;
+            }
+            T_CHECK(bz == 0, "ReLU-fused %zux%zux%zu: %zu values differ", N, ni, no, bz);
+            free(z2), free(h2), free(hin), free(d2);
+        }
         /* weights: accumulate onto existing values, in sample order; the indexed form
          * equals the plain form on the gathered batch */
         for (size_t i = 0; i < no * ni; i++) dW[i] = dW2[i] = 0.5;
