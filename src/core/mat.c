@@ -15,18 +15,15 @@
 #include "nnlab/act.h"
 #include "simd.h"
 
-/* a, b, c, d (rows of a 4x4 block) become its columns */
+/* a, b, c, d (rows of a 4x4 block) become its columns (element by element: gcc and clang
+ * both make shuffles of it, and neither needs its own builtin) */
 static inline __attribute__((always_inline)) void v4d_transpose(v4d *a, v4d *b, v4d *c, v4d *d)
 {
-    typedef long long v4i __attribute__((vector_size(32)));
-    const v4d t0 = __builtin_shuffle(*a, *b, (v4i){0, 4, 2, 6}),
-              t1 = __builtin_shuffle(*a, *b, (v4i){1, 5, 3, 7}),
-              t2 = __builtin_shuffle(*c, *d, (v4i){0, 4, 2, 6}),
-              t3 = __builtin_shuffle(*c, *d, (v4i){1, 5, 3, 7});
-    *a = __builtin_shuffle(t0, t2, (v4i){0, 1, 4, 5});
-    *b = __builtin_shuffle(t1, t3, (v4i){0, 1, 4, 5});
-    *c = __builtin_shuffle(t0, t2, (v4i){2, 3, 6, 7});
-    *d = __builtin_shuffle(t1, t3, (v4i){2, 3, 6, 7});
+    const v4d ra = *a, rb = *b, rc = *c, rd = *d;
+    *a = (v4d){ra[0], rb[0], rc[0], rd[0]};
+    *b = (v4d){ra[1], rb[1], rc[1], rd[1]};
+    *c = (v4d){ra[2], rb[2], rc[2], rd[2]};
+    *d = (v4d){ra[3], rb[3], rc[3], rd[3]};
 }
 
 /* Four receiving units at a time share each load of the inputs (a wide layer's inputs do
@@ -127,13 +124,15 @@ typedef long long v8i __attribute__((vector_size(64)));
 
 static bool have_avx512(void)
 {
+    /* worked out once; threads may race to store the same value, hence the atomics */
     static int known = -1;
-    if (known < 0)   /* NNLAB_NO_AVX512 set: the 4-wide code (tests compare the two) */
-        known = __builtin_cpu_supports("avx512f") && !getenv("NNLAB_NO_AVX512") ? 1 : 0;
-    return known;
+    int k = __atomic_load_n(&known, __ATOMIC_RELAXED);
+    if (k < 0) {   /* NNLAB_NO_AVX512 set: the 4-wide code (tests compare the two) */
+        k = __builtin_cpu_supports("avx512f") && !getenv("NNLAB_NO_AVX512") ? 1 : 0;
+        __atomic_store_n(&known, k, __ATOMIC_RELAXED);
+    }
+    return k;
 }
-#else
-static bool have_avx512(void) { return false; }
 #endif
 
 #ifdef NN_AVX512

@@ -786,14 +786,17 @@ int nn_run(nn_plan *p, const nn_run_opts *o, nn_run_result *r, nn_err *e)
     int started = 0;
     struct timespec tw0, tw1;
     clock_gettime(CLOCK_MONOTONIC, &tw0);
-    /* Each thread of the pool on a CPU of its own, in the order of the process's affinity
-     * set: left to the scheduler, the two threads of init.json shared one CPU for a while in
-     * more than half the runs on a 2-core VM (its tanh model 1.4 times slower). Results do
-     * not depend on it; NNLAB_NO_PIN=1 leaves placement to the scheduler. */
+    /* When the pool takes every CPU the process may use, each thread on a CPU of its own, in
+     * the order of the affinity set: left to the scheduler, the two threads of init.json
+     * shared one CPU for a while in more than half the runs on a 2-core VM (its tanh model
+     * 1.4 times slower). A pool using fewer CPUs than it may is not pinned, so that several
+     * runs at once (a sweep's points under GNU parallel, say) do not all pile onto the first
+     * CPUs. Results do not depend on it; NNLAB_NO_PIN=1 never pins. */
     cpu_set_t allowed, saved;
     int cpus[NN_MAX_THREADS], ncpu = 0;
     const bool pin = nt > 1 && !getenv("NNLAB_NO_PIN") &&
-                     sched_getaffinity(0, sizeof allowed, &allowed) == 0;
+                     sched_getaffinity(0, sizeof allowed, &allowed) == 0 &&
+                     CPU_COUNT(&allowed) == nt;
     for (int c = 0; pin && c < CPU_SETSIZE && ncpu < nt && ncpu < NN_MAX_THREADS; c++)
         if (CPU_ISSET(c, &allowed))
             cpus[ncpu++] = c;
