@@ -1,9 +1,13 @@
 /* mat.c: dense kernels and numpy-order reductions (see mat.h).
  *
- * The sample loops use GCC's vector extension (four doubles); each kernel is built
- * twice, for AVX2 and for the x86-64 baseline, and the loader picks one at start-up.
- * Both compute the same bits: only +, * and loads, no fused multiply-add, and lanes are
- * independent samples, so vectorising never reorders a sum.
+ * The loops use GCC's vector extension: four doubles in the portable kernels, each built
+ * for AVX-512, AVX2 and the x86-64 baseline (the loader picks one at start-up), and eight
+ * in the *512 kernels, which run only where the CPU has AVX-512 (have_avx512). All compute
+ * the same bits: only +, *, loads and moves, no fused multiply-add, and each lane holds
+ * its own sum (a sample's, a unit's or a weight's) taken in the reference order, so
+ * vectorising never reorders a sum. Which kernel runs depends on the shape: tiny batches
+ * (B < 8), narrow layers, 5-12-unit layers, wide layers; test_mat compares each with plain
+ * loops.
  */
 #include "nnlab/mat.h"
 
