@@ -13,6 +13,7 @@
 
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -117,12 +118,18 @@ static inline v8d v8d_load(const double *p) { v8d v; memcpy(&v, p, sizeof v); re
 #define v8d_store(p, v) memcpy((p), &(v), sizeof(v8d))
 #define v8d_splat(x) ((v8d){(x), (x), (x), (x), (x), (x), (x), (x)})
 typedef long long v8i __attribute__((vector_size(64)));
+typedef double v2d __attribute__((vector_size(16)));
+#include <immintrin.h>        /* AVX-512 shuffles and masked operations, in NN_TARGET_512 code */
 /* z > 0 ? z : +0, lane by lane (NaN gives 0, as the scalar comparison does) */
 #define relu8(z) ((v8d)((v8i)(z) & (v8i)((z) > v8d_splat(0.0))))
-/* h > 0 ? d : 0 * d, lane by lane (the sign of a zero and a NaN's kept, as act.c does) */
+/* h > 0 ? d : 0 * d, lane by lane (the sign of a zero and a NaN's kept, as act.c does): the
+ * product 0 * d taken only in the lanes where h > 0 fails (NaN included, _CMP_NGT_UQ), a
+ * compare and a masked multiply instead of gcc's five operations for the and-or form */
 #define relu8_back(d, h)                                                                 \
-    ((v8d)(((v8i)(d) & (v8i)((h) > v8d_splat(0.0))) |                                   \
-           ((v8i)((d) * v8d_splat(0.0)) & ~(v8i)((h) > v8d_splat(0.0)))))
+    ((v8d)_mm512_mask_mul_pd((__m512d)(d),                                               \
+                             _mm512_cmp_pd_mask((__m512d)(h), _mm512_setzero_pd(),       \
+                                                _CMP_NGT_UQ),                            \
+                             (__m512d)(d), _mm512_setzero_pd()))
 
 #define PACK_MAX 1024   /* inputs (or units) a 512-wide kernel packs: 128 KB of stack */
 
@@ -136,6 +143,37 @@ static bool have_avx512(void)
         __atomic_store_n(&known, k, __ATOMIC_RELAXED);
     }
     return k;
+}
+#endif
+
+#ifdef NN_AVX512
+/* The 8x8 transpose of eight vectors in registers: v[r] holds row r at eight columns; out
+ * receives, column after column, the eight rows at that column (a row of a panel). 24
+ * two-source shuffles for 64 values. */
+NN_TARGET_512 static inline __attribute__((always_inline)) void
+transpose8_store(double *restrict out, const v8d v[8])
+{
+    const __m512d r0 = (__m512d)v[0], r1 = (__m512d)v[1], r2 = (__m512d)v[2],
+                  r3 = (__m512d)v[3], r4 = (__m512d)v[4], r5 = (__m512d)v[5],
+                  r6 = (__m512d)v[6], r7 = (__m512d)v[7];
+    /* pairs of rows interleaved: t0 = r0[0] r1[0] r0[2] r1[2] r0[4] r1[4] r0[6] r1[6] */
+    const __m512d t0 = _mm512_unpacklo_pd(r0, r1), t1 = _mm512_unpackhi_pd(r0, r1),
+                  t2 = _mm512_unpacklo_pd(r2, r3), t3 = _mm512_unpackhi_pd(r2, r3),
+                  t4 = _mm512_unpacklo_pd(r4, r5), t5 = _mm512_unpackhi_pd(r4, r5),
+                  t6 = _mm512_unpacklo_pd(r6, r7), t7 = _mm512_unpackhi_pd(r6, r7);
+    /* 128-bit lanes 0, 2 (0x88) or 1, 3 (0xdd) of two: u0 = rows 0-3 at columns 0 and 4 */
+    const __m512d u0 = _mm512_shuffle_f64x2(t0, t2, 0x88), u1 = _mm512_shuffle_f64x2(t0, t2, 0xdd),
+                  u2 = _mm512_shuffle_f64x2(t1, t3, 0x88), u3 = _mm512_shuffle_f64x2(t1, t3, 0xdd),
+                  u4 = _mm512_shuffle_f64x2(t4, t6, 0x88), u5 = _mm512_shuffle_f64x2(t4, t6, 0xdd),
+                  u6 = _mm512_shuffle_f64x2(t5, t7, 0x88), u7 = _mm512_shuffle_f64x2(t5, t7, 0xdd);
+    _mm512_storeu_pd(out, _mm512_shuffle_f64x2(u0, u4, 0x88));          /* column 0 */
+    _mm512_storeu_pd(out + 8, _mm512_shuffle_f64x2(u2, u6, 0x88));      /* 1 */
+    _mm512_storeu_pd(out + 16, _mm512_shuffle_f64x2(u1, u5, 0x88));     /* 2 */
+    _mm512_storeu_pd(out + 24, _mm512_shuffle_f64x2(u3, u7, 0x88));     /* 3 */
+    _mm512_storeu_pd(out + 32, _mm512_shuffle_f64x2(u0, u4, 0xdd));     /* 4 */
+    _mm512_storeu_pd(out + 40, _mm512_shuffle_f64x2(u2, u6, 0xdd));     /* 5 */
+    _mm512_storeu_pd(out + 48, _mm512_shuffle_f64x2(u1, u5, 0xdd));     /* 6 */
+    _mm512_storeu_pd(out + 56, _mm512_shuffle_f64x2(u3, u7, 0xdd));     /* 7 */
 }
 #endif
 
@@ -266,7 +304,7 @@ FORWARD_NARROW(5) FORWARD_NARROW(6) FORWARD_NARROW(7)
 
 #ifdef NN_AVX512
 NN_TARGET_512 static void forward_small512(double *restrict out, double *restrict h,
-                                           const double *restrict in,
+                                           double *restrict ht, const double *restrict in,
                                            const double *restrict W, const double *restrict b,
                                            size_t N, size_t n_in, size_t n_out);
 #endif
@@ -292,7 +330,7 @@ NN_CLONES void nn_dense_forward(double *restrict out, const double *restrict in,
     }
 #ifdef NN_AVX512
     if (n_out > 4 && n_out <= 12 && N >= 16 && have_avx512()) {
-        forward_small512(out, NULL, in, W, b, N, n_in, n_out);
+        forward_small512(out, NULL, NULL, in, W, b, N, n_in, n_out);
         return;
     }
     if (n_out >= 16 && n_in >= 16 && N >= 16 && have_avx512()) {
@@ -422,11 +460,14 @@ NN_TARGET_512 static void backward_input_range512(double *restrict dIn, const do
 #ifdef NN_AVX512
 /* Layers of 5 to 12 units (notebook 000's 9-wide layers), AVX-512: every unit's sums for
  * sixteen samples in registers at once (up to 24 8-wide sums), so one pass over the inputs
- * serves the whole layer and no unit is left to a latency-bound tail. */
-NN_TARGET_512 static void forward_small512(double *restrict out, double *restrict h,
-                                           const double *restrict in,
-                                           const double *restrict W, const double *restrict b,
-                                           size_t N, size_t n_in, size_t n_out)
+ * serves the whole layer and no unit is left to a latency-bound tail. out may be NULL
+ * when h is not. ht (with h, and n_out >= 8): h's rows 0-7 also sample by sample,
+ * transposed from the registers (the panel the weight gradients read; building it
+ * afterwards read h back from memory). */
+NN_TARGET_512 static inline __attribute__((always_inline)) void
+forward_small512_body(double *restrict out, double *restrict h, double *restrict ht,
+                      const double *restrict in, const double *restrict W,
+                      const double *restrict b, size_t N, size_t n_in, size_t n_out)
 {
     const double *w[12];
     for (size_t r = 0; r < 12; r++)
@@ -456,30 +497,56 @@ NN_TARGET_512 static void forward_small512(double *restrict out, double *restric
                     a0[r] += bv;
                     a1[r] += bv;
                 }
-                v8d_store(out + r * N + s, a0[r]);
-                v8d_store(out + r * N + s + 8, a1[r]);
+                if (out) {
+                    v8d_store(out + r * N + s, a0[r]);
+                    v8d_store(out + r * N + s + 8, a1[r]);
+                }
                 if (h) {                 /* ReLU on the way out: z > 0 ? z : 0 */
-                    const v8d h0 = relu8(a0[r]), h1 = relu8(a1[r]);
-                    v8d_store(h + r * N + s, h0);
-                    v8d_store(h + r * N + s + 8, h1);
+                    a0[r] = relu8(a0[r]);
+                    a1[r] = relu8(a1[r]);
+                    v8d_store(h + r * N + s, a0[r]);
+                    v8d_store(h + r * N + s + 8, a1[r]);
                 }
             }
+        if (ht) {
+            transpose8_store(ht + s * 8, a0);
+            transpose8_store(ht + (s + 8) * 8, a1);
+        }
     }
     if (s < N) {
-        forward_range(out, in, W, b, N, s, N, n_in, n_out);
+        double *zt = out ? out : h;      /* without out, z goes through h */
+        forward_range(zt, in, W, b, N, s, N, n_in, n_out);
         if (h)
             for (size_t r = 0; r < n_out; r++)
                 for (size_t q = s; q < N; q++)
-                    h[r * N + q] = out[r * N + q] > 0 ? out[r * N + q] : 0.0;
+                    h[r * N + q] = zt[r * N + q] > 0 ? zt[r * N + q] : 0.0;
+        if (ht)
+            for (size_t q = s; q < N; q++)
+                for (size_t r = 0; r < 8; r++)
+                    ht[q * 8 + r] = h[r * N + q];
     }
 }
 
+/* notebook 000's shapes with the sizes constants: its loops then test no row against n_out */
+NN_TARGET_512 static void forward_small512(double *restrict out, double *restrict h,
+                                           double *restrict ht, const double *restrict in,
+                                           const double *restrict W, const double *restrict b,
+                                           size_t N, size_t n_in, size_t n_out)
+{
+    if (n_in == 9 && n_out == 9)
+        forward_small512_body(out, h, ht, in, W, b, N, 9, 9);
+    else if (n_in == 2 && n_out == 9)
+        forward_small512_body(out, h, ht, in, W, b, N, 2, 9);
+    else
+        forward_small512_body(out, h, ht, in, W, b, N, n_in, n_out);
+}
+
 /* dIn = W^T E for layers of 5 to 12 inputs, the same way: every input's sums for sixteen
- * samples at once, each over j in order. */
-NN_TARGET_512 static void backward_input_small512(double *restrict dIn, const double *restrict W,
-                                                  const double *restrict E,
-                                                  const double *restrict hm, size_t B,
-                                                  size_t n_in, size_t n_out)
+ * samples at once, each over j in order; dT (n_in >= 8) as forward_small512's ht. */
+NN_TARGET_512 static inline __attribute__((always_inline)) void
+backward_input_small512_body(double *restrict dIn, double *restrict dT,
+                             const double *restrict W, const double *restrict E,
+                             const double *restrict hm, size_t B, size_t n_in, size_t n_out)
 {
     size_t s = 0;
     for (; s + 16 <= B; s += 16) {
@@ -508,6 +575,10 @@ NN_TARGET_512 static void backward_input_small512(double *restrict dIn, const do
                 v8d_store(dIn + r * B + s, a0[r]);
                 v8d_store(dIn + r * B + s + 8, a1[r]);
             }
+        if (dT) {
+            transpose8_store(dT + s * 8, a0);
+            transpose8_store(dT + (s + 8) * 8, a1);
+        }
     }
     if (s < B) {
         backward_input_range(dIn, W, E, B, s, B, n_in, n_out);
@@ -515,7 +586,25 @@ NN_TARGET_512 static void backward_input_small512(double *restrict dIn, const do
             for (size_t r = 0; r < n_in; r++)
                 for (size_t q = s; q < B; q++)
                     dIn[r * B + q] = hm[r * B + q] > 0 ? dIn[r * B + q] : 0.0 * dIn[r * B + q];
+        if (dT)
+            for (size_t q = s; q < B; q++)
+                for (size_t r = 0; r < 8; r++)
+                    dT[q * 8 + r] = dIn[r * B + q];
     }
+}
+
+NN_TARGET_512 static void backward_input_small512(double *restrict dIn, double *restrict dT,
+                                                  const double *restrict W,
+                                                  const double *restrict E,
+                                                  const double *restrict hm, size_t B,
+                                                  size_t n_in, size_t n_out)
+{
+    if (n_in == 9 && n_out == 9)
+        backward_input_small512_body(dIn, dT, W, E, hm, B, 9, 9);
+    else if (n_in == 9 && n_out == 1)
+        backward_input_small512_body(dIn, dT, W, E, hm, B, 9, 1);
+    else
+        backward_input_small512_body(dIn, dT, W, E, hm, B, n_in, n_out);
 }
 #endif
 
@@ -546,7 +635,7 @@ NN_CLONES void nn_dense_backward_input(double *restrict dIn, const double *restr
     }
 #ifdef NN_AVX512
     if (n_in > 4 && n_in <= 12 && B >= 16 && have_avx512()) {
-        backward_input_small512(dIn, W, E, NULL, B, n_in, n_out);
+        backward_input_small512(dIn, NULL, W, E, NULL, B, n_in, n_out);
         return;
     }
     if (n_out >= 16 && n_in >= 16 && B >= 16 && have_avx512()) {
@@ -694,11 +783,161 @@ NN_TARGET_512 static void weights_rows512(double *restrict dW, const double *res
 }
 #endif
 
+/* Eight rows of a feature-major array (rows ld apart from src) copied sample by sample
+ * into a panel: row i of the panel holds the eight rows' values at one sample. natural: a
+ * sample's row is its column (every column is in the batch), built eight (AVX-512) or four
+ * columns at a time with vector transposes; otherwise the i-th sample visited, idx[i], goes
+ * to row i. */
+#ifdef NN_AVX512
+NN_TARGET_512 static void build_panel512(double *restrict panel, const double *restrict src,
+                                         size_t ld, size_t B);
+#endif
+
+static inline __attribute__((always_inline)) void
+build_panel(double *restrict panel, const double *restrict src, size_t ld, const size_t *idx,
+            size_t B, bool natural)
+{
+    size_t i = 0;
+#ifdef NN_AVX512
+    if (natural && have_avx512()) {
+        build_panel512(panel, src, ld, B);
+        return;
+    }
+#endif
+    if (natural)
+        for (; i + 4 <= B; i += 4) {
+            const double *r = src + i;
+            v4d a0 = v4d_load(r), a1 = v4d_load(r + ld), a2 = v4d_load(r + 2 * ld),
+                a3 = v4d_load(r + 3 * ld), b0 = v4d_load(r + 4 * ld),
+                b1 = v4d_load(r + 5 * ld), b2 = v4d_load(r + 6 * ld),
+                b3 = v4d_load(r + 7 * ld);
+            v4d_transpose(&a0, &a1, &a2, &a3);
+            v4d_transpose(&b0, &b1, &b2, &b3);
+            double *o = panel + i * 8;
+            v4d_store(o, a0), v4d_store(o + 4, b0);
+            v4d_store(o + 8, a1), v4d_store(o + 12, b1);
+            v4d_store(o + 16, a2), v4d_store(o + 20, b2);
+            v4d_store(o + 24, a3), v4d_store(o + 28, b3);
+        }
+    for (; i < B; i++) {
+        const size_t s = natural ? i : idx[i];
+        for (size_t c = 0; c < 8; c++)
+            panel[i * 8 + c] = src[c * ld + s];
+    }
+}
+
+#ifdef NN_AVX512
+/* build_panel's natural order, eight columns at a time by 8x8 transposes in registers (gcc
+ * makes some fifty single-lane moves, extracts and inserts of v4d_transpose's
+ * element-by-element form for 32 values) */
+NN_TARGET_512 static void build_panel512(double *restrict panel, const double *restrict src,
+                                         size_t ld, size_t B)
+{
+    size_t i = 0;
+    for (; i + 8 <= B; i += 8) {
+        v8d v[8];
+        for (size_t r = 0; r < 8; r++)
+            v[r] = v8d_load(src + r * ld + i);
+        transpose8_store(panel + i * 8, v);
+    }
+    for (; i < B; i++)
+        for (size_t c = 0; c < 8; c++)
+            panel[i * 8 + c] = src[c * ld + i];
+}
+
+/* A layer of 8p + 1 inputs into at most twelve rows (notebook 000's 9-wide layers): the last
+ * panel of eight inputs, the leftover input and the biases in a single pass over the
+ * samples (the leftover input had a pass of its own, with its signals gathered a scalar at
+ * a time, and a row past the eighth a scalar chain bound by the adds' latency). Per sample:
+ * each row's signal times the panel's row (one 8-wide sum a row, as weights_rows512); rows
+ * 0-7's signals, a row of the panel ET of E, times the leftover input and alone (the
+ * biases: E times 1 is E exactly); each row past the eighth (every row, under eight) times
+ * the pair (leftover input, 1). Every lane is one weight's or bias's sum from 0 in sample
+ * order, added into dW and db at the end: the tiles' bits. */
+NN_TARGET_512 static inline __attribute__((always_inline)) void
+weights_last512_body(double *restrict dW, double *restrict db, const double *restrict E,
+                     const double *restrict in, const double *restrict XP,
+                     const double *restrict ET, size_t ld, const size_t *idx,
+                     const size_t *xrow, const size_t *erow, size_t B, size_t n_in,
+                     size_t n_out)
+{
+    const size_t k = n_in - 9, kl = n_in - 1;      /* the panel's first input; the leftover */
+    const size_t G = n_out >= 8 ? 8 : 0;           /* rows read from ET */
+    const double *xl = in + kl * ld, *e[12];
+    for (size_t r = 0; r < 12; r++)
+        e[r] = E + (r >= G && r < n_out ? r : 0) * ld;
+    const v8d z = v8d_splat(0.0);
+    const v2d z2 = {0.0, 0.0};
+    v8d a0 = z, a1 = z, a2 = z, a3 = z, a4 = z, a5 = z, a6 = z, a7 = z, c = z, u = z;
+    v8d a8 = z, a9 = z, a10 = z, a11 = z;
+    v2d q0 = z2, q1 = z2, q2 = z2, q3 = z2, q4 = z2, q5 = z2, q6 = z2, q7 = z2;
+    v2d q8 = z2, q9 = z2, q10 = z2, q11 = z2;
+    v8d *const a[12] = {&a0, &a1, &a2, &a3, &a4, &a5, &a6, &a7, &a8, &a9, &a10, &a11};
+    v2d *const q[12] = {&q0, &q1, &q2, &q3, &q4, &q5, &q6, &q7, &q8, &q9, &q10, &q11};
+    for (size_t i = 0; i < B; i++) {
+        const size_t s = idx ? idx[i] : i;
+        const v8d xv = v8d_load(XP + (xrow ? xrow[i] : i) * 8);
+        const double xs = xl[s];
+        const v2d xp = {xs, 1.0};
+        if (G) {
+            const double *et = ET + (erow ? erow[i] : i) * 8;
+#pragma GCC unroll 8
+            for (size_t r = 0; r < 8; r++)
+                *a[r] += v8d_splat(et[r]) * xv;
+            const v8d ev = v8d_load(et);
+            c += ev * v8d_splat(xs);
+            u += ev;
+        }
+#pragma GCC unroll 12
+        for (size_t r = 0; r < 12; r++)
+            if (r >= G && r < n_out) {
+                const double er = e[r][s];
+                *a[r] += v8d_splat(er) * xv;
+                *q[r] += (v2d){er, er} * xp;
+            }
+    }
+    double tc[8], tu[8];
+    v8d_store(tc, c);
+    v8d_store(tu, u);
+#pragma GCC unroll 12
+    for (size_t r = 0; r < 12; r++)
+        if (r < n_out) {
+            double *d = dW + r * n_in, tq[2];
+            const v8d t = v8d_load(d + k) + *a[r];
+            v8d_store(d + k, t);
+            memcpy(tq, q[r], sizeof tq);
+            d[kl] += r < G ? tc[r] : tq[0];
+            if (db)
+                db[r] += r < G ? tu[r] : tq[1];
+        }
+}
+
+/* the row count a constant where it is 9 or 1 (notebook 000's layers): the loop over the
+ * samples then has no test per row */
+NN_TARGET_512 static void weights_last512(double *restrict dW, double *restrict db,
+                                          const double *restrict E,
+                                          const double *restrict in,
+                                          const double *restrict XP,
+                                          const double *restrict ET, size_t ld,
+                                          const size_t *idx, const size_t *xrow,
+                                          const size_t *erow, size_t B, size_t n_in,
+                                          size_t n_out)
+{
+    if (n_out == 9)
+        weights_last512_body(dW, db, E, in, XP, ET, ld, idx, xrow, erow, B, n_in, 9);
+    else if (n_out == 1)
+        weights_last512_body(dW, db, E, in, XP, ET, ld, idx, xrow, erow, B, n_in, 1);
+    else
+        weights_last512_body(dW, db, E, in, XP, ET, ld, idx, xrow, erow, B, n_in, n_out);
+}
+#endif
+
 NN_CLONES static bool backward_weights_t(double *restrict dW, double *restrict db,
                                          const double *restrict E,
                                          const double *restrict in, size_t ld,
                                          const size_t *idx, size_t B, size_t n_in,
-                                         size_t n_out, double *restrict XT)
+                                         size_t n_out, double *restrict XT,
+                                         const double *inT, const double *ET)
 {
     if (B < 8) {
         /* few samples (notebook 003's output layer: 60 inputs, 2 samples): four inputs' values
@@ -734,50 +973,60 @@ NN_CLONES static bool backward_weights_t(double *restrict dW, double *restrict d
     }
     /* XT in panels of 8 inputs: panel p holds, sample after sample, in[8p..8p+8)[s], so the
      * loop over samples reads one row of a panel per sample. When every column is in the
-     * batch (a full batch, or one gathered out) the rows are in column order, built four
-     * columns at a time with vector transposes, and read at idx[i]; otherwise (a batch
-     * indexed out of a larger set) in visiting order. */
+     * batch (a full batch, or one gathered out) the rows are in column order, built eight
+     * or four columns at a time with vector transposes, and read at idx[i]; otherwise (a
+     * batch indexed out of a larger set) in visiting order. The caller's panel inT (written
+     * by the forward pass over every column, so read at idx[i] whatever the batch) is the
+     * first, and only, panel of 8-15 inputs. */
     const size_t panels = n_in / 8;
+    /* panels start on a cache line (scratch has a row of B >= 8 doubles to spare): a row of
+     * a panel is then one line, stored and loaded whole, not split across two */
+    XT = (double *)(((uintptr_t)XT + 63) & ~(uintptr_t)63);
     const bool natural = !idx || B == ld;
-    const size_t *prow = natural ? idx : NULL;   /* panel row of the i-th sample visited */
-    for (size_t p = 0; p < panels; p++) {
-        double *panel = XT + p * 8 * B;
-        size_t i = 0;
-        if (natural)
-            for (; i + 4 <= B; i += 4) {
-                const double *r = in + p * 8 * ld + i;
-                v4d a0 = v4d_load(r), a1 = v4d_load(r + ld), a2 = v4d_load(r + 2 * ld),
-                    a3 = v4d_load(r + 3 * ld), b0 = v4d_load(r + 4 * ld),
-                    b1 = v4d_load(r + 5 * ld), b2 = v4d_load(r + 6 * ld),
-                    b3 = v4d_load(r + 7 * ld);
-                v4d_transpose(&a0, &a1, &a2, &a3);
-                v4d_transpose(&b0, &b1, &b2, &b3);
-                double *o = panel + i * 8;
-                v4d_store(o, a0), v4d_store(o + 4, b0);
-                v4d_store(o + 8, a1), v4d_store(o + 12, b1);
-                v4d_store(o + 16, a2), v4d_store(o + 20, b2);
-                v4d_store(o + 24, a3), v4d_store(o + 28, b3);
-            }
-        for (; i < B; i++) {
-            const size_t s = natural ? i : idx[i];
-            for (size_t c = 0; c < 8; c++)
-                panel[i * 8 + c] = in[(p * 8 + c) * ld + s];
-        }
+    const size_t *prow = natural ? idx : NULL;   /* built panels' row of the i-th sample */
+    const double *XP = XT;                       /* the panels, and their rows */
+    const size_t *xrow = prow;
+    if (inT && panels == 1) {
+        XP = inT;
+        xrow = idx;
+    } else {
+        for (size_t p = 0; p < panels; p++)
+            build_panel(XT + p * 8 * B, in + p * 8 * ld, ld, idx, B, natural);
     }
+#ifdef NN_AVX512
+    /* 8p + 1 inputs into few rows (9-wide layers): the earlier panels as below, then the
+     * last, the leftover input and the biases in weights_last512's one pass, with rows 0-7
+     * of E in a panel (the caller's, written by backward_input, or one after the inputs') */
+    if (n_in % 8 == 1 && n_out <= 12 && have_avx512()) {
+        const size_t *erow = idx;
+        if (n_out >= 8 && !ET) {
+            double *built = XT + panels * 8 * B;
+            build_panel(built, E, ld, idx, B, natural);
+            ET = built;
+            erow = prow;
+        }
+        for (size_t p = 0; p + 1 < panels; p++)
+            weights_rows512(dW, E, XP + p * 8 * B, ld, idx, xrow, B, n_in, n_out, p * 8);
+        weights_last512(dW, db, E, in, XP + (panels - 1) * 8 * B, ET, ld, idx, xrow, erow, B,
+                        n_in, n_out);
+        return db != NULL;
+    }
+#endif
+    (void)ET;                           /* the 4-wide code gathers the leftover's signals */
     size_t p0 = 0;
 #ifdef NN_AVX512
     if (n_out >= 16 && panels >= 2 && have_avx512())
-        p0 = weights_panels512(dW, E, XT, ld, idx, prow, B, n_in, n_out, panels);
+        p0 = weights_panels512(dW, E, XP, ld, idx, xrow, B, n_in, n_out, panels);
 #endif
 #ifdef NN_AVX512
     if (n_out < 16 && have_avx512()) {
         for (size_t p = 0; p < panels; p++)
-            weights_rows512(dW, E, XT + p * 8 * B, ld, idx, prow, B, n_in, n_out, p * 8);
+            weights_rows512(dW, E, XP + p * 8 * B, ld, idx, xrow, B, n_in, n_out, p * 8);
         p0 = panels;
     }
 #endif
     for (size_t p = p0; p < panels; p++) {
-        const double *panel = XT + p * 8 * B;
+        const double *panel = XP + p * 8 * B;
         const size_t k = p * 8;
         size_t j = 0;
         for (; j + 4 <= n_out; j += 4) {
@@ -786,7 +1035,7 @@ NN_CLONES static bool backward_weights_t(double *restrict dW, double *restrict d
             v4d a00 = z, a01 = z, a10 = z, a11 = z, a20 = z, a21 = z, a30 = z, a31 = z;
             for (size_t i = 0; i < B; i++) {
                 const size_t s = idx ? idx[i] : i;
-                const double *x = panel + (prow ? prow[i] : i) * 8;
+                const double *x = panel + (xrow ? xrow[i] : i) * 8;
                 v4d x0 = v4d_load(x), x1 = v4d_load(x + 4);
                 v4d c0 = v4d_splat(e0[s]), c1 = v4d_splat(e1[s]), c2 = v4d_splat(e2[s]),
                     c3 = v4d_splat(e3[s]);
@@ -812,7 +1061,7 @@ NN_CLONES static bool backward_weights_t(double *restrict dW, double *restrict d
             const double *e = E + j * ld;
             v4d a0 = {0, 0, 0, 0}, a1 = a0;
             for (size_t i = 0; i < B; i++) {
-                const double *x = panel + (prow ? prow[i] : i) * 8;
+                const double *x = panel + (xrow ? xrow[i] : i) * 8;
                 v4d c = v4d_splat(e[idx ? idx[i] : i]);
                 a0 += c * v4d_load(x), a1 += c * v4d_load(x + 4);
             }
@@ -868,6 +1117,89 @@ NN_CLONES static bool backward_weights_t(double *restrict dW, double *restrict d
     return bias_done;
 }
 
+#ifdef NN_AVX512
+/* Few inputs (up to 7) into 8 to 12 rows (notebook 000's first layer: 2 inputs, 9 units),
+ * every weight and bias in one pass over the samples, the chains side by side: rows 0-7's
+ * signals, a row of the panel ET of E, times each input and alone (the biases); each row
+ * past the eighth times the vector (inputs, 1). tj took a pass per four rows and input, each
+ * bound by the latency of its additions, after a copy of E gathered a scalar at a time.
+ * Every lane is one sum from 0 in sample order, added into dW and db at the end. */
+NN_TARGET_512 static inline __attribute__((always_inline)) void
+weights_cols512_body(double *restrict dW, double *restrict db, const double *restrict E,
+                     const double *restrict in, const double *restrict ET, size_t ld,
+                     const size_t *idx, const size_t *prow, size_t B, size_t n_in,
+                     size_t n_out)
+{
+    const double *x[7], *e[4];
+    for (size_t c = 0; c < 7; c++)
+        x[c] = in + (c < n_in ? c : 0) * ld;
+    for (size_t r = 0; r < 4; r++)
+        e[r] = E + (8 + r < n_out ? 8 + r : 0) * ld;
+    const v8d z = v8d_splat(0.0);
+    v8d c0 = z, c1 = z, c2 = z, c3 = z, c4 = z, c5 = z, c6 = z, u = z;
+    v8d q0 = z, q1 = z, q2 = z, q3 = z;
+    v8d *const c[7] = {&c0, &c1, &c2, &c3, &c4, &c5, &c6};
+    v8d *const q[4] = {&q0, &q1, &q2, &q3};
+    for (size_t i = 0; i < B; i++) {
+        const size_t s = idx ? idx[i] : i;
+        const v8d ev = v8d_load(ET + (prow ? prow[i] : i) * 8);
+        v8d xv = z;                /* (inputs, 1, 0...) built in a register: eight scalar
+                                    * stores read back as one vector stall the load */
+#pragma GCC unroll 7
+        for (size_t k = 0; k < 7; k++)
+            if (k < n_in) {
+                const double xk = x[k][s];
+                *c[k] += ev * v8d_splat(xk);
+                xv[k] = xk;
+            }
+        xv[n_in] = 1.0;
+        u += ev;
+        if (n_out > 8) {
+#pragma GCC unroll 4
+            for (size_t r = 0; r < 4; r++)
+                if (8 + r < n_out)
+                    *q[r] += v8d_splat(e[r][s]) * xv;
+        }
+    }
+    double t[8];
+#pragma GCC unroll 7
+    for (size_t k = 0; k < 7; k++)
+        if (k < n_in) {
+            v8d_store(t, *c[k]);
+            for (size_t r = 0; r < 8; r++)
+                dW[r * n_in + k] += t[r];
+        }
+    if (db) {
+        v8d_store(t, u);
+        for (size_t r = 0; r < 8; r++)
+            db[r] += t[r];
+    }
+#pragma GCC unroll 4
+    for (size_t r = 0; r < 4; r++)
+        if (8 + r < n_out) {
+            v8d_store(t, *q[r]);
+            for (size_t k = 0; k < n_in; k++)
+                dW[(8 + r) * n_in + k] += t[k];
+            if (db)
+                db[8 + r] += t[n_in];
+        }
+}
+
+/* the shape a constant where it is notebook 000's (2 inputs, 9 rows) */
+NN_TARGET_512 static void weights_cols512(double *restrict dW, double *restrict db,
+                                          const double *restrict E,
+                                          const double *restrict in,
+                                          const double *restrict ET, size_t ld,
+                                          const size_t *idx, const size_t *prow, size_t B,
+                                          size_t n_in, size_t n_out)
+{
+    if (n_in == 2 && n_out == 9)
+        weights_cols512_body(dW, db, E, in, ET, ld, idx, prow, B, 2, 9);
+    else
+        weights_cols512_body(dW, db, E, in, ET, ld, idx, prow, B, n_in, n_out);
+}
+#endif
+
 /* Few inputs and many units (notebook 003's first layer: 1 input, 60 units): vectorised
  * across four units j from a sample-major copy of the backward signals, each sum still in
  * sample order. The same copy gives the bias sums (db may be NULL). */
@@ -875,8 +1207,27 @@ NN_CLONES static void backward_weights_tj(double *restrict dW, double *restrict 
                                           const double *restrict E,
                                           const double *restrict in, size_t ld,
                                           const size_t *idx, size_t B, size_t n_in,
-                                          size_t n_out, double *restrict ET)
+                                          size_t n_out, double *restrict ET,
+                                          const double *Epanel)
 {
+#ifdef NN_AVX512
+    if (n_in <= 7 && n_out >= 8 && n_out <= 12 && have_avx512()) {
+        /* rows 0-7 of E in a panel: the caller's (every column, in column order), or one
+         * built on a cache line (scratch has a row of B to spare) */
+        const bool natural = !idx || B == ld;
+        const double *panel = Epanel;
+        const size_t *erow = idx;
+        if (!panel) {
+            double *built = (double *)(((uintptr_t)ET + 63) & ~(uintptr_t)63);
+            build_panel(built, E, ld, idx, B, natural);
+            panel = built;
+            erow = natural ? idx : NULL;
+        }
+        weights_cols512(dW, db, E, in, panel, ld, idx, erow, B, n_in, n_out);
+        return;
+    }
+#endif
+    (void)Epanel;
     for (size_t i = 0; i < B; i++) {
         const size_t s = idx ? idx[i] : i;
         double *row = ET + i * n_out;
@@ -1000,7 +1351,7 @@ NN_CLONES static void backward_weights_narrow(double *restrict dW, double *restr
 static void backward_weights(double *restrict dW, double *restrict db,
                              const double *restrict E, const double *restrict in,
                              size_t ld, const size_t *idx, size_t B, size_t n_in,
-                             size_t n_out, double *XT)
+                             size_t n_out, double *XT, const double *inT, const double *ET)
 {
     /* tiles[kt][jt]: KT in {1, 2, 4}, JT in {1, 2, 4} (4 x 4 is too many registers) */
     static const tile_fn tiles[3][3] = {{tile_1_1, tile_2_1, tile_4_1},
@@ -1008,11 +1359,11 @@ static void backward_weights(double *restrict dW, double *restrict db,
                                         {tile_1_4, tile_2_4, tile_2_4}};
     size_t k = 0;
     if (XT && n_in >= 8) {
-        if (backward_weights_t(dW, db, E, in, ld, idx, B, n_in, n_out, XT))
+        if (backward_weights_t(dW, db, E, in, ld, idx, B, n_in, n_out, XT, inT, ET))
             return;                     /* the biases were summed with a leftover input */
         k = n_in;                       /* the weights are done; the biases below */
     } else if (XT && n_out >= 8) {
-        backward_weights_tj(dW, db, E, in, ld, idx, B, n_in, n_out, XT);
+        backward_weights_tj(dW, db, E, in, ld, idx, B, n_in, n_out, XT, ET);
         return;
     } else if (B >= 8 && n_in < 8 && n_out < 8) {
         backward_weights_narrow(dW, db, E, in, ld, idx, B, n_in, n_out);
@@ -1053,45 +1404,53 @@ static void backward_weights(double *restrict dW, double *restrict db,
 
 void nn_dense_backward_weights(double *restrict dW, double *restrict db,
                                const double *restrict E, const double *restrict in,
-                               size_t B, size_t n_in, size_t n_out, double *scratch)
+                               size_t B, size_t n_in, size_t n_out, double *scratch,
+                               const double *inT, const double *ET)
 {
-    backward_weights(dW, db, E, in, B, NULL, B, n_in, n_out, scratch);
+    backward_weights(dW, db, E, in, B, NULL, B, n_in, n_out, scratch, inT, ET);
 }
 
 void nn_dense_backward_weights_idx(double *restrict dW, double *restrict db,
                                    const double *restrict E, const double *restrict in,
                                    size_t N, const size_t *idx, size_t B, size_t n_in,
-                                   size_t n_out, double *scratch)
+                                   size_t n_out, double *scratch, const double *inT,
+                                   const double *ET)
 {
-    backward_weights(dW, db, E, in, N, idx, B, n_in, n_out, scratch);
+    backward_weights(dW, db, E, in, N, idx, B, n_in, n_out, scratch, inT, ET);
 }
 
-void nn_dense_forward_relu(double *restrict z, double *restrict h, const double *restrict in,
-                           const double *restrict W, const double *restrict b, size_t N,
-                           size_t n_in, size_t n_out)
+void nn_dense_forward_relu(double *z, double *h, double *restrict hT,
+                           const double *restrict in, const double *restrict W,
+                           const double *restrict b, size_t N, size_t n_in, size_t n_out)
 {
 #ifdef NN_AVX512
     if (n_out > 4 && n_out <= 12 && N >= 16 && have_avx512()) {
-        forward_small512(z, h, in, W, b, N, n_in, n_out);
+        forward_small512(z, h, hT, in, W, b, N, n_in, n_out);
         return;
     }
 #endif
+    if (!z)
+        z = h;                          /* ReLU in place (nn_act_forward allows it) */
     nn_dense_forward(z, in, W, b, N, n_in, n_out);
     nn_act_forward(NN_ACT_RELU, 0.0, h, z, n_out * N);
+    if (hT)
+        build_panel(hT, h, N, NULL, N, true);
 }
 
-void nn_dense_backward_input_relu(double *restrict dIn, const double *restrict W,
-                                  const double *restrict E, const double *restrict h, size_t B,
-                                  size_t n_in, size_t n_out)
+void nn_dense_backward_input_relu(double *restrict dIn, double *restrict dT,
+                                  const double *restrict W, const double *restrict E,
+                                  const double *restrict h, size_t B, size_t n_in, size_t n_out)
 {
 #ifdef NN_AVX512
     if (n_in > 4 && n_in <= 12 && B >= 16 && have_avx512()) {
-        backward_input_small512(dIn, W, E, h, B, n_in, n_out);
+        backward_input_small512(dIn, dT, W, E, h, B, n_in, n_out);
         return;
     }
 #endif
     nn_dense_backward_input(dIn, W, E, B, n_in, n_out);
     nn_act_backward(NN_ACT_RELU, 0.0, dIn, NULL, h, n_in * B);
+    if (dT)
+        build_panel(dT, dIn, B, NULL, B, true);
 }
 
 NN_CLONES void nn_div_scalar(double *restrict x, size_t n, double d)

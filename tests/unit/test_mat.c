@@ -41,7 +41,11 @@ int main(void)
                           {260, 9, 130}, {129, 8, 4}, {64, 16, 5}, {2, 1, 60}, {2, 60, 1},
                           {5, 7, 13}, {3, 64, 64}, {7, 9, 3}, {179, 2, 9}, {40, 3, 8},
                           {5, 1, 9}, {3, 13, 2}, {7, 2, 1}, {6, 12, 3}, {1, 9, 11}, {4, 1, 8}, {64, 16, 16}, {50, 19, 33}, {200, 40, 23}, {20, 7, 5}, {9, 7, 7}, {30, 4, 4},
-                          {20, 1030, 16}, {33, 16, 1030}};
+                          {20, 1030, 16}, {33, 16, 1030},
+                          /* the 9-wide layers' kernels (notebook 000) and their edges */
+                          {393, 9, 9}, {393, 9, 1}, {393, 2, 9}, {40, 17, 9}, {40, 9, 12},
+                          {40, 9, 8}, {33, 9, 5}, {20, 7, 12}, {20, 1, 8}, {100, 9, 10},
+                          {31, 8, 9}, {12, 9, 9}, {17, 25, 3}, {24, 12, 12}};
     for (size_t t = 0; t < sizeof shapes / sizeof shapes[0]; t++) {
         size_t N = shapes[t][0], ni = shapes[t][1], no = shapes[t][2];
         double *in = malloc(ni * N * sizeof *in), *W = malloc(no * ni * sizeof *W);
@@ -49,6 +53,7 @@ int main(void)
         double *E = malloc(no * N * sizeof *E), *dIn = malloc(ni * N * sizeof *dIn);
         double *dW = calloc(no * ni, sizeof *dW), *db = calloc(no, sizeof *db);
         double *dW2 = calloc(no * ni, sizeof *dW2), *db2 = calloc(no, sizeof *db2);
+        double *dW3 = calloc(no * ni, sizeof *dW3), *db3 = calloc(no, sizeof *db3);
         size_t *idx = malloc(N * sizeof *idx);
         for (size_t i = 0; i < ni * N; i++) in[i] = lcg(&s);
         for (size_t i = 0; i < no * ni; i++) W[i] = lcg(&s);
@@ -79,56 +84,82 @@ int main(void)
         {
             double *z2 = malloc(no * N * sizeof *z2), *h2 = malloc(no * N * sizeof *h2);
             double *hin = malloc(ni * N * sizeof *hin), *d2 = malloc(ni * N * sizeof *d2);
-            nn_dense_forward_relu(z2, h2, in, W, b, N, ni, no);
+            /* and the panels, where asked for: h's and dIn's rows 0-7 sample by sample */
+            double *hT = no >= 8 ? malloc(8 * N * sizeof *hT) : NULL;
+            double *dT = ni >= 8 ? malloc(8 * N * sizeof *dT) : NULL;
+            nn_dense_forward_relu(z2, h2, hT, in, W, b, N, ni, no);
             size_t bz = 0;
             for (size_t i = 0; i < no * N; i++) {
                 double hr = out[i] > 0 ? out[i] : 0.0;
                 bz += memcmp(&z2[i], &out[i], 8) != 0 || memcmp(&h2[i], &hr, 8) != 0;
             }
+            for (size_t q = 0; hT && q < N; q++)
+                for (size_t r = 0; r < 8; r++)
+                    bz += memcmp(&hT[q * 8 + r], &h2[r * N + q], 8) != 0;
+            /* without z: the same h and panel */
+            double *h3 = malloc(no * N * sizeof *h3), *hT3 = hT ? malloc(8 * N * sizeof *hT3) : NULL;
+            nn_dense_forward_relu(NULL, h3, hT3, in, W, b, N, ni, no);
+            bz += memcmp(h3, h2, no * N * sizeof *h3) != 0;
+            bz += hT && memcmp(hT3, hT, 8 * N * sizeof *hT3) != 0;
+            free(h3), free(hT3);
             for (size_t i = 0; i < ni * N; i++)
                 hin[i] = i % 5 == 0 ? 0.0 : i % 11 == 0 ? NAN : i % 7 == 0 ? -0.0 : in[i];
-            nn_dense_backward_input_relu(d2, W, E, hin, N, ni, no);
+            nn_dense_backward_input_relu(d2, dT, W, E, hin, N, ni, no);
             for (size_t i = 0; i < ni * N; i++) {
                 double dr = hin[i] > 0 ? dIn[i] : 0.0 * dIn[i];
                 bz += memcmp(&d2[i], &dr, 8) != 0;
             }
+            for (size_t q = 0; dT && q < N; q++)
+                for (size_t r = 0; r < 8; r++)
+                    bz += memcmp(&dT[q * 8 + r], &d2[r * N + q], 8) != 0;
             T_CHECK(bz == 0, "ReLU-fused %zux%zux%zu: %zu values differ", N, ni, no, bz);
-            free(z2), free(h2), free(hin), free(d2);
+            free(z2), free(h2), free(hin), free(d2), free(hT), free(dT);
         }
         /* weights: accumulate onto existing values, in sample order; the indexed form
          * equals the plain form on the gathered batch */
-        for (size_t i = 0; i < no * ni; i++) dW[i] = dW2[i] = 0.5;
-        /* the vectorised path (with scratch) on the indexed form, the tiles on the plain */
+        for (size_t i = 0; i < no * ni; i++) dW[i] = dW2[i] = dW3[i] = 0.5;
+        /* the vectorised path (with scratch) on the indexed form, without and with the
+         * panels of in and E; the tiles on the plain form */
         size_t sw = ni > no ? ni : no;
-        double *scratch = malloc((sw < 8 ? 8 : sw) * N * sizeof *scratch);
-        nn_dense_backward_weights_idx(dW, db, E, in, N, idx, N, ni, no, scratch);
-        free(scratch);
+        double *scratch = malloc(((sw < 8 ? 8 : sw) + 9) * N * sizeof *scratch);
+        double *inT = ni >= 8 ? malloc(8 * N * sizeof *inT) : NULL;
+        double *ET = no >= 8 ? malloc(8 * N * sizeof *ET) : NULL;
+        for (size_t q = 0; q < N; q++)
+            for (size_t r = 0; r < 8; r++) {
+                if (inT) inT[q * 8 + r] = in[r * N + q];
+                if (ET) ET[q * 8 + r] = E[r * N + q];
+            }
+        nn_dense_backward_weights_idx(dW, db, E, in, N, idx, N, ni, no, scratch, NULL, NULL);
+        nn_dense_backward_weights_idx(dW3, db3, E, in, N, idx, N, ni, no, scratch, inT, ET);
+        free(scratch), free(inT), free(ET);
         double *Eg = malloc(no * N * sizeof *Eg), *ing = malloc(ni * N * sizeof *ing);
         for (size_t q = 0; q < N; q++) {
             for (size_t j = 0; j < no; j++) Eg[j * N + q] = E[j * N + idx[q]];
             for (size_t k = 0; k < ni; k++) ing[k * N + q] = in[k * N + idx[q]];
         }
-        nn_dense_backward_weights(dW2, db2, Eg, ing, N, ni, no, NULL);
+        nn_dense_backward_weights(dW2, db2, Eg, ing, N, ni, no, NULL, NULL, NULL);
         bad = 0;
         for (size_t j = 0; j < no; j++) {
             double tb = 0;
             for (size_t q = 0; q < N; q++) tb += Eg[j * N + q];
-            bad += db[j] != tb || db2[j] != tb;
+            bad += db[j] != tb || db2[j] != tb || db3[j] != tb;
             for (size_t k = 0; k < ni; k++) {
                 double acc = 0;
                 for (size_t q = 0; q < N; q++)
                     acc += Eg[j * N + q] * ing[k * N + q];
-                bad += dW[j * ni + k] != 0.5 + acc || dW2[j * ni + k] != 0.5 + acc;
+                bad += dW[j * ni + k] != 0.5 + acc || dW2[j * ni + k] != 0.5 + acc ||
+                       dW3[j * ni + k] != 0.5 + acc;
             }
         }
         T_CHECK(bad == 0, "backward_weights %zux%zux%zu: %zu values differ", N, ni, no, bad);
         free(in), free(W), free(b), free(out), free(E), free(dIn), free(dW), free(db);
-        free(dW2), free(db2), free(idx), free(Eg), free(ing);
+        free(dW2), free(db2), free(dW3), free(db3), free(idx), free(Eg), free(ing);
     }
     /* a batch indexed out of a larger set (B < N): the indexed kernels against the plain
      * ones on the gathered batch */
     {
-        const size_t cases[][3] = {{300, 20, 9}, {100, 9, 9}, {64, 3, 12}, {90, 16, 40}, {40, 5, 5}};
+        const size_t cases[][3] = {{300, 20, 9}, {100, 9, 9}, {64, 3, 12}, {90, 16, 40}, {40, 5, 5},
+                                   {393, 2, 9}, {200, 9, 1}, {60, 17, 10}, {60, 12, 3}};
         for (size_t t = 0; t < sizeof cases / sizeof cases[0]; t++) {
             size_t N = cases[t][0], ni = cases[t][1], no = cases[t][2], B = N / 2 + 3;
             double *in = malloc(ni * N * sizeof *in), *E = malloc(no * N * sizeof *E);
@@ -136,7 +167,7 @@ int main(void)
             double *dW = calloc(no * ni, sizeof *dW), *dW2 = calloc(no * ni, sizeof *dW2);
             double *db = calloc(no, sizeof *db), *db2 = calloc(no, sizeof *db2);
             size_t sw = ni > no ? ni : no;
-            double *scratch = malloc((sw < 8 ? 8 : sw) * B * sizeof *scratch);
+            double *scratch = malloc(((sw < 8 ? 8 : sw) + 9) * B * sizeof *scratch);
             size_t *idx = malloc(B * sizeof *idx);
             for (size_t i = 0; i < ni * N; i++) in[i] = lcg(&s);
             for (size_t i = 0; i < no * N; i++) E[i] = lcg(&s);
@@ -145,11 +176,36 @@ int main(void)
                 for (size_t j = 0; j < no; j++) Eg[j * B + q] = E[j * N + idx[q]];
                 for (size_t k = 0; k < ni; k++) ing[k * B + q] = in[k * N + idx[q]];
             }
-            nn_dense_backward_weights_idx(dW, db, E, in, N, idx, B, ni, no, scratch);
-            nn_dense_backward_weights(dW2, db2, Eg, ing, B, ni, no, NULL);
+            nn_dense_backward_weights_idx(dW, db, E, in, N, idx, B, ni, no, scratch, NULL, NULL);
+            nn_dense_backward_weights(dW2, db2, Eg, ing, B, ni, no, NULL, NULL, NULL);
             size_t bad = 0;
             for (size_t i = 0; i < no * ni; i++) bad += dW[i] != dW2[i];
             for (size_t j = 0; j < no; j++) bad += db[j] != db2[j];
+            /* the full set's panels, read at each visited sample's row */
+            double *inT = ni >= 8 ? malloc(8 * N * sizeof *inT) : NULL;
+            double *ET = no >= 8 ? malloc(8 * N * sizeof *ET) : NULL;
+            for (size_t q = 0; q < N; q++)
+                for (size_t r = 0; r < 8; r++) {
+                    if (inT) inT[q * 8 + r] = in[r * N + q];
+                    if (ET) ET[q * 8 + r] = E[r * N + q];
+                }
+            memset(dW, 0, no * ni * sizeof *dW), memset(db, 0, no * sizeof *db);
+            nn_dense_backward_weights_idx(dW, db, E, in, N, idx, B, ni, no, scratch, inT, ET);
+            for (size_t i = 0; i < no * ni; i++) bad += dW[i] != dW2[i];
+            for (size_t j = 0; j < no; j++) bad += db[j] != db2[j];
+            /* the plain form with the gathered batch's panels */
+            inT = ni >= 8 ? realloc(inT, 8 * B * sizeof *inT) : NULL;
+            ET = no >= 8 ? realloc(ET, 8 * B * sizeof *ET) : NULL;
+            for (size_t q = 0; q < B; q++)
+                for (size_t r = 0; r < 8; r++) {
+                    if (inT) inT[q * 8 + r] = ing[r * B + q];
+                    if (ET) ET[q * 8 + r] = Eg[r * B + q];
+                }
+            memset(dW, 0, no * ni * sizeof *dW), memset(db, 0, no * sizeof *db);
+            nn_dense_backward_weights(dW, db, Eg, ing, B, ni, no, scratch, inT, ET);
+            for (size_t i = 0; i < no * ni; i++) bad += dW[i] != dW2[i];
+            for (size_t j = 0; j < no; j++) bad += db[j] != db2[j];
+            free(inT), free(ET);
             T_CHECK(bad == 0, "indexed batch %zu of %zu, %zux%zu: %zu values differ", B, N, ni, no, bad);
             free(in), free(E), free(Eg), free(ing), free(dW), free(dW2), free(db), free(db2);
             free(scratch), free(idx);
