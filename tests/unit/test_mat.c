@@ -21,6 +21,19 @@ static double lcg(unsigned long *s)
     return ((double)(*s >> 11) / 9007199254740992.0) * 2 - 1;
 }
 
+/* The panel of a (rows, N) array (rows 0..7 sample by sample, mat.h), or NULL when it has
+ * fewer than 8 rows: what the kernels may be handed. */
+static double *panel_of(const double *a, size_t rows, size_t N)
+{
+    if (rows < 8)
+        return NULL;
+    double *p = malloc(8 * N * sizeof *p);
+    for (size_t q = 0; q < N; q++)
+        for (size_t r = 0; r < 8; r++)
+            p[q * 8 + r] = a[r * N + q];
+    return p;
+}
+
 int main(void)
 {
     cJSON *root = tdata_load("numpy-reference.json"), *c;
@@ -122,13 +135,7 @@ int main(void)
          * panels of in and E; the tiles on the plain form */
         size_t sw = ni > no ? ni : no;
         double *scratch = malloc(((sw < 8 ? 8 : sw) + 9) * N * sizeof *scratch);
-        double *inT = ni >= 8 ? malloc(8 * N * sizeof *inT) : NULL;
-        double *ET = no >= 8 ? malloc(8 * N * sizeof *ET) : NULL;
-        for (size_t q = 0; q < N; q++)
-            for (size_t r = 0; r < 8; r++) {
-                if (inT) inT[q * 8 + r] = in[r * N + q];
-                if (ET) ET[q * 8 + r] = E[r * N + q];
-            }
+        double *inT = panel_of(in, ni, N), *ET = panel_of(E, no, N);
         nn_dense_backward_weights_idx(dW, db, E, in, N, idx, N, ni, no, scratch, NULL, NULL);
         nn_dense_backward_weights_idx(dW3, db3, E, in, N, idx, N, ni, no, scratch, inT, ET);
         free(scratch), free(inT), free(ET);
@@ -182,25 +189,14 @@ int main(void)
             for (size_t i = 0; i < no * ni; i++) bad += dW[i] != dW2[i];
             for (size_t j = 0; j < no; j++) bad += db[j] != db2[j];
             /* the full set's panels, read at each visited sample's row */
-            double *inT = ni >= 8 ? malloc(8 * N * sizeof *inT) : NULL;
-            double *ET = no >= 8 ? malloc(8 * N * sizeof *ET) : NULL;
-            for (size_t q = 0; q < N; q++)
-                for (size_t r = 0; r < 8; r++) {
-                    if (inT) inT[q * 8 + r] = in[r * N + q];
-                    if (ET) ET[q * 8 + r] = E[r * N + q];
-                }
+            double *inT = panel_of(in, ni, N), *ET = panel_of(E, no, N);
             memset(dW, 0, no * ni * sizeof *dW), memset(db, 0, no * sizeof *db);
             nn_dense_backward_weights_idx(dW, db, E, in, N, idx, B, ni, no, scratch, inT, ET);
             for (size_t i = 0; i < no * ni; i++) bad += dW[i] != dW2[i];
             for (size_t j = 0; j < no; j++) bad += db[j] != db2[j];
             /* the plain form with the gathered batch's panels */
-            inT = ni >= 8 ? realloc(inT, 8 * B * sizeof *inT) : NULL;
-            ET = no >= 8 ? realloc(ET, 8 * B * sizeof *ET) : NULL;
-            for (size_t q = 0; q < B; q++)
-                for (size_t r = 0; r < 8; r++) {
-                    if (inT) inT[q * 8 + r] = ing[r * B + q];
-                    if (ET) ET[q * 8 + r] = Eg[r * B + q];
-                }
+            free(inT), free(ET);
+            inT = panel_of(ing, ni, B), ET = panel_of(Eg, no, B);
             memset(dW, 0, no * ni * sizeof *dW), memset(db, 0, no * sizeof *db);
             nn_dense_backward_weights(dW, db, Eg, ing, B, ni, no, scratch, inT, ET);
             for (size_t i = 0; i < no * ni; i++) bad += dW[i] != dW2[i];
