@@ -387,7 +387,7 @@ int nn_study_fit(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e
                      "# Redraw from this folder with: gnuplot fit-%s.gp\n"
                      "if (!exists(\"outfile\")) outfile = 'fit-%s.png'\n"
                      "set terminal pngcairo size 800,640 noenhanced font 'sans,10'\n"
-                     "set output outfile\nset datafile separator ','\nset grid\nset key top right\n"
+                     "set output outfile\nset datafile separator ','\nset grid\nset key bottom center opaque\n"
                      "set xlabel 'x'\nset ylabel 'y'\nset title %s\n"
                      "plot 'fit-%s.csv' skip 1 using 1:2 with lines lw 2 lc rgb '#1f77b4' title 'data', \\\n"
                      "     '' skip 1 using 1:4 with lines lw 2 lc rgb '#ff7f0e' title 'binary (units > %g)', \\\n"
