@@ -5,13 +5,15 @@
 NNLAB=${NNLAB:-./nnlab}
 TESTBIN=${TESTBIN:-build/release/tests}
 export NNLAB
+BUILD=${BUILD:-$(dirname "$TESTBIN")}
+export BUILD
 pass=0 fail=0 failed=""
 for t in "$TESTBIN"/test_*; do
     [ -x "$t" ] || continue
     if "$t" >/dev/null 2>"$t.log"; then pass=$((pass + 1));
     else fail=$((fail + 1)); failed="$failed $(basename "$t")"; cat "$t.log" >&2; fi
 done
-for t in tests/specs/run.sh tests/cli/test_*.sh; do
+for t in tests/layers.sh tests/specs/run.sh tests/cli/test_*.sh; do
     [ -f "$t" ] || continue
     if sh "$t" >/dev/null 2>"${TMPDIR:-/tmp}/nnlab-check.log"; then pass=$((pass + 1));
     else fail=$((fail + 1)); failed="$failed $t"; cat "${TMPDIR:-/tmp}/nnlab-check.log" >&2; fi

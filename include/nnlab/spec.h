@@ -18,9 +18,9 @@
 #include "nnlab/err.h"
 #include "nnlab/init.h"
 #include "nnlab/model.h"
+#include "nnlab/names.h"
 #include "nnlab/train.h"
 
-#define NN_LABEL_MAX 64
 #define NN_SPEC_MAX_BYTES (16u << 20)
 #define NN_MAX_MODELS 256
 
@@ -164,14 +164,5 @@ extern const char *const nn_study_names[NN_STUDY_COUNT];
 int nn_study_parse(const char *name);
 const char *nn_study_name(nn_study_kind k);
 
-/* The candidate nearest to word (edit distance), or NULL if none is plausibly meant. */
-const char *nn_suggest(const char *word, const char *const *candidates, int n);
-
-/* "a, b, c" into buf. */
-void nn_join(char *buf, size_t cap, const char *const *items, int n);
-
-/* A label or name: 1-64 of [A-Za-z0-9_-], not starting with '-'. No dot: labels name
- * folders beside files that all have one, and dots separate the steps of --set paths. */
-bool nn_label_ok(const char *s);
 
 #endif

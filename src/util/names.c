@@ -1,10 +1,17 @@
-/* suggest.c: "did you mean" for names, and small string helpers shared by the spec
- * reader and the command line. */
-#include <stdbool.h>
+/* names.c: looking names up, listing them, suggesting the nearest, checking labels
+ * (see names.h). */
+#include "nnlab/names.h"
+
 #include <stdio.h>
 #include <string.h>
 
-#include "nnlab/spec.h"
+int nn_name_index(const char *const *names, int n, const char *name)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(name, names[i]) == 0)
+            return i;
+    return -1;
+}
 
 /* Edit distance counting an adjacent transposition as one edit (optimal string
  * alignment), capped at 64 characters: "modles" is one edit from "models". */
