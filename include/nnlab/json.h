@@ -1,12 +1,15 @@
 /* json.h: reading JSON strictly, and writing it with control over how numbers look.
  *
  * nn_json_parse reads what users hand to nnlab (specs, model files): cJSON underneath,
- * plus one-line errors with line:column and a hint, and the checks cJSON leaves out
- * (NUL bytes, text after the value, duplicate keys). cJSON prints nothing of ours; Summaries and manifests print every number with 17
- * significant digits (round-trip exact, as the contract promises); resolved specs use
- * the shortest form that reads back to the same double (0.1, not 0.10000000000000001).
- * Non-finite numbers become null. Objects are indented two spaces; arrays of plain
- * numbers or strings stay on one line. Returned strings are the caller's to free.
+ * after a strict check of the text against JSON's grammar (RFC 8259) that finds the first
+ * mistake where it is and says what it is (a decimal comma, a trailing comma, a comment,
+ * single quotes, NaN, 007, +1, 1., .5, 1e, 0x10), plus the checks cJSON leaves out (NUL
+ * bytes, text after the value, duplicate keys). cJSON prints nothing of ours: summaries
+ * and manifests print every number with 17 significant digits (round-trip exact, as the
+ * contract promises); resolved specs use the shortest form that reads back to the same
+ * double (0.1, not 0.10000000000000001). Non-finite numbers become null. Objects are
+ * indented two spaces; arrays of plain numbers or strings stay on one line. Returned
+ * strings are the caller's to free.
  */
 #ifndef NNLAB_JSON_H
 #define NNLAB_JSON_H
@@ -18,9 +21,13 @@ typedef struct nn_err nn_err;
 
 /* Parse len bytes of text (name and what, e.g. "spec" or "model file", for messages).
  * A UTF-8 byte order mark and CRLF line ends are accepted; NUL bytes, an empty text,
- * syntax errors, nesting deeper than cJSON's limit, text after the value and a key twice
- * in one object are NN_ESPEC errors naming name:line:col or name: /json/path. Returns the
- * tree (the caller's, cJSON_Delete) or NULL with e set. */
+ * anything JSON's grammar does not allow (numbers included: cJSON alone would read 007,
+ * 1. and -.5), nesting deeper than cJSON's limit, text after the value and a key twice in
+ * one object are NN_ESPEC errors naming name:line:col (the mistake itself: the comma of
+ * "0,25", the trailing comma, the opening quote of a string that never ends) or
+ * name: /json/path, with a one-line message saying what is wrong and, where it is clear,
+ * how to write it ("write 0.25"). Control characters inside strings are left to the
+ * caller. Returns the tree (the caller's, cJSON_Delete) or NULL with e set. */
 cJSON *nn_json_parse(const char *text, size_t len, const char *name, const char *what, nn_err *e);
 
 enum nn_json_numbers { NN_JSON_SHORTEST, NN_JSON_DIGITS17 };

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "nnlab/spec.h"
@@ -21,7 +22,9 @@ const cmd nn_commands[] = {
      "\n"
      "Trains every model the spec describes, runs its studies and writes a run directory:\n"
      "spec.json, manifest.json, summary.json, data.csv, <label>/metrics.csv,\n"
-     "<label>/model.json and the figures with the tables they were drawn from.\n"
+     "<label>/model.json and the figures with the tables they were drawn from. On stderr:\n"
+     "a progress line while models train (only on a terminal), then one line per model\n"
+     "(status, epochs run, final loss and error, when it converged) and where the run is.\n"
      "\n"
      "  --out DIR          run directory (default: runs/<spec name>)\n"
      "  --set PATH=VALUE   override a spec value: train.lr=0.5, models.relu.seed=7,\n"
@@ -232,6 +235,51 @@ int cli_parse_size(const char *command, const char *s, double *bytes)
     return 0;
 }
 
+/* Does s look like the spec a command names, rather than a --set value? */
+static bool spec_like(const char *s)
+{
+    size_t n = strlen(s);
+    struct stat st;
+    return !strcmp(s, "-") || (n > 5 && !strcmp(s + n - 5, ".json")) ||
+           (stat(s, &st) == 0 && S_ISREG(st.st_mode));
+}
+
+/* `--set PATH VALUE`, `--set PATH = VALUE`, `--set PATH =VALUE` and `--set PATH= VALUE`: a
+ * space where none belongs. Left alone, VALUE would be taken for a second spec ("one spec
+ * at a time") or PATH reported without its value. Say how to write it and return 2; 0 when
+ * the --set at argv[i] (value val) is not such a case. The word after is read as the value
+ * only when it cannot be the spec itself (no spec yet and it names a .json or a file). */
+static int set_split(const char *val, int i, int argc, char **argv, bool have_spec)
+{
+    const char *eq = strchr(val, '=');
+    if ((eq && eq[1]) || i + 1 >= argc || val[0] == '=')
+        return 0;
+    const char *next = argv[i + 1], *value = NULL;
+    if (!eq && !strcmp(next, "="))
+        value = i + 2 < argc ? argv[i + 2] : NULL;
+    else if (!eq && next[0] == '=')
+        value = next + 1;
+    else if (!(next[0] == '-' && next[1] == '-') && (have_spec || !spec_like(next)))
+        value = next;
+    if (!value || !*value)
+        return 0;
+    char fixed[600];
+    snprintf(fixed, sizeof fixed, "%.*s=%s", (int)(eq ? (size_t)(eq - val) : strlen(val)), val, value);
+    bool plain = true;                   /* quote what a shell would split or expand */
+    for (const char *c = fixed; *c; c++)
+        plain &= isalnum((unsigned char)*c) || strchr("._-=,:/+@%[]", *c) != NULL;
+    if (plain) {
+        fprintf(stderr, "nnlab: --set %s: expected PATH=VALUE (did you mean --set %s?)\n", val,
+                fixed);
+    } else {
+        fprintf(stderr, "nnlab: --set %s: expected PATH=VALUE (did you mean --set '", val);
+        for (const char *c = fixed; *c; c++)
+            fputs(*c == '\'' ? "'\\''" : (char[2]){*c, 0}, stderr);
+        fputs("'?)\n", stderr);
+    }
+    return 2;
+}
+
 int parse_spec_args(int argc, char **argv, spec_args *a, const char *const *allowed, int n)
 {
     memset(a, 0, sizeof *a);
@@ -271,6 +319,8 @@ int parse_spec_args(int argc, char **argv, spec_args *a, const char *const *allo
             return cli_usage(argv[0], "%s takes no value", opt);
         }
         if (!strcmp(opt, "--set")) {
+            if (set_split(val, i, argc, argv, a->spec != NULL))
+                return 2;
             if (a->n_sets >= 64)
                 return cli_usage(argv[0], "at most 64 --set options");
             a->sets[a->n_sets++] = val;
