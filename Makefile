@@ -116,13 +116,21 @@ fig-init-sweep:
 fig-%:
 	@./nnlab run experiments/$*.json --out runs/$* --force --quiet --threads 1
 
+# docs/spec.md's studies section, regenerated from the study registry (a test fails when
+# the two differ)
+docs: all
+	@awk -v gen="$$(./nnlab list studies --markdown)" \
+	    '/^<!-- end of studies -->/ { print gen; on = 0 } !on { print } \
+	     /^     tests\/cli\/test_registry.sh/ { on = 1 }' docs/spec.md > docs/spec.md.tmp && \
+	    mv docs/spec.md.tmp docs/spec.md && echo "docs/spec.md: studies section regenerated"
+
 bench: all
 	sh tests/bench/run.sh
 
 clean:
 	rm -rf build libnnlab.a nnlab
 
-.PHONY: all check check-valgrind check-slurm fuzz fuzz-merge figures fig-init-sweep bench clean
+.PHONY: all check check-valgrind check-slurm fuzz fuzz-merge figures fig-init-sweep docs bench clean
 .SECONDARY:
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_SRC:tests/unit/%.c=$(B)/tests/unit/%.d)
 -include $(B)/tests/unit/jget.d

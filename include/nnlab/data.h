@@ -28,7 +28,14 @@ typedef struct nn_data {
     double *x;        /* (n, d) row-major, original coordinates */
     double *y;        /* (n) */
     bool classify;    /* every target is 0 or 1 */
+    char **names;     /* owned: d feature names then the target's, as a CSV's header gave
+                         them; NULL for generated data (x1 ... xd, y) */
 } nn_data;
+
+/* Column k's name: feature k (0 .. d-1) or the target (k = d); buf holds the default. */
+const char *nn_data_name(const nn_data *d, int k, char *buf, size_t cap);
+/* Copy src's names into dst (dst->d = src->d); NN_ENOMEM otherwise. */
+int nn_data_copy_names(nn_data *dst, const nn_data *src, nn_err *e);
 
 enum { NN_GEN_INT, NN_GEN_REAL, NN_GEN_BOOL };
 
@@ -61,7 +68,8 @@ int nn_data_generate(const nn_generator *g, uint32_t seed, const double *p, nn_d
  * column a feature. Errors name path:line:column. */
 int nn_data_load_csv(const char *path, const char *target, nn_data *out, nn_err *e);
 
-/* Write x1..xd,y with 17 significant digits. Returns NN_OK or NN_EIO. */
+/* Write the header (the data's names, else x1..xd,y), then the features and the target of
+ * each point with 17 significant digits. Returns NN_OK or NN_EIO. */
 int nn_data_write_csv(FILE *f, const nn_data *d, nn_err *e);
 
 void nn_data_free(nn_data *d);

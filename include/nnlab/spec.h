@@ -34,67 +34,99 @@ typedef struct nn_model_plan {
     nn_init_cfg init;
 } nn_model_plan;
 
+/* ---- studies, as the spec reader sees them ------------------------------------------------
+ *
+ * spec names no study. The study registry (study.h, above spec) describes each study by a
+ * row of this shape and hands the table to nn_spec_load: its name, what it needs of the run,
+ * and its options with their kinds, defaults and ranges. The reader checks a study's entry
+ * against its row (an unknown key gets a suggestion from that study's own options), fills in
+ * every default, and stores the options in a struct the study defines (each option's offset
+ * gives its place there). */
+
+/* What a study needs of the run; checked before anything is written. */
+enum nn_needs {
+    NN_NEEDS_WEIGHTS_EVERY = 1 << 0,    /* weights.csv with a row for every epoch */
+    NN_NEEDS_WEIGHTS       = 1 << 1,    /* weights.csv on any schedule */
+    NN_NEEDS_RAW           = 1 << 2,    /* raw_weights.csv: asgd's raw iterate */
+    NN_NEEDS_HIDDEN        = 1 << 3,    /* at least one hidden layer in every model */
+    NN_NEEDS_ONE_HIDDEN    = 1 << 4,    /* exactly one hidden layer in every model */
+    NN_NEEDS_SAME_SHAPE    = 1 << 5,    /* every model of one architecture */
+    NN_NEEDS_PAIRS         = 1 << 6,    /* at least two models */
+    NN_NEEDS_INPUT_1D      = 1 << 7,    /* data with one feature */
+    NN_NEEDS_INPUT_2D      = 1 << 8,    /* data with two features */
+    NN_NEEDS_REGRESSION    = 1 << 9,    /* targets other than 0/1 */
+};
+
 typedef enum {
-    NN_STUDY_CURVES,
-    NN_STUDY_DECISION,
-    NN_STUDY_DISTRIBUTION,
-    NN_STUDY_OSCILLATION,
-    NN_STUDY_NEURON_RANK,
-    NN_STUDY_PRUNE,
-    NN_STUDY_DISTANCE,
-    NN_STUDY_ITERATES,
-    NN_STUDY_BARRIER,
-    NN_STUDY_SEED_PAIRS,
-    NN_STUDY_MOVIE,
-    NN_STUDY_ALIGNMENT,
-    NN_STUDY_UNIT_LINES,
-    NN_STUDY_HIDDEN_3D,
-    NN_STUDY_FIT,
-    NN_STUDY_COUNT
-} nn_study_kind;
+    NN_OPTION_INT,       /* an integer in [lo, hi], stored as a long */
+    NN_OPTION_NUM,       /* a number in [lo, hi] (bounds excluded per flags), a double */
+    NN_OPTION_BOOL,      /* true or false (def nonzero: true), a bool */
+    NN_OPTION_ENUM,      /* one of names, stored as an int index (default def_name) */
+    NN_OPTION_NAMES,     /* a non-empty list of distinct names, a bool per name (default all) */
+    NN_OPTION_CUSTOM,    /* checked, resolved and stored by check */
+} nn_option_kind;
 
-/* Ways of ranking hidden neurons (neuron_rank, prune). The first three are notebook 000's. */
-typedef enum {
-    NN_RANK_MEAN,          /* mean |w| of the incoming working weights */
-    NN_RANK_MEAN_PERCENT,  /* mean percentile of those |w| within the layer */
-    NN_RANK_MAX,           /* largest incoming |w| */
-    NN_RANK_RANDOM,        /* a seeded random order (prune's baseline) */
-    NN_RANK_ABLATION,      /* the loss increase when the neuron is silenced (prune's baseline) */
-    NN_RANK_COUNT
-} nn_rank_method;
-extern const char *const nn_rank_names[NN_RANK_COUNT];
+enum { NN_OPTION_EXCL_LO = 1, NN_OPTION_EXCL_HI = 2 };
 
-#define NN_MAX_FRACTIONS 64
-#define NN_MAX_SHOW 12
+/* The reader's place in a spec: the file, the JSON path, the --set overrides in force. */
+typedef struct nn_spec_v nn_spec_v;
 
+typedef struct nn_option {
+    const char *key;
+    nn_option_kind kind;
+    size_t offset;               /* of the value in the study's options struct */
+    double def, lo, hi;          /* INT, NUM, BOOL */
+    int flags;                   /* NUM: NN_OPTION_EXCL_* */
+    const char *const *names;    /* ENUM, NAMES */
+    int n_names;
+    const char *def_name;        /* ENUM: the default */
+    const char *what;            /* ENUM, NAMES: the concept, for messages ("ranking method") */
+    /* CUSTOM: check obj's value at key (absent: insert the default) and store it at field */
+    int (*check)(nn_spec_v *v, cJSON *obj, const char *key, void *field);
+    const char *def_doc;         /* CUSTOM: the default as the docs show it */
+    const char *values_doc;      /* CUSTOM: the values it takes, as the docs show them */
+    const char *doc;             /* one line for `nnlab list` and docs/spec.md */
+} nn_option;
+
+typedef struct nn_plan nn_plan;
+
+typedef struct nn_study_spec {
+    const char *name;
+    const char *summary;         /* one line */
+    unsigned needs;              /* enum nn_needs */
+    const char *input_why;       /* with NN_NEEDS_INPUT_*: what it draws ("draws the input plane") */
+    const nn_option *options;
+    int n_options;
+    size_t options_size;         /* of the study's options struct */
+    /* Cross-checks of the resolved options against the plan, at the study's path (NULL:
+     * none). */
+    int (*check)(nn_spec_v *v, const void *options, const nn_plan *p);
+} nn_study_spec;
+
+/* The studies a spec may name, and the list a spec without "studies" gets. */
+typedef struct nn_study_table {
+    const nn_study_spec *const *rows;
+    int n;
+    const char *const *names;    /* rows[i]->name, for lists and suggestions */
+    const char *const *defaults;
+    int n_defaults;
+} nn_study_table;
+
+/* One study of a plan: its row in the table and its resolved options. */
 typedef struct nn_study_plan {
-    nn_study_kind kind;
-    double range[2];       /* decision: plotting window in original coordinates */
-    int resolution;        /* decision: grid cells per side */
-    bool grid_own_stats;   /* decision: normalise the grid with its own statistics, as
-                              notebook 001 does (off: the training statistics) */
-    int points;            /* distribution: points of each density curve */
-    int window;            /* oscillation: epochs in the moving average of the layer plot */
-    bool methods[NN_RANK_COUNT];   /* neuron_rank, prune: which rankings */
-    int n_fractions;       /* prune: fractions of each hidden layer removed; 0 = auto */
-    double fractions[NN_MAX_FRACTIONS];
-    long finetune_epochs;  /* prune: epochs of fine-tuning after pruning */
-    bool lottery;          /* prune: also retrain from the surviving initial weights */
-    int align;             /* distance: nn_align (notebook or weight-matching) */
-    int metric;            /* distance, iterates, seed_pairs: nn_metric */
-    bool reorder;          /* iterates: align each raw iterate to the initial weights */
-    uint32_t match_seed;   /* weight matching's visiting order */
-    int layer;             /* movie: the weight layer shown, from 1 at the input side */
-    bool rest_notebook;    /* movie: average the rest over all weights, zeros in (notebook 002) */
-    int delay;             /* movie, alignment: GIF frame delay in 1/100 s */
-    int max_frames;        /* movie, alignment: at most this many frames (evenly spaced rows) */
-    int n_show;            /* alignment: frames of the still figure; 0 = auto */
-    long show[NN_MAX_SHOW];
-    double plateau_rate;   /* alignment: a plateau changes the loss by less than this per step */
-    long plateau_steps;    /* alignment: ... for at least this many steps */
-    int max_triples;       /* hidden_3d: at most this many 3-D scatter plots per model */
-    double threshold;      /* fit: the binary activation is 1 above this */
+    int index;                   /* in the table */
+    const nn_study_spec *spec;
+    void *options;               /* owned: spec->options_size bytes */
 } nn_study_plan;
+
+/* The reader's helpers, for studies' CUSTOM options and checks: step into and out of a key
+ * or an index of the JSON path (push returns the mark pop takes), fail with a message at the
+ * current path (returns NN_ESPEC), and describe a value ("got a string (\"abc\")"). */
+size_t nn_spec_push(nn_spec_v *v, const char *key);
+size_t nn_spec_push_index(nn_spec_v *v, int i);
+void nn_spec_pop(nn_spec_v *v, size_t mark);
+int nn_spec_fail(nn_spec_v *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void nn_spec_got(char *buf, size_t cap, const cJSON *j);
 
 /* What training records (record section). */
 typedef enum { NN_REC_NONE, NN_REC_EVERY, NN_REC_GEOMETRIC } nn_rec_kind;
@@ -105,7 +137,7 @@ typedef struct nn_record_plan {
     bool raw;              /* also raw_weights.csv (asgd's raw iterate) */
 } nn_record_plan;
 
-typedef struct nn_plan {
+struct nn_plan {
     char name[NN_LABEL_MAX + 1];
     const char *description;      /* points into resolved */
     /* data */
@@ -125,26 +157,34 @@ typedef struct nn_plan {
     int n_models;
     nn_model_plan *models;        /* owned */
     int n_studies;
-    nn_study_plan *studies;       /* owned */
+    nn_study_plan *studies;       /* owned, with their options */
+    unsigned needs;               /* what the studies need, together (enum nn_needs) */
     nn_record_plan record;
+    unsigned fig_formats;         /* figures: NN_FIG_PNG | NN_FIG_SVG | NN_FIG_PDF (figure.h) */
+    double fig_size;              /* figures: a multiplier of every figure's size */
     cJSON *resolved;              /* owned: the spec with overrides and defaults */
     char note[256];               /* a warning worth one line on stderr, or "" */
-} nn_plan;
+};
 
 /* Read and resolve the spec at path with n_sets "PATH=VALUE" overrides. On failure e
  * names the file and the place. The plan is zeroed first and must be freed with
  * nn_plan_free whatever the result. */
 int nn_spec_load(nn_plan *p, const char *path, const char *const *sets, int n_sets,
-                 nn_err *e);
+                 const nn_study_table *studies, nn_err *e);
 
 /* The same from JSON text already in memory (name used in messages). */
 int nn_spec_load_text(nn_plan *p, const char *text, size_t len, const char *name,
-                      const char *dir, const char *const *sets, int n_sets, nn_err *e);
+                      const char *dir, const char *const *sets, int n_sets,
+                      const nn_study_table *studies, nn_err *e);
 
 void nn_plan_free(nn_plan *p);
 
 /* Cross-checks against the loaded data; sets every model's n_in. */
 int nn_plan_check_data(nn_plan *p, const nn_data *d, const char *file, nn_err *e);
+
+/* The target column's name in the data (a CSV's data.target, else "y"); a run's data.csv
+ * keeps it. */
+const char *nn_plan_target(const nn_plan *p);
 
 /* Make the data set the plan describes. */
 int nn_plan_make_data(const nn_plan *p, nn_data *d, nn_err *e);
@@ -159,10 +199,11 @@ cJSON *nn_set_value(const char *text);
 /* The resolved spec as JSON text (caller frees): numbers in shortest round-trip form. */
 char *nn_plan_to_json(const nn_plan *p);
 
-extern const char *const nn_study_names[NN_STUDY_COUNT];
-/* The study called name, or -1. */
-int nn_study_parse(const char *name);
-const char *nn_study_name(nn_study_kind k);
+/* Resolve one study for the plan as if the spec listed {"name": name} (its defaults; the
+ * needs checked): for `nnlab analyze --study` on a study the spec does not list. sp's
+ * options are the caller's to free. Errors name "--study". */
+int nn_spec_study(const nn_plan *p, const nn_study_table *t, const char *name,
+                  nn_study_plan *sp, nn_err *e);
 
 
 #endif

@@ -4,9 +4,9 @@
  * A study reads only what the run recorded (spec.json, data.csv, each model's
  * model-initial.json, model.json, metrics.csv and weights.csv), so `nnlab analyze` can run
  * it again on a finished run directory without training. Each fills a JSON object with its
- * summary values (summary.json's analyses.<study>) and writes its CSV tables; with draw set
- * it also draws its figures (libpng, or gnuplot for line plots; without gnuplot the scripts
- * stay and the figures are listed in undrawn).
+ * summary values (summary.json's analyses.<study>) and writes its CSV tables and the gnuplot
+ * script of each figure (figure.h); with draw set it also draws them, in every format the
+ * run asks for (without gnuplot the scripts stay and the figures are listed in undrawn).
  */
 #ifndef NNLAB_STUDY_H
 #define NNLAB_STUDY_H
@@ -14,6 +14,7 @@
 #include <stdbool.h>
 
 #include "nnlab/err.h"
+#include "nnlab/figure.h"
 #include "nnlab/loss.h"
 #include "nnlab/spec.h"
 
@@ -24,71 +25,47 @@ typedef struct nn_study_ctx {
     const nn_plan *plan;                   /* the run's resolved spec */
     int n_models;                          /* the models that were trained, in spec order */
     const nn_model_plan *models[NN_MAX_MODELS];
-    bool draw;                             /* write PNGs (and run gnuplot) */
+    bool draw;                             /* draw the figures (run gnuplot) */
+    nn_fig_opts fig;                       /* formats, size, the gnuplot program */
     volatile const int *stop;              /* nonzero: stop (studies that train check it) */
     bool gnuplot_missing;                  /* set when gnuplot could not be found */
     char undrawn[512];                     /* figures left undrawn, ", "-separated */
 } nn_study_ctx;
 
+/* A study: the row the spec reader checks (name, summary, needs, options), what it draws,
+ * and the function that runs it. Each study is one file defining one of these; the
+ * registry (registry.c) lists them all. */
+typedef struct nn_study {
+    nn_study_spec spec;
+    const char *figures;       /* one line: the tables and figures it writes */
+    int (*run)(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e);
+} nn_study;
+
+/* The registry: every study in the order `nnlab list` shows them. */
+extern const nn_study *const nn_studies[];
+extern const int nn_n_studies;
+
+/* The registry as the spec reader takes it (nn_spec_load's studies argument). */
+const nn_study_table *nn_study_table_get(void);
+
+/* What a study is, needs, takes and writes, as text for `nnlab list studies` (markdown
+ * false) or as the docs/spec.md section (markdown true), appended to b. */
+typedef struct nn_buf nn_buf;
+void nn_study_describe(nn_buf *b, const nn_study *s, bool markdown);
+
 /* Run one study of the plan; out receives its summary values. */
 int nn_study_run(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e);
 
-/* Fill sp with study k's defaults (what the spec reader fills in for {"name": ...}). */
-void nn_study_defaults(nn_study_plan *sp, nn_study_kind k);
-
-/* Decision regions of every model over a grid in original coordinates: per model
- * decision-<label>-points.csv (x1, x2, y, output, predicted, correct) and, when drawing,
- * decision-<label>.png with the grid it was drawn from, decision-<label>.csv (x1, x2,
- * output). out gets {"<label>": {"error", "wrong", "positive_fraction"}}. */
-int nn_study_decision(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e);
-
-/* Train error and mse against epoch for every model: curves.gp and curves.png, drawn
- * from each <label>/metrics.csv. out gets {"script", "figure"}. */
-int nn_study_curves(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e);
-
-/* Notebook 000's "coefficient distribution changes", per group of replicates. */
-int nn_study_distribution(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e);
-
-/* Notebook 000's "coefficient directions": sign flips of every working weight. */
-int nn_study_oscillation(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e);
-
-/* Notebook 000's "neuron importance": ranks of hidden neurons over training. */
-int nn_study_neuron_rank(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e);
-
-/* Pruning hidden neurons by rank: immediately, fine-tuned, and lottery-ticket retrained. */
-int nn_study_prune(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e);
-
-/* Notebook 000's distance between nets, at initialisation and after training. */
-int nn_study_distance(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e);
-
-/* Notebook 000's raw against averaged iterates of asgd, epoch by epoch. */
-int nn_study_iterates(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e);
-
-/* Linear mode connectivity: loss and error along the segment between two nets. */
-int nn_study_barrier(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e);
-
-/* Every pair of replicates: distances at initialisation and after training, and barriers. */
-int nn_study_seed_pairs(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e);
-
-/* Notebook 002's weight movie: one layer's weights as a heat strip per recorded epoch
- * (animated GIF, all frames stacked in a PNG) and the first two weights against the
- * average of the rest. */
-int nn_study_movie(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e);
-
-/* Notebook 003's neuron alignment: the function and each neuron's kink against its output
- * weight per recorded epoch (GIF and a still of chosen frames), the loss profile with its
- * plateaus, and which inputs the grown neurons are active on. */
-int nn_study_alignment(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e);
-
-/* Notebook 004: each first-layer unit's line w.x + b = 0 over the 2-D data. */
-int nn_study_unit_lines(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e);
-
-/* Notebook 004: first-layer activations of every triple of units as 3-D scatter plots. */
-int nn_study_hidden_3d(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e);
-
-/* Notebook 004's regression: data, prediction and the binary-activation prediction, with
- * R^2 over each half of the inputs. */
-int nn_study_fit(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e);
+/* Ways of ranking hidden neurons (neuron_rank, prune). The first three are notebook 000's. */
+typedef enum {
+    NN_RANK_MEAN,          /* mean |w| of the incoming working weights */
+    NN_RANK_MEAN_PERCENT,  /* mean percentile of those |w| within the layer */
+    NN_RANK_MAX,           /* largest incoming |w| */
+    NN_RANK_RANDOM,        /* a seeded random order (prune's baseline) */
+    NN_RANK_ABLATION,      /* the loss increase when the neuron is silenced (prune's baseline) */
+    NN_RANK_COUNT
+} nn_rank_method;
+extern const char *const nn_rank_names[NN_RANK_COUNT];
 
 /* ---- the studies' building blocks, exposed for tests ------------------------------- */
 

@@ -10,6 +10,7 @@
  * (numpy's linear interpolation), min and max.
  */
 #include <cJSON.h>
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
@@ -452,12 +453,16 @@ static int plot(const table *t, const char *col, const char *dir)
                 "its header)\n", col);
         return 2;
     }
-    for (const char *c = col; *c; c++)
-        if (*c == '/') {
-            fprintf(stderr, "nnlab: collect: --plot %s: not a column name\n", col);
-            return 2;
-        }
-    snprintf(name, sizeof name, "collect-%s.csv", col);
+    /* file names from the column's name, made safe: a summary key may hold any character */
+    char safe[256];
+    size_t sk = 0;
+    for (const char *c = col; *c && sk + 1 < sizeof safe; c++) {
+        bool ok = (isalnum((unsigned char)*c) || *c == '_' || *c == '-' || *c == '.') &&
+                  !(sk == 0 && *c == '.');
+        safe[sk++] = ok ? *c : '_';
+    }
+    safe[sk] = '\0';
+    snprintf(name, sizeof name, "collect-%s.csv", safe);
     snprintf(path, sizeof path, "%s/%s", dir, name);
     nn_err e = {0};
     nn_file w;
@@ -515,48 +520,77 @@ static int plot(const table *t, const char *col, const char *dir)
     if (nn_file_commit(&w, &e))
         return cli_fail(&e);
     double width = hi > lo ? (hi - lo) / 20 : 1;
-    snprintf(path, sizeof path, "%s/collect-%s.gp", dir, col);
-    if (nn_file_open(&w, path, &e))
-        return cli_fail(&e);
-    char q[600], tt[1200];
     if (dropped)
         fprintf(stderr, "nnlab: collect: --plot %s: more than 32 groups; the first 32 are drawn, "
                 "%zu rows of the others are left out\n", col, dropped);
+    /* the tallest bar, so the count axis ticks at whole numbers */
+    long most = 0;
+    {
+        long counts[32][22];
+        memset(counts, 0, sizeof counts);
+        FILE *in = fopen(path, "rb");
+        char line[1024];
+        if (in && fgets(line, sizeof line, in))
+            while (fgets(line, sizeof line, in)) {
+                char *comma = strrchr(line, ',');
+                if (!comma)
+                    continue;
+                *comma = '\0';
+                double x = strtod(comma + 1, NULL);
+                int k = 0;
+                while (k < ng && strcmp(groups[k], line))
+                    k++;
+                long b = isfinite(x) ? (long)floor((x - lo) / width) : -1;
+                if (k < ng && b >= 0 && b < 22 && ++counts[k][b] > most)
+                    most = counts[k][b];
+            }
+        if (in)
+            fclose(in);
+    }
+    char base[300], q[600], tt[1200];
+    snprintf(base, sizeof base, "collect-%s", safe);
+    nn_gp g;
+    snprintf(tt, sizeof tt, "a histogram of a summary column per group, from %s", name);
+    nn_fig_opts fo = {0};
+    fo.gnuplot = getenv("NNLAB_GNUPLOT");
+    if (nn_gp_begin(&g, dir, base, tt, 820, 480, &fo, &e))
+        return cli_fail(&e);
     snprintf(tt, sizeof tt, "%s over %zu rows (a row is a model of a run)", col, all - dropped);
-    nn_gp_quote(q, sizeof q, tt);
-    fprintf(w.f, "# nnlab collect: a histogram of %s per group, from %s.\n"
-                 "# Redraw from this folder with: gnuplot collect-%s.gp\n"
-                 "if (!exists(\"outfile\")) outfile = 'collect-%s.png'\n"
-                 "set terminal pngcairo size 800,480 noenhanced font 'sans,10'\n"
-                 "set output outfile\nset datafile separator ','\nset grid\nset key top right\n"
-                 "set style fill transparent solid 0.5 border\nset xlabel '%s'\n"
-                 "set ylabel 'runs'\nset yrange [0:*]\nset offsets 0, 0, graph 0.08, 0\nset title %s\nwidth = %.17g\nlo = %.17g\n"
+    nn_gp_title(&g, tt, NULL);
+    fputs("set xlabel ", g.f);
+    nn_gp_str(&g, col);
+    fprintf(g.f, "\nset ylabel 'models'\nset yrange [0:*]\nset offsets 0, 0, graph 0.08, 0\n"
+                 "set ytics %ld\nset mytics 1\n"
+                 "set style fill transparent solid 0.55 border\nwidth = %.17g\nlo = %.17g\n"
                  "bin(x) = lo + width * (floor((x - lo) / width) + 0.5)\nset boxwidth width\nplot ",
-            col, name, col, col, col, q, width, isfinite(lo) ? lo : 0.0);
+            most <= 10 ? 1 : most <= 20 ? 2 : most <= 50 ? 5 : most <= 100 ? 10
+                         : (long)pow(10, floor(log10((double)most / 5))),
+            width, isfinite(lo) ? lo : 0.0);
     int drawn = 0;
+    char data[700];
+    nn_gp_quote(data, sizeof data, name);
     for (int k = 0; k < ng; k++) {
         snprintf(tt, sizeof tt, "%s (%zu of %zu have a value)", groups[k], have[k], total[k]);
         nn_gp_quote(q, sizeof q, tt);
-        char gq[300];
+        char gq[300], style[80];
         nn_gp_quote(gq, sizeof gq, groups[k]);
+        nn_gp_series(style, sizeof style, k);
         if (!have[k]) {
-            fprintf(w.f, "%sNaN title %s", drawn++ ? ", \\\n     " : "", q);
+            fprintf(g.f, "%skeyentry with boxes %s title %s", drawn++ ? ", \\\n     " : "", style, q);
             continue;
         }
-        fprintf(w.f, "%s'%s' skip 1 using (strcol(1) eq %s ? bin($2) : NaN):(1.0) smooth frequency "
-                     "with boxes title %s", drawn++ ? ", \\\n     " : "", name, gq, q);
+        fprintf(g.f, "%s%s skip 1 using (strcol(1) eq %s ? bin($2) : NaN):(1.0) smooth frequency "
+                     "with boxes %s title %s", drawn++ ? ", \\\n     " : "", data, gq, style, q);
     }
-    fputc('\n', w.f);
-    if (nn_file_commit(&w, &e))
+    fputc('\n', g.f);
+    if (nn_gp_end(&g, &e))
         return cli_fail(&e);
-    snprintf(name, sizeof name, "collect-%s.gp", col);
-    char png[600];
-    snprintf(png, sizeof png, "collect-%s.png", col);
     bool missing = false;
-    if (nn_gnuplot_run(dir, name, png, &missing, &e)) {
+    char drawn_name[600];
+    if (nn_gp_draw(dir, base, false, &fo, &missing, drawn_name, sizeof drawn_name, &e)) {
         if (missing) {
-            fprintf(stderr, "nnlab: gnuplot not found, so %s/%s was not drawn; its script is %s/%s "
-                    "(apt-get install gnuplot-nox)\n", dir, png, dir, name);
+            fprintf(stderr, "nnlab: gnuplot not found, so %s/%s.png was not drawn; its script is "
+                    "%s/%s.gp (apt-get install gnuplot-nox)\n", dir, base, dir, base);
             return 0;
         }
         return cli_fail(&e);

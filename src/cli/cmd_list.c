@@ -10,7 +10,9 @@
 #include "nnlab/init.h"
 #include "nnlab/loss.h"
 #include "nnlab/optim.h"
+#include "nnlab/json.h"
 #include "nnlab/spec.h"
+#include "nnlab/study.h"
 
 static void list_generators(void)
 {
@@ -46,15 +48,33 @@ static const char *act_name(int i) { return nn_act_name((nn_act)i); }
 static const char *init_name(int i) { return nn_init_scheme_name((nn_init_scheme)i); }
 static const char *opt_name(int i) { return nn_opt_name((nn_opt_kind)i); }
 static const char *loss_name(int i) { return nn_loss_name((nn_loss)i); }
-static const char *study_name(int i) { return nn_study_name((nn_study_kind)i); }
+
+/* The registry's rows, with their needs and options; as docs/spec.md's section with md. */
+static void list_studies(bool md)
+{
+    nn_buf b = {0};
+    if (!md)
+        nn_buf_puts(&b, "studies (studies[]: a name, or an object with \"name\" and options; "
+                        "nnlab analyze RUN --study NAME):\n");
+    for (int i = 0; i < nn_n_studies; i++) {
+        if (md && i)
+            nn_buf_puts(&b, "\n");
+        nn_study_describe(&b, nn_studies[i], md);
+    }
+    if (b.p)
+        fputs(b.p, stdout);
+    free(b.p);
+}
 
 int cmd_list(int argc, char **argv)
 {
     static const char *const what[] = {"datasets", "activations", "inits", "optimizers",
                                        "losses", "studies"};
     const char *w = argc > 1 ? argv[1] : NULL;
-    if (argc > 2)
-        return cli_usage("list", "one thing at a time (usage: nnlab list [WHAT])");
+    bool md = argc == 3 && w && !strcmp(w, "studies") && !strcmp(argv[2], "--markdown");
+    if (argc > 2 && !md)
+        return cli_usage("list", "one thing at a time (usage: nnlab list [WHAT], or nnlab list "
+                         "studies --markdown for docs/spec.md's section)");
     int k = -1;
     if (w) {
         for (int i = 0; i < 6; i++)
@@ -83,7 +103,7 @@ int cmd_list(int argc, char **argv)
     if (k < 0 || k == 4)
         list_names("losses (train.loss)", loss_name, NN_LOSS_COUNT);
     if (k < 0 || k == 5)
-        list_names("studies (studies[])", study_name, NN_STUDY_COUNT);
+        list_studies(md);
     return 0;
 }
 

@@ -240,7 +240,7 @@ static void report_models(const cJSON *summary, const nn_plan *plan)
  * exit status, the plan already freed. */
 static int load_plan(const spec_args *a, nn_plan *plan, nn_err *e)
 {
-    if (nn_spec_load(plan, a->spec, a->sets, a->n_sets, e)) {
+    if (nn_spec_load(plan, a->spec, a->sets, a->n_sets, nn_study_table_get(), e)) {
         nn_plan_free(plan);
         return cli_fail(e);
     }
@@ -286,6 +286,7 @@ int cmd_run(int argc, char **argv)
     bool tty = isatty(STDERR_FILENO) && !a.quiet && pg.epoch && pg.done && pg.began;
     nn_run_opts o = {
         .spec_file = a.spec, .out_dir = out, .force = a.force, .no_plots = a.no_plots,
+        .gnuplot = getenv("NNLAB_GNUPLOT"),
         .max_output = a.max_output,
         .threads = a.threads ? a.threads : cli_cores(),
         .argc = argc + 1, .argv = argv - 1, .version = NNLAB_VERSION, .stop = &stop_flag,
@@ -431,7 +432,8 @@ int cmd_analyze(int argc, char **argv)
     nn_err e = {0};
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    int rc = nn_analyze(dir, study, !no_plots, force, &stop_flag, &r, &e);
+    nn_fig_opts fig = {.gnuplot = getenv("NNLAB_GNUPLOT")};
+    int rc = nn_analyze(dir, study, !no_plots, force, &fig, &stop_flag, &r, &e);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     if (rc)
         return cli_fail(&e);

@@ -35,6 +35,7 @@
 #include "nnlab/run.h"
 #include "nnlab/sha256.h"
 #include "nnlab/spec.h"
+#include "nnlab/study.h"
 #include "nnlab/sweep.h"
 
 enum state { TODO, DONE, DIVERGED, STALE, BUSY, FAILED, INTERRUPTED, RUNNING };
@@ -760,7 +761,7 @@ int cmd_sweep(int argc, char **argv)
             continue;
         nn_plan plan;
         double bytes = 0;
-        if (nn_spec_load(&plan, w.o.spec, sets, n, &e) ||
+        if (nn_spec_load(&plan, w.o.spec, sets, n, nn_study_table_get(), &e) ||
             nn_run_prepare_check(&plan, w.o.spec, w.o.max_output, &bytes, &e)) {
             nn_plan_free(&plan);
             free_run(&w);

@@ -1,6 +1,7 @@
 /* data.c: CSV data sets, normalisation (see data.h). */
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,15 +17,46 @@ void nn_data_free(nn_data *d)
         return;
     free(d->x);
     free(d->y);
+    if (d->names)
+        for (int k = 0; k <= d->d; k++)
+            free(d->names[k]);
+    free(d->names);
+    d->names = NULL;
     d->x = d->y = NULL;
     d->n = 0;
 }
 
+const char *nn_data_name(const nn_data *d, int k, char *buf, size_t cap)
+{
+    if (d->names && k >= 0 && k <= d->d)
+        return d->names[k];
+    if (k == d->d)
+        snprintf(buf, cap, "y");
+    else
+        snprintf(buf, cap, "x%d", k + 1);
+    return buf;
+}
+
+int nn_data_copy_names(nn_data *dst, const nn_data *src, nn_err *e)
+{
+    if (!src->names)
+        return NN_OK;
+    dst->names = calloc((size_t)src->d + 1, sizeof *dst->names);
+    for (int k = 0; dst->names && k <= src->d; k++)
+        if (!(dst->names[k] = strdup(src->names[k]))) {
+            for (int q = 0; q < k; q++)
+                free(dst->names[q]);
+            free(dst->names);
+            dst->names = NULL;
+        }
+    return dst->names ? NN_OK : nn_err_set(e, NN_ENOMEM, "", "out of memory");
+}
+
 int nn_data_write_csv(FILE *f, const nn_data *d, nn_err *e)
 {
-    for (int k = 0; k < d->d; k++)
-        fprintf(f, "x%d,", k + 1);
-    fputs("y\n", f);
+    char buf0[32];
+    for (int k = 0; k <= d->d; k++)
+        fprintf(f, "%s%c", nn_data_name(d, k, buf0, sizeof buf0), k < d->d ? ',' : '\n');
     for (size_t s = 0; s < d->n; s++) {
         char buf[32];
         for (int k = 0; k < d->d; k++) {
@@ -195,6 +227,16 @@ int nn_data_load_csv(const char *path, const char *target, nn_data *out, nn_err 
         goto done;
     }
     out->d = ncol - 1;
+    out->names = calloc((size_t)ncol, sizeof *out->names);
+    for (int c = 0, k = 0; out->names && c < ncol; c++)      /* features, then the target */
+        if (!(out->names[c == tcol ? out->d : k++] = strdup(fields[c]))) {
+            rc = nn_err_set(e, NN_ENOMEM, path, "out of memory");
+            goto done;
+        }
+    if (!out->names) {
+        rc = nn_err_set(e, NN_ENOMEM, path, "out of memory");
+        goto done;
+    }
     out->x = malloc(lines * (size_t)out->d * sizeof *out->x);
     out->y = malloc(lines * sizeof *out->y);
     if (!out->x || !out->y) {

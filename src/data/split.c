@@ -60,7 +60,7 @@ static int take(const nn_data *all, const size_t *idx, size_t n, nn_data *out, n
     out->classify = all->classify;
     out->x = malloc((n ? n : 1) * d * sizeof *out->x);
     out->y = malloc((n ? n : 1) * sizeof *out->y);
-    if (!out->x || !out->y) {
+    if (!out->x || !out->y || nn_data_copy_names(out, all, e)) {
         nn_data_free(out);
         return nn_err_set(e, NN_ENOMEM, "", "out of memory");
     }

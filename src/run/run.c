@@ -375,7 +375,7 @@ static int on_epoch(void *vctx, const nn_model *m, const nn_optim *opt,
         if (c->raw)
             weights_row(c->raw, st->epoch, opt->raw ? opt->raw : m->params, m->n_params);
     }
-    char row[200];
+    char row[256];   /* an epoch and at most six numbers of 24 bytes */
     int len = fmt_epoch(row, st->epoch);
     row[len++] = ',';
     int nl = nn_csv_fmt(row + len, st->loss);
@@ -394,6 +394,10 @@ static int on_epoch(void *vctx, const nn_model *m, const nn_optim *opt,
         row[len++] = ',';
         if (c->classify)
             len += nn_csv_fmt(row + len, st->test_error);
+        row[len++] = ',';
+        len += nn_csv_fmt(row + len, st->test_loss);
+        row[len++] = ',';
+        len += nn_csv_fmt(row + len, st->test_mse);
     }
     row[len++] = '\n';
     fwrite(row, 1, (size_t)len, c->f);
@@ -445,7 +449,7 @@ static int run_studies(nn_study_ctx *sc, const nn_study_plan *studies, int n,
             *status = NN_RUN_INTERRUPTED;
             return NN_OK;
         }
-        const char *name = nn_study_name(studies[s].kind);
+        const char *name = studies[s].spec->name;
         cJSON_DeleteItemFromObjectCaseSensitive(analyses, name);
         cJSON *a = cJSON_AddObjectToObject(analyses, name);
         int rc = nn_study_run(sc, &studies[s], a, e);
@@ -478,7 +482,7 @@ static cJSON *read_json(const char *path, nn_err *e)
 }
 
 int nn_analyze(const char *dir, const char *study, bool draw, bool force,
-               volatile const int *stop, nn_run_result *r, nn_err *e)
+               const nn_fig_opts *fig, volatile const int *stop, nn_run_result *r, nn_err *e)
 {
     memset(r, 0, sizeof *r);
     r->status = NN_RUN_FAILED;
@@ -511,52 +515,59 @@ int nn_analyze(const char *dir, const char *study, bool draw, bool force,
     }
     nn_plan p;
     nn_path_join(path, sizeof path, dir, "spec.json");
-    int rc = nn_spec_load(&p, path, NULL, 0, e);
+    int rc = nn_spec_load(&p, path, NULL, 0, nn_study_table_get(), e);
     if (rc) {
         nn_plan_free(&p);
         return rc;
     }
-    nn_study_plan one;
-    const nn_study_plan *list = p.studies;
+    nn_study_plan one = {0};
+    nn_study_plan *list = p.studies;
     int n = p.n_studies;
     if (study) {
-        int k = nn_study_parse(study);
-        if (k < 0) {
-            const char *s = nn_suggest(study, nn_study_names, NN_STUDY_COUNT);
-            char names[300];
-            nn_join(names, sizeof names, nn_study_names, NN_STUDY_COUNT);
+        if ((rc = nn_spec_study(&p, nn_study_table_get(), study, &one, e))) {
             nn_plan_free(&p);
-            return nn_err_set(e, NN_EUSAGE, "--study", "unknown study \"%s\" (expected one of: "
-                              "%s%s%s%s)", study, names, s ? "; did you mean \"" : "", s ? s : "",
-                              s ? "\"?" : "");
+            return rc;
         }
-        nn_study_defaults(&one, (nn_study_kind)k);
-        for (int i = 0; i < p.n_studies; i++)     /* the spec's options, when it lists it */
-            if ((int)p.studies[i].kind == k)
-                one = p.studies[i];
         list = &one;
         n = 1;
     }
     /* the data gives the models' inputs, and must still fit the spec */
     nn_data data;
     nn_path_join(path, sizeof path, dir, "data.csv");
-    if ((rc = nn_data_load_csv(path, "y", &data, e))) {
+    if ((rc = nn_data_load_csv(path, nn_plan_target(&p), &data, e))) {
+        free(one.options);
         nn_plan_free(&p);
         return rc;
     }
+    nn_study_plan *spec_list = p.studies;   /* the studies to run, checked against the data */
+    int spec_n = p.n_studies;
+    p.studies = list;
+    p.n_studies = n;
     rc = nn_plan_check_data(&p, &data, path, e);
+    p.studies = spec_list;
+    p.n_studies = spec_n;
     nn_data_free(&data);
     if (rc) {
+        free(one.options);
         nn_plan_free(&p);
         return rc;
     }
     nn_path_join(path, sizeof path, dir, "summary.json");
     cJSON *summary = read_json(path, e);
     if (!summary) {
+        free(one.options);
         nn_plan_free(&p);
         return e->code;
     }
     nn_study_ctx sc = {.dir = dir, .plan = &p, .draw = draw, .stop = stop};
+    sc.fig = (nn_fig_opts){p.fig_formats, p.fig_size, NULL};
+    if (fig) {
+        sc.fig.gnuplot = fig->gnuplot;
+        if (fig->formats)
+            sc.fig.formats = fig->formats;
+        if (fig->size > 0)
+            sc.fig.size = fig->size;
+    }
     cJSON *ms = cJSON_GetObjectItemCaseSensitive(summary, "models"), *mj;
     cJSON_ArrayForEach(mj, ms) {
         cJSON *l = cJSON_GetObjectItemCaseSensitive(mj, "label");
@@ -578,6 +589,7 @@ int nn_analyze(const char *dir, const char *study, bool draw, bool force,
         e->code = rc = NN_ERUN;
     r->status = rc ? NN_RUN_FAILED : status;
     cJSON_Delete(summary);
+    free(one.options);
     nn_plan_free(&p);
     return rc;
 }
@@ -628,7 +640,8 @@ static int train_one(pool *pl, int i, model_job *jb)
     nn_file w, ww = {0}, wr = {0};
     if ((rc = nn_file_open(&w, path, e)))
         return rc;
-    fputs(pl->pr->test.n ? "epoch,loss,mse,error,test_error\n" : "epoch,loss,mse,error\n", w.f);
+    fputs(pl->pr->test.n ? "epoch,loss,mse,error,test_error,test_loss,test_mse\n"
+                         : "epoch,loss,mse,error\n", w.f);
     if (p->record.weights != NN_REC_NONE) {
         snprintf(name, sizeof name, "%s/weights.csv", mp->label);
         nn_path_join(path, sizeof path, o->out_dir, name);
@@ -889,7 +902,7 @@ int nn_run(nn_plan *p, const nn_run_opts *o, nn_run_result *r, nn_err *e)
         rc = write_summary(o->out_dir, summary, e);
     if (!rc && status != NN_RUN_INTERRUPTED) {
         nn_study_ctx sc = {.dir = o->out_dir, .plan = p, .n_models = trained, .draw = !o->no_plots,
-                           .stop = o->stop};
+                           .stop = o->stop, .fig = {p->fig_formats, p->fig_size, o->gnuplot}};
         for (int i = 0; i < trained; i++)
             sc.models[i] = &p->models[i];
         rc = run_studies(&sc, p->studies, p->n_studies, o->stop, summary, &status, e);

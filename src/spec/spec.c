@@ -19,22 +19,24 @@
 #include <string.h>
 #include <strings.h>
 
+#include "nnlab/figure.h"
 #include "nnlab/io.h"
 #include "nnlab/json.h"
-#include "nnlab/distance.h"
 #include "nnlab/names.h"
 
 #define MAX_SETS 64
 
 /* ---- validation context ---------------------------------------------------------- */
 
-typedef struct V {
+typedef struct nn_spec_v {
     nn_err *e;
     const char *file;
     char path[512];
+    bool bare;                      /* an empty path is not printed ("--study: ...") */
     int n_sets;
     char set_path[MAX_SETS][256];   /* JSON path each override wrote */
     const char *set_text[MAX_SETS];
+    const nn_study_table *studies;  /* what "studies" may name */
 } V;
 
 static size_t push(V *v, const char *seg)
@@ -74,6 +76,8 @@ static int fail(V *v, const char *fmt, ...)
     if (set)
         snprintf(where, sizeof where, "%.300s (with --set %.200s): %.500s", v->file, set,
                  v->path[0] ? v->path : "/");
+    else if (v->bare && !v->path[0])
+        snprintf(where, sizeof where, "%.300s", v->file);
     else
         snprintf(where, sizeof where, "%.300s: %.500s", v->file, v->path[0] ? v->path : "/");
     return nn_err_set(v->e, NN_ESPEC, where, "%s", msg);
@@ -380,24 +384,6 @@ static cJSON *sub_object(cJSON *obj, const char *key)
 
 /* The names a spec may use are the modules' own tables (act.h, loss.h, ...). */
 static const char *const output_names[] = {"sigmoid", "identity"};
-const char *const nn_study_names[NN_STUDY_COUNT] = {"curves", "decision", "distribution",
-                                                    "oscillation", "neuron_rank", "prune",
-                                                    "distance", "iterates", "barrier",
-                                                    "seed_pairs", "movie", "alignment",
-                                                    "unit_lines", "hidden_3d", "fit"};
-const char *const nn_rank_names[NN_RANK_COUNT] = {"mean", "mean-percent", "max", "random",
-                                                  "ablation"};
-
-int nn_study_parse(const char *name)
-{
-    return nn_name_index(nn_study_names, NN_STUDY_COUNT, name);
-}
-
-const char *nn_study_name(nn_study_kind k)
-{
-    return (unsigned)k < NN_STUDY_COUNT ? nn_study_names[k] : NULL;
-}
-
 #define N_OF(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 /* generator "points": x a list of numbers (one feature) or of equal-length lists, y a list
@@ -988,6 +974,23 @@ static int get_name_set(V *v, cJSON *obj, const char *key, const char *what,
     return rc;
 }
 
+/* ---- studies: checked against the rows of the table the caller hands in ------------------ */
+
+size_t nn_spec_push(nn_spec_v *v, const char *key) { return push(v, key); }
+size_t nn_spec_push_index(nn_spec_v *v, int i) { return push_index(v, i); }
+void nn_spec_pop(nn_spec_v *v, size_t mark) { pop(v, mark); }
+void nn_spec_got(char *buf, size_t cap, const cJSON *j) { got(buf, cap, j); }
+
+int nn_spec_fail(nn_spec_v *v, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return fail(v, "%s", msg);
+}
+
 static bool same_shape(const nn_arch *a, const nn_arch *b)
 {
     if (a->n_hidden != b->n_hidden || a->act != b->act || a->out_act != b->out_act ||
@@ -1000,298 +1003,102 @@ static bool same_shape(const nn_arch *a, const nn_arch *b)
     return true;
 }
 
-/* The architecture a study needs of every model: hidden layers in [lo, hi], inputs set
- * later from the data. */
-static int need_hidden(V *v, const nn_plan *p, const nn_study_plan *sp, int lo, int hi)
+/* What a study needs of the models, at the study's path. */
+static int check_model_needs(V *v, const nn_study_spec *s, const nn_plan *p)
 {
     for (int i = 0; i < p->n_models; i++) {
         int h = p->models[i].arch.n_hidden;
-        if (h < lo || h > hi)
-            return fail(v, "the %s study needs %s, but model \"%s\" has %d", nn_study_names[sp->kind],
-                        lo == hi ? (lo == 1 ? "exactly one hidden layer" : "no hidden layer")
-                                 : "at least one hidden layer",
-                        p->models[i].label, h);
+        if ((s->needs & NN_NEEDS_ONE_HIDDEN) && h != 1)
+            return fail(v, "the %s study needs exactly one hidden layer, but model \"%s\" has %d",
+                        s->name, p->models[i].label, h);
+        if ((s->needs & NN_NEEDS_HIDDEN) && h < 1)
+            return fail(v, "the %s study needs at least one hidden layer, but model \"%s\" has 0",
+                        s->name, p->models[i].label);
     }
+    if (s->needs & NN_NEEDS_SAME_SHAPE)
+        for (int i = 1; i < p->n_models; i++)
+            if (!same_shape(&p->models[0].arch, &p->models[i].arch))
+                return fail(v, "the %s study compares nets of one architecture, but models \"%s\" "
+                            "and \"%s\" differ (widths, biases, activations or leaky slopes)",
+                            s->name, p->models[0].label, p->models[i].label);
+    if ((s->needs & NN_NEEDS_PAIRS) && p->n_models < 2)
+        return fail(v, "the %s study compares pairs of nets and needs at least two models (use "
+                    "seeds for replicates)", s->name);
     return NN_OK;
 }
 
-static int check_study_options(V *v, cJSON *obj, nn_study_plan *sp, const nn_plan *p)
+/* The options of study row s in obj (its entry of "studies"), into opts. */
+static int resolve_options(V *v, cJSON *obj, const nn_study_spec *s, void *opts)
 {
-    int rc;
-    double x;
-    switch (sp->kind) {
-    case NN_STUDY_MOVIE: {
-        static const char *const keys[] = {"name", "layer", "rest", "delay", "max_frames"};
-        static const char *const rests[] = {"mean", "notebook"};
-        int k;
-        if ((rc = unknown_keys(v, obj, keys, N_OF(keys))) ||
-            (rc = get_num(v, obj, "layer", 1, 1, NN_MAX_HIDDEN + 1, 0, true, &x)))
-            return rc;
-        sp->layer = (int)x;
-        for (int i = 0; i < p->n_models; i++)
-            if (sp->layer > p->models[i].arch.n_hidden + 1) {
-                size_t m = push(v, "layer");
-                rc = fail(v, "model \"%s\" has %d weight layer%s, so no layer %d (layers count "
-                          "from 1 at the input side)", p->models[i].label,
-                          p->models[i].arch.n_hidden + 1, p->models[i].arch.n_hidden ? "s" : "",
-                          sp->layer);
-                pop(v, m);
-                return rc;
-            }
-        if ((rc = get_enum(v, obj, "rest", "mean", "average of the rest", rests, 2, &k)))
-            return rc;
-        sp->rest_notebook = k == 1;
-        if ((rc = get_num(v, obj, "delay", 4, 1, 1000, 0, true, &x)))
-            return rc;
-        sp->delay = (int)x;
-        if ((rc = get_num(v, obj, "max_frames", 1000, 2, 10000, 0, true, &x)))
-            return rc;
-        sp->max_frames = (int)x;
-        reorder(obj, keys, N_OF(keys));
-        return NN_OK;
-    }
-    case NN_STUDY_ALIGNMENT: {
-        static const char *const keys[] = {"name", "show", "delay", "max_frames", "plateau_rate",
-                                           "plateau_steps"};
-        if ((rc = unknown_keys(v, obj, keys, N_OF(keys))) || (rc = need_hidden(v, p, sp, 1, 1)))
-            return rc;
-        for (int i = 0; i < p->n_models; i++)
-            if (p->models[i].arch.out_act != NN_ACT_IDENTITY)
-                return fail(v, "the alignment study reads output weights as signed heights and "
-                            "needs an identity output, but model \"%s\" has %s",
-                            p->models[i].label, nn_act_names[p->models[i].arch.out_act]);
-        cJSON *show = cJSON_GetObjectItemCaseSensitive(obj, "show");
-        if (!show) {
-            cJSON_AddItemToObject(obj, "show", cJSON_CreateString("auto"));
-        } else if (!(cJSON_IsString(show) && !strcmp(show->valuestring, "auto"))) {
-            size_t m = push(v, "show");
-            int n = cJSON_IsArray(show) ? cJSON_GetArraySize(show) : -1;
-            if (n < 1 || n > NN_MAX_SHOW) {
-                char g[128];
-                got(g, sizeof g, show);
-                rc = fail(v, "expected \"auto\" or a list of 1 to %d epochs, %s", NN_MAX_SHOW, g);
-                pop(v, m);
-                return rc;
-            }
-            for (int i = 0; i < n; i++) {
-                cJSON *e = cJSON_GetArrayItem(show, i);
-                if (!cJSON_IsNumber(e) || e->valuedouble < 0 || e->valuedouble > 1e12 ||
-                    e->valuedouble != floor(e->valuedouble)) {
-                    size_t m2 = push_index(v, i);
-                    char g[128];
-                    got(g, sizeof g, e);
-                    rc = fail(v, "expected an epoch (an integer >= 0), %s", g);
-                    pop(v, m2);
-                    pop(v, m);
-                    return rc;
-                }
-                sp->show[i] = (long)e->valuedouble;
-            }
-            sp->n_show = n;
-            pop(v, m);
-        }
-        if ((rc = get_num(v, obj, "delay", 10, 1, 1000, 0, true, &x)))
-            return rc;
-        sp->delay = (int)x;
-        if ((rc = get_num(v, obj, "max_frames", 1000, 2, 10000, 0, true, &x)))
-            return rc;
-        sp->max_frames = (int)x;
-        if ((rc = get_num(v, obj, "plateau_rate", 1e-4, 0, 1, EXCL_LO, false, &sp->plateau_rate)) ||
-            (rc = get_num(v, obj, "plateau_steps", 500, 2, 1e9, 0, true, &x)))
-            return rc;
-        sp->plateau_steps = (long)x;
-        reorder(obj, keys, N_OF(keys));
-        return NN_OK;
-    }
-    case NN_STUDY_UNIT_LINES: {
-        static const char *const keys[] = {"name"};
-        if ((rc = unknown_keys(v, obj, keys, N_OF(keys))))
-            return rc;
-        return need_hidden(v, p, sp, 1, NN_MAX_HIDDEN);
-    }
-    case NN_STUDY_HIDDEN_3D: {
-        static const char *const keys[] = {"name", "max_triples"};
-        if ((rc = unknown_keys(v, obj, keys, N_OF(keys))) ||
-            (rc = need_hidden(v, p, sp, 1, NN_MAX_HIDDEN)) ||
-            (rc = get_num(v, obj, "max_triples", 20, 1, 1000, 0, true, &x)))
-            return rc;
-        sp->max_triples = (int)x;
-        reorder(obj, keys, N_OF(keys));
-        return NN_OK;
-    }
-    case NN_STUDY_FIT: {
-        static const char *const keys[] = {"name", "threshold"};
-        if ((rc = unknown_keys(v, obj, keys, N_OF(keys))) || (rc = need_hidden(v, p, sp, 1, 1)) ||
-            (rc = get_num(v, obj, "threshold", 0.5, -1e6, 1e6, 0, false, &sp->threshold)))
-            return rc;
-        reorder(obj, keys, N_OF(keys));
-        return NN_OK;
-    }
-    case NN_STUDY_DECISION: {
-        static const char *const keys[] = {"name", "range", "resolution", "grid_normalization"};
-        static const char *const grids[] = {"training", "grid"};
-        int g;
-        if ((rc = unknown_keys(v, obj, keys, N_OF(keys))) ||
-            (rc = get_num(v, obj, "resolution", 150, 10, 2000, 0, true, &x)) ||
-            (rc = get_enum(v, obj, "grid_normalization", "training", "grid normalisation", grids,
-                           2, &g)))
-            return rc;
-        sp->resolution = (int)x;
-        sp->grid_own_stats = g == 1;
-        cJSON *r = cJSON_GetObjectItemCaseSensitive(obj, "range");
-        if (!r) {
-            r = cJSON_CreateDoubleArray((const double[]){-5, 5}, 2);
-            cJSON_AddItemToObject(obj, "range", r);
-        }
-        size_t m3 = push(v, "range");
-        bool shape = cJSON_IsArray(r) && cJSON_GetArraySize(r) == 2 && cJSON_IsNumber(r->child) &&
-                     cJSON_IsNumber(r->child->next);
-        double lo = shape ? r->child->valuedouble : 0, hi = shape ? r->child->next->valuedouble : 0;
-        double big = fmax(1.0, fmax(fabs(lo), fabs(hi)));
-        if (!shape || !(fabs(lo) <= 1e6 && fabs(hi) <= 1e6) || !(hi - lo >= 1e-6 * big))
-            rc = fail(v, "expected [low, high] with -1e6 <= low < high <= 1e6 and high - low at "
-                      "least a millionth of their size, such as [-5, 5]");
-        else
-            sp->range[0] = lo, sp->range[1] = hi;
-        pop(v, m3);
-        reorder(obj, keys, N_OF(keys));
+    enum { MAX_KEYS = 64 };
+    const char *keys[MAX_KEYS];
+    int nk = 0, rc = NN_OK;
+    keys[nk++] = "name";
+    for (int i = 0; i < s->n_options && nk < MAX_KEYS; i++)
+        keys[nk++] = s->options[i].key;
+    if ((rc = unknown_keys(v, obj, keys, nk)))
         return rc;
-    }
-    case NN_STUDY_DISTRIBUTION: {
-        static const char *const keys[] = {"name", "points"};
-        if ((rc = unknown_keys(v, obj, keys, N_OF(keys))) ||
-            (rc = get_num(v, obj, "points", 512, 16, 100000, 0, true, &x)))
-            return rc;
-        sp->points = (int)x;
-        reorder(obj, keys, N_OF(keys));
-        return NN_OK;
-    }
-    case NN_STUDY_OSCILLATION: {
-        static const char *const keys[] = {"name", "window"};
-        if ((rc = unknown_keys(v, obj, keys, N_OF(keys))) ||
-            (rc = get_num(v, obj, "window", 25, 1, 1e6, 0, true, &x)))
-            return rc;
-        sp->window = (int)x;
-        reorder(obj, keys, N_OF(keys));
-        return NN_OK;
-    }
-    case NN_STUDY_NEURON_RANK: {
-        static const char *const keys[] = {"name", "methods"};
-        if ((rc = unknown_keys(v, obj, keys, N_OF(keys))) ||
-            (rc = get_name_set(v, obj, "methods", "ranking method", nn_rank_names, 3, sp->methods)))
-            return rc;
-        reorder(obj, keys, N_OF(keys));
-        return NN_OK;
-    }
-    case NN_STUDY_PRUNE: {
-        static const char *const keys[] = {"name", "methods", "fractions", "finetune_epochs",
-                                           "lottery"};
-        if ((rc = unknown_keys(v, obj, keys, N_OF(keys))) ||
-            (rc = get_name_set(v, obj, "methods", "ranking method", nn_rank_names, NN_RANK_COUNT,
-                               sp->methods)) ||
-            (rc = get_num(v, obj, "finetune_epochs", 100, 0, 1e7, 0, true, &x)))
-            return rc;
-        sp->finetune_epochs = (long)x;
-        if ((rc = get_bool(v, obj, "lottery", 1, &sp->lottery)))
-            return rc;
-        cJSON *f = cJSON_GetObjectItemCaseSensitive(obj, "fractions");
-        if (!f) {
-            f = cJSON_CreateString("auto");
-            cJSON_AddItemToObject(obj, "fractions", f);
+    for (int i = 0; i < s->n_options && !rc; i++) {
+        const nn_option *o = &s->options[i];
+        void *field = (char *)opts + o->offset;
+        double x;
+        switch (o->kind) {
+        case NN_OPTION_INT:
+            if (!(rc = get_num(v, obj, o->key, o->def, o->lo, o->hi, 0, true, &x)))
+                *(long *)field = (long)x;
+            break;
+        case NN_OPTION_NUM: {
+            int f = (o->flags & NN_OPTION_EXCL_LO ? EXCL_LO : 0) |
+                    (o->flags & NN_OPTION_EXCL_HI ? EXCL_HI : 0);
+            rc = get_num(v, obj, o->key, o->def, o->lo, o->hi, f, false, (double *)field);
+            break;
         }
-        size_t m = push(v, "fractions");
-        if (cJSON_IsString(f) && !strcmp(f->valuestring, "auto")) {
-            sp->n_fractions = 0;
-        } else if (!cJSON_IsArray(f) || !f->child || cJSON_GetArraySize(f) > NN_MAX_FRACTIONS) {
-            rc = fail(v, "expected \"auto\" (remove 0, 1, ... width-1 neurons per layer) or a "
-                      "list of at most %d fractions in [0, 1)", NN_MAX_FRACTIONS);
-        } else {
-            int i = 0;
-            for (cJSON *c = f->child; c && !rc; c = c->next, i++) {
-                if (!cJSON_IsNumber(c) || !(c->valuedouble >= 0 && c->valuedouble < 1)) {
-                    size_t m2 = push_index(v, i);
-                    rc = fail(v, "expected a fraction of each hidden layer in [0, 1)");
-                    pop(v, m2);
-                } else {
-                    sp->fractions[i] = c->valuedouble;
-                }
-            }
-            sp->n_fractions = i;
+        case NN_OPTION_BOOL:
+            rc = get_bool(v, obj, o->key, o->def != 0, (bool *)field);
+            break;
+        case NN_OPTION_ENUM:
+            rc = get_enum(v, obj, o->key, o->def_name, o->what, o->names, o->n_names, (int *)field);
+            break;
+        case NN_OPTION_NAMES:
+            rc = get_name_set(v, obj, o->key, o->what, o->names, o->n_names, (bool *)field);
+            break;
+        case NN_OPTION_CUSTOM:
+            rc = o->check(v, obj, o->key, field);
+            break;
         }
-        pop(v, m);
-        if (!rc)
-            for (int i = 0; i < p->n_models && !rc; i++)
-                if (p->models[i].arch.n_hidden == 0)
-                    rc = fail(v, "model \"%s\" has no hidden layer to prune", p->models[i].label);
-        reorder(obj, keys, N_OF(keys));
-        return rc;
     }
-    case NN_STUDY_DISTANCE:
-    case NN_STUDY_SEED_PAIRS:
-    case NN_STUDY_BARRIER: {
-        static const char *const kd[] = {"name", "method", "metric", "match_seed"};
-        static const char *const kp[] = {"name", "metric", "points", "match_seed"};
-        static const char *const kb[] = {"name", "points", "match_seed"};
-        static const char *const methods[] = {"notebook", "weight-matching"};
-        const char *const *keys = sp->kind == NN_STUDY_DISTANCE ? kd
-                                  : sp->kind == NN_STUDY_SEED_PAIRS ? kp : kb;
-        int nk = sp->kind == NN_STUDY_BARRIER ? 3 : 4, k;
-        if ((rc = unknown_keys(v, obj, keys, nk)))
-            return rc;
-        if (sp->kind == NN_STUDY_DISTANCE) {
-            if ((rc = get_enum(v, obj, "method", "notebook", "alignment method", methods, 2, &k)))
-                return rc;
-            sp->align = k + 1;             /* nn_align: none, notebook, weight-matching */
-        }
-        if (sp->kind != NN_STUDY_BARRIER &&
-            (rc = get_enum(v, obj, "metric", "mean-abs", "distance metric", nn_metric_names,
-                           NN_METRIC_COUNT, &sp->metric)))
-            return rc;
-        if (sp->kind != NN_STUDY_DISTANCE) {
-            if ((rc = get_num(v, obj, "points", 25, 3, 1001, 0, true, &x)))
-                return rc;
-            sp->points = (int)x;
-        }
-        if ((rc = get_num(v, obj, "match_seed", 0, 0, 4294967295.0, 0, true, &x)))
-            return rc;
-        sp->match_seed = (uint32_t)x;
-        for (int i = 1; i < p->n_models && !rc; i++)
-            if (!same_shape(&p->models[0].arch, &p->models[i].arch))
-                rc = fail(v, "the %s study compares nets of one architecture, but models \"%s\" "
-                          "and \"%s\" differ (widths, biases, activations or leaky slopes)",
-                          nn_study_names[sp->kind], p->models[0].label, p->models[i].label);
-        if (!rc && sp->kind != NN_STUDY_DISTANCE && p->n_models < 2)
-            rc = fail(v, "the %s study compares pairs of nets and needs at least two models "
-                      "(use seeds for replicates)", nn_study_names[sp->kind]);
+    if (!rc)
         reorder(obj, keys, nk);
+    return rc;
+}
+
+/* One entry of "studies" (an object with "name"), at v's path, into sp. */
+static int resolve_study(V *v, cJSON *obj, const nn_plan *p, nn_study_plan *sp)
+{
+    const nn_study_table *t = v->studies;
+    int k, rc;
+    static const char *const none[1] = {""};
+    if ((rc = get_enum(v, obj, "name", NULL, "study", t ? t->names : none, t ? t->n : 0, &k)))
         return rc;
-    }
-    case NN_STUDY_ITERATES: {
-        static const char *const keys[] = {"name", "metric", "reorder"};
-        if ((rc = unknown_keys(v, obj, keys, N_OF(keys))) ||
-            (rc = get_enum(v, obj, "metric", "mean-abs", "distance metric", nn_metric_names,
-                           NN_METRIC_COUNT, &sp->metric)) ||
-            (rc = get_bool(v, obj, "reorder", 1, &sp->reorder)))
-            return rc;
-        if (p->train.opt.kind != NN_OPT_ASGD)
-            rc = fail(v, "the iterates study compares asgd's raw and averaged iterates; the "
-                      "optimizer is \"%s\"", nn_opt_names[p->train.opt.kind]);
-        reorder(obj, keys, N_OF(keys));
+    const nn_study_spec *s = t->rows[k];
+    sp->index = k;
+    sp->spec = s;
+    sp->options = calloc(1, s->options_size ? s->options_size : 1);
+    if (!sp->options)
+        return nn_err_set(v->e, NN_ENOMEM, "", "out of memory");
+    if ((rc = resolve_options(v, obj, s, sp->options)) || (rc = check_model_needs(v, s, p)))
         return rc;
-    }
-    default: {
-        static const char *const keys[] = {"name"};
-        return unknown_keys(v, obj, keys, 1);
-    }
-    }
+    return s->check ? s->check(v, sp->options, p) : NN_OK;
 }
 
 static int check_studies(V *v, cJSON *root, nn_plan *p)
 {
+    const nn_study_table *t = v->studies;
     cJSON *s = cJSON_GetObjectItemCaseSensitive(root, "studies");
     if (!s) {
         s = cJSON_CreateArray();
-        cJSON_AddItemToArray(s, cJSON_CreateString("curves"));
+        for (int i = 0; t && i < t->n_defaults; i++)
+            cJSON_AddItemToArray(s, cJSON_CreateString(t->defaults[i]));
         cJSON_AddItemToObject(root, "studies", s);
     }
     size_t m = push(v, "studies");
@@ -1318,47 +1125,82 @@ static int check_studies(V *v, cJSON *root, nn_plan *p)
             c = obj;
         }
         nn_study_plan *sp = &p->studies[i];
-        int k;
-        if (!(rc = expect_object(v, obj, "a study name or object")) &&
-            !(rc = get_enum(v, obj, "name", NULL, "study", nn_study_names, NN_STUDY_COUNT, &k))) {
-            sp->kind = (nn_study_kind)k;
-            for (int q = 0; q < i && !rc; q++)
-                if (p->studies[q].kind == sp->kind)
-                    rc = fail(v, "study \"%s\" is listed twice", nn_study_names[k]);
+        p->n_studies = i + 1;              /* freed with the plan, whatever happens */
+        if (!(rc = expect_object(v, obj, "a study name or object"))) {
+            cJSON *nm = cJSON_GetObjectItemCaseSensitive(obj, "name");
+            for (int q = 0; q < i && !rc && cJSON_IsString(nm); q++)
+                if (!strcmp(p->studies[q].spec->name, nm->valuestring)) {
+                    size_t m3 = push(v, "name");
+                    rc = fail(v, "study \"%s\" is listed twice", nm->valuestring);
+                    pop(v, m3);
+                }
         }
-        if (!rc)
-            rc = check_study_options(v, obj, sp, p);
+        if (!rc && !(rc = resolve_study(v, obj, p, sp)))
+            p->needs |= sp->spec->needs;
         pop(v, m2);
     }
-    p->n_studies = i;
     pop(v, m);
     return rc;
 }
 
-static bool wants_trajectory(const nn_plan *p)
+int nn_spec_study(const nn_plan *p, const nn_study_table *t, const char *name,
+                  nn_study_plan *sp, nn_err *e)
 {
-    for (int s = 0; s < p->n_studies; s++)
-        if (p->studies[s].kind == NN_STUDY_OSCILLATION ||
-            p->studies[s].kind == NN_STUDY_NEURON_RANK || p->studies[s].kind == NN_STUDY_ITERATES)
-            return true;
-    return false;
+    memset(sp, 0, sizeof *sp);
+    int k = nn_name_index(t->names, t->n, name);
+    if (k < 0) {
+        const char *s = nn_suggest(name, t->names, t->n);
+        char list[600];
+        nn_join(list, sizeof list, t->names, t->n);
+        return nn_err_set(e, NN_EUSAGE, "--study", "unknown study \"%s\" (expected one of: "
+                          "%s%s%s%s)", name, list, s ? "; did you mean \"" : "", s ? s : "",
+                          s ? "\"?" : "");
+    }
+    for (int i = 0; i < p->n_studies; i++)      /* the spec's own options, when it lists it */
+        if (p->studies[i].index == k) {
+            size_t n = t->rows[k]->options_size ? t->rows[k]->options_size : 1;
+            if (!(sp->options = malloc(n)))
+                return nn_err_set(e, NN_ENOMEM, "", "out of memory");
+            memcpy(sp->options, p->studies[i].options, n);
+            sp->index = k;
+            sp->spec = t->rows[k];
+            return NN_OK;
+        }
+    char where[100];
+    snprintf(where, sizeof where, "--study %.60s", name);
+    V v = {.e = e, .file = where, .bare = true, .studies = t};
+    cJSON *obj = cJSON_CreateObject();
+    if (!obj || !cJSON_AddStringToObject(obj, "name", name)) {
+        cJSON_Delete(obj);
+        return nn_err_set(e, NN_ENOMEM, "", "out of memory");
+    }
+    int rc = resolve_study(&v, obj, p, sp);
+    cJSON_Delete(obj);
+    if (rc) {
+        free(sp->options);
+        sp->options = NULL;
+        if (rc == NN_ESPEC)
+            e->code = rc = NN_EUSAGE;
+    }
+    return rc;
 }
 
-/* Studies that read weights.csv on any schedule. */
-static const char *wants_some_trajectory(const nn_plan *p)
+/* "the a study reads" / "the a and b studies read" / "the a, b and c studies read": the
+ * plan's studies with need. */
+static void needing(const nn_plan *p, unsigned need, const char *verb, char *buf, size_t cap)
 {
+    int n = 0, k = 0;
     for (int s = 0; s < p->n_studies; s++)
-        if (p->studies[s].kind == NN_STUDY_MOVIE || p->studies[s].kind == NN_STUDY_ALIGNMENT)
-            return nn_study_names[p->studies[s].kind];
-    return NULL;
-}
-
-static bool wants_raw(const nn_plan *p)
-{
-    for (int s = 0; s < p->n_studies; s++)
-        if (p->studies[s].kind == NN_STUDY_ITERATES)
-            return true;
-    return false;
+        n += (p->studies[s].spec->needs & need) != 0;
+    size_t len = (size_t)snprintf(buf, cap, "the ");
+    for (int s = 0; s < p->n_studies && len < cap; s++)
+        if (p->studies[s].spec->needs & need) {
+            k++;
+            len += (size_t)snprintf(buf + len, cap - len, "%s%s", k == 1 ? "" : k == n ? " and " : ", ",
+                                    p->studies[s].spec->name);
+        }
+    if (len < cap)
+        snprintf(buf + len, cap - len, n == 1 ? " study %ss" : " studies %s", verb);
 }
 
 static int check_record(V *v, cJSON *r, nn_plan *p)
@@ -1369,16 +1211,24 @@ static int check_record(V *v, cJSON *r, nn_plan *p)
     if ((rc = expect_object(v, r, "the record section")) ||
         (rc = unknown_keys(v, r, keys, N_OF(keys))))
         return rc;
-    bool need = wants_trajectory(p);
-    const char *some = wants_some_trajectory(p);
-    if ((rc = get_enum(v, r, "weights", need || some ? "every" : "none", "recording schedule",
+    bool every = p->needs & NN_NEEDS_WEIGHTS_EVERY, some = p->needs & NN_NEEDS_WEIGHTS,
+         wants_raw = p->needs & NN_NEEDS_RAW;
+    char who[600];
+    if ((rc = get_enum(v, r, "weights", every || some ? "every" : "none", "recording schedule",
                        kinds, 3, &k)))
         return rc;
     p->record.weights = (nn_rec_kind)k;
-    if (some && p->record.weights == NN_REC_NONE) {
+    if ((some || every) && p->record.weights == NN_REC_NONE) {
         size_t m = push(v, "weights");
-        rc = fail(v, "the %s study reads the recorded weights (set weights to \"every\" or "
-                  "\"geometric\", or drop the setting)", some);
+        if (every) {
+            needing(p, NN_NEEDS_WEIGHTS_EVERY, "read", who, sizeof who);
+            rc = fail(v, "%s the weights of every epoch (set weights to \"every\" with every 1, "
+                      "or drop the setting)", who);
+        } else {
+            needing(p, NN_NEEDS_WEIGHTS, "read", who, sizeof who);
+            rc = fail(v, "%s the recorded weights (set weights to \"every\" or \"geometric\", "
+                      "or drop the setting)", who);
+        }
         pop(v, m);
         return rc;
     }
@@ -1386,22 +1236,24 @@ static int check_record(V *v, cJSON *r, nn_plan *p)
     if ((rc = get_num(v, r, "every", 1, 1, 1e9, 0, true, &x)))
         return rc;
     p->record.every = (long)x;
-    if (need && (p->record.weights != NN_REC_EVERY || p->record.every != 1)) {
+    if (every && (p->record.weights != NN_REC_EVERY || p->record.every != 1)) {
         size_t m = push(v, "weights");
-        rc = fail(v, "the oscillation, neuron_rank and iterates studies read the weights of "
-                  "every epoch (set weights to \"every\" with every 1, or drop the setting)");
+        needing(p, NN_NEEDS_WEIGHTS_EVERY, "read", who, sizeof who);
+        rc = fail(v, "%s the weights of every epoch (set weights to \"every\" with every 1, or "
+                  "drop the setting)", who);
         pop(v, m);
         return rc;
     }
     if ((rc = get_num(v, r, "growth", 1.1, 1, 100, EXCL_LO, false, &p->record.growth)))
         return rc;
     bool raw;
-    if ((rc = get_bool(v, r, "raw", wants_raw(p), &raw)))
+    if ((rc = get_bool(v, r, "raw", wants_raw, &raw)))
         return rc;
     p->record.raw = raw;
-    if (!raw && wants_raw(p)) {
+    if (!raw && wants_raw) {
         size_t m = push(v, "raw");
-        rc = fail(v, "the iterates study reads the raw iterate (set raw to true, or drop it)");
+        needing(p, NN_NEEDS_RAW, "read", who, sizeof who);
+        rc = fail(v, "%s the raw iterate (set raw to true, or drop it)", who);
         pop(v, m);
         return rc;
     }
@@ -1420,10 +1272,68 @@ static int check_record(V *v, cJSON *r, nn_plan *p)
     return NN_OK;
 }
 
+/* figures: the formats every figure is drawn in, and a size multiplier */
+static int check_figures(V *v, cJSON *f, nn_plan *p)
+{
+    static const char *const keys[] = {"format", "size"};
+    int rc;
+    if ((rc = expect_object(v, f, "the figures section")) ||
+        (rc = unknown_keys(v, f, keys, N_OF(keys))))
+        return rc;
+    cJSON *fm = cJSON_GetObjectItemCaseSensitive(f, "format");
+    size_t m = push(v, "format");
+    p->fig_formats = 0;
+    if (!fm) {
+        p->fig_formats = NN_FIG_PNG;
+    } else if (cJSON_IsString(fm)) {         /* "png,svg" as the command line writes it */
+        nn_err fe;
+        if (nn_fig_parse_formats(fm->valuestring, &p->fig_formats, &fe))
+            rc = fail(v, "expected formats from png, svg, pdf (a list, or \"png,svg\"), got a "
+                      "string (\"%.40s\")", fm->valuestring);
+    } else if (cJSON_IsArray(fm) && fm->child) {
+        int i = 0;
+        for (cJSON *c = fm->child; c && !rc; c = c->next, i++) {
+            int k = cJSON_IsString(c) ? nn_name_index(nn_fig_format_names, 3, c->valuestring) : -1;
+            if (k < 0) {
+                size_t m2 = push_index(v, i);
+                char g[128];
+                got(g, sizeof g, c);
+                const char *sg = cJSON_IsString(c) ? nn_suggest(c->valuestring, nn_fig_format_names, 3)
+                                                   : NULL;
+                rc = fail(v, "unknown figure format, %s (expected one of: png, svg, pdf%s%s%s)", g,
+                          sg ? "; did you mean \"" : "", sg ? sg : "", sg ? "\"?" : "");
+                pop(v, m2);
+            } else {
+                p->fig_formats |= 1u << k;
+            }
+        }
+    } else {
+        char g[128];
+        got(g, sizeof g, fm);
+        rc = fail(v, "expected a list of figure formats from png, svg, pdf, such as [\"png\", "
+                  "\"svg\"], %s", g);
+    }
+    pop(v, m);
+    if (rc)
+        return rc;
+    cJSON *list = cJSON_CreateArray();         /* the resolved spec lists them, in order */
+    for (int k = 0; k < 3; k++)
+        if (p->fig_formats & (1u << k))
+            cJSON_AddItemToArray(list, cJSON_CreateString(nn_fig_format_names[k]));
+    if (fm)
+        cJSON_ReplaceItemInObjectCaseSensitive(f, "format", list);
+    else
+        cJSON_AddItemToObject(f, "format", list);
+    if ((rc = get_num(v, f, "size", 1, 0.25, 8, 0, false, &p->fig_size)))
+        return rc;
+    reorder(f, keys, N_OF(keys));
+    return NN_OK;
+}
+
 static int check_root(V *v, cJSON *root, nn_plan *p, const char *default_name, const char *dir)
 {
     static const char *const keys[] = {"name", "description", "seed", "seeds", "data", "train",
-                                       "model", "models", "studies", "record"};
+                                       "model", "models", "studies", "record", "figures"};
     int rc;
     if ((rc = expect_object(v, root, "a spec")) || (rc = unknown_keys(v, root, keys, N_OF(keys))))
         return rc;
@@ -1526,6 +1436,12 @@ static int check_root(V *v, cJSON *root, nn_plan *p, const char *default_name, c
     pop(v, m);
     if (rc)
         return rc;
+    cJSON *fig = sub_object(root, "figures");
+    m = push(v, "figures");
+    rc = check_figures(v, fig, p);
+    pop(v, m);
+    if (rc)
+        return rc;
     reorder(root, keys, N_OF(keys));
     p->description = cJSON_GetObjectItemCaseSensitive(root, "description")->valuestring;
     return NN_OK;
@@ -1570,10 +1486,11 @@ static void set_json_path(const cJSON *root, const char *assignment, char *out, 
 }
 
 int nn_spec_load_text(nn_plan *p, const char *text, size_t len, const char *name,
-                      const char *dir, const char *const *sets, int n_sets, nn_err *e)
+                      const char *dir, const char *const *sets, int n_sets,
+                      const nn_study_table *studies, nn_err *e)
 {
     memset(p, 0, sizeof *p);
-    V v = {.e = e, .file = name};
+    V v = {.e = e, .file = name, .studies = studies};
     cJSON *root = nn_json_parse(text, len, name, "spec", e);
     if (!root)
         return e->code;
@@ -1616,7 +1533,8 @@ int nn_spec_load_text(nn_plan *p, const char *text, size_t len, const char *name
     return check_root(&v, root, p, base, dir);
 }
 
-int nn_spec_load(nn_plan *p, const char *path, const char *const *sets, int n_sets, nn_err *e)
+int nn_spec_load(nn_plan *p, const char *path, const char *const *sets, int n_sets,
+                 const nn_study_table *studies, nn_err *e)
 {
     memset(p, 0, sizeof *p);
     size_t n;
@@ -1631,7 +1549,7 @@ int nn_spec_load(nn_plan *p, const char *path, const char *const *sets, int n_se
         strcpy(dir, ".");
     if (!dir[0])
         strcpy(dir, "/");
-    int rc = nn_spec_load_text(p, buf, n, path, dir, sets, n_sets, e);
+    int rc = nn_spec_load_text(p, buf, n, path, dir, sets, n_sets, studies, e);
     free(buf);
     return rc;
 }
@@ -1644,6 +1562,8 @@ void nn_plan_free(nn_plan *p)
     free(p->points_x);
     free(p->points_y);
     free(p->models);
+    for (int s = 0; p->studies && s < p->n_studies; s++)
+        free(p->studies[s].options);
     free(p->studies);
     cJSON_Delete(p->resolved);
     memset(p, 0, sizeof *p);
@@ -1791,6 +1711,11 @@ int nn_spec_apply_set(cJSON *root, const char *assignment, nn_err *e)
 
 /* ---- data ---------------------------------------------------------------------------- */
 
+const char *nn_plan_target(const nn_plan *p)
+{
+    return p->target[0] ? p->target : "y";
+}
+
 int nn_plan_make_data(const nn_plan *p, nn_data *d, nn_err *e)
 {
     if (p->gen)
@@ -1829,26 +1754,21 @@ int nn_plan_check_data(nn_plan *p, const nn_data *d, const char *file, nn_err *e
         }
     }
     for (int s = 0; s < p->n_studies; s++) {
-        nn_study_kind k = p->studies[s].kind;
-        const char *why = NULL;
-        if (k == NN_STUDY_UNIT_LINES && d->d != 2)
-            why = "draws each unit's line in the input plane and needs 2 features";
-        else if (k == NN_STUDY_ALIGNMENT && d->d != 1)
-            why = "draws kinks on the input line and needs 1 feature";
-        else if (k == NN_STUDY_FIT && (d->d != 1 || d->classify))
-            why = "draws a regression fit and needs 1 feature and targets other than 0/1";
-        if (why) {
+        const nn_study_spec *st = p->studies[s].spec;
+        unsigned nd = st->needs;
+        int want = nd & NN_NEEDS_INPUT_1D ? 1 : nd & NN_NEEDS_INPUT_2D ? 2 : 0;
+        bool regression = nd & NN_NEEDS_REGRESSION;
+        if ((want && d->d != want) || (regression && d->classify)) {
             snprintf(v.path, sizeof v.path, "/studies/%d", s);
-            return fail(&v, "the %s study %s; the data has %d feature%s%s", nn_study_names[k], why,
-                        d->d, d->d == 1 ? "" : "s", d->classify ? " and 0/1 targets" : "");
+            return fail(&v, "the %s study %s and needs %s%s; the data has %d feature%s%s",
+                        st->name, st->input_why ? st->input_why : "reads the data",
+                        want == 1 ? "1 feature" : want == 2 ? "2 features" : "",
+                        regression ? (want ? " and targets other than 0/1"
+                                           : "targets other than 0/1") : "",
+                        d->d, d->d == 1 ? "" : "s",
+                        regression && d->classify ? " and 0/1 targets" : "");
         }
     }
-    for (int s = 0; s < p->n_studies; s++)
-        if (p->studies[s].kind == NN_STUDY_DECISION && d->d != 2) {
-            snprintf(v.path, sizeof v.path, "/studies/%d", s);
-            return fail(&v, "the decision study draws the input plane and needs 2 features, the "
-                        "data has %d", d->d);
-        }
     for (int i = 0; i < p->n_models && !rc; i++) {
         size_t np = nn_arch_n_params(&p->models[i].arch);
         if (np == 0) {

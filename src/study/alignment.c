@@ -40,7 +40,19 @@ static double kink(const nn_model *m, const double *p, size_t j)
 }
 
 /* Plateaus and landmarks of the loss column of <label>/metrics.csv. */
-static int loss_profile(nn_study_ctx *c, const nn_study_plan *sp, const char *label, cJSON *res,
+#define MAX_SHOW 12
+
+typedef struct alignment_opts {
+    int n_show;            /* frames of the still figure; 0: auto */
+    long show[MAX_SHOW];
+    long delay;            /* GIF frame delay in 1/100 s */
+    long max_frames;
+    double plateau_rate;   /* a plateau changes the loss by less than this per step ... */
+    long plateau_steps;    /* ... for at least this many steps */
+    int loss_scale;        /* the loss figure's axis: 0 linear (the notebook's), 1 log */
+} alignment_opts;
+
+static int loss_profile(nn_study_ctx *c, const alignment_opts *sp, const char *label, cJSON *res,
                         nn_err *e)
 {
     char path[4200];
@@ -149,7 +161,7 @@ static void activity(const nn_model *init, const nn_model *fin, const nn_data *d
 }
 
 /* The frames' tables: the function on the grid and every neuron, per chosen row. */
-static int write_frames(nn_study_ctx *c, const nn_study_plan *sp, const char *label, nn_model *m,
+static int write_frames(nn_study_ctx *c, const alignment_opts *sp, const char *label, nn_model *m,
                         const nn_data *d, double x0, double x1, frames *fr, nn_err *e)
 {
     traj t;
@@ -234,59 +246,74 @@ static int write_frames(nn_study_ctx *c, const nn_study_plan *sp, const char *la
 }
 
 /* The axes every frame shares; the data points drawn in each. */
+/* The axes every frame shares: the function on the left axis (series 3, green), the
+ * neurons on the right (series 1, blue), each axis in its series' colour. */
 static void frame_setup(FILE *f, double x0, double x1, double y0, double y1, double amax)
 {
-    fprintf(f, "set datafile separator ','\nset xrange [%.17g:%.17g]\nset yrange [%.17g:%.17g]\n"
-               "set y2range [%.17g:%.17g]\nset ytics nomirror tc rgb '#2ca02c'\n"
-               "set y2tics tc rgb '#1f77b4'\nset ylabel 'h(x)' tc rgb '#2ca02c'\n"
-               "set y2label 'output weight a_j (s_j |w_j|)' tc rgb '#1f77b4'\n"
-               "set xlabel 'x (green), kink -b_j/w_j (blue)'\nset grid\n"
-               "set arrow 1 from graph 0, second 0 to graph 1, second 0 nohead dt 2 lc rgb '#1f77b4'\n",
+    fprintf(f, "set xrange [%.17g:%.17g]\nset yrange [%.17g:%.17g]\n"
+               "set y2range [%.17g:%.17g]\nset border 11\nset ytics nomirror tc lt 3\n"
+               "set y2tics nomirror out scale 0.5 tc lt 1\nset ylabel 'h(x)' tc lt 3\n"
+               "set y2label 'output weight a_j (s_j |w_j|)' tc lt 1\n"
+               "set xlabel 'x (the function), kink -b_j/w_j (the neurons)'\n"
+               "set arrow 1 from graph 0, second 0 to graph 1, second 0 nohead dt 2 lt 1 lw 1\n",
             x0, x1, y0, y1, -1.1 * amax, 1.1 * amax);
 }
 
-static void frame_plot(FILE *f, const char *label, const char *fidx, long h, const char *title)
+static void frame_plot(FILE *f, const char *label, const char *fidx, long h, const char *title,
+                       bool key)
 {
     fprintf(f, "set title %s\n"
                "plot 'alignment-%s-function.csv' skip 1 every ::(%s*%d)::(%s*%d+%d) using 3:4 "
-               "with lines lw 2 lc rgb '#2ca02c' notitle, \\\n"
-               "     'data.csv' skip 1 using 1:2 with points pt 7 ps 1.5 lc rgb '#2ca02c' notitle, \\\n"
+               "with lines lt 3 %s, \\\n"
+               "     'data.csv' skip 1 using 1:2 with points pt 7 ps 1.3 lt 3 %s, \\\n"
                "     'alignment-%s-neurons.csv' skip 1 every ::(%s*%ld)::(%s*%ld+%ld) using 4:5 "
-               "axes x1y2 with points pt 3 ps 1.5 lc rgb '#1f77b4' notitle\n",
-            title, label, fidx, GRID, fidx, GRID, GRID - 1, label, fidx, h, fidx, h, h - 1);
+               "axes x1y2 with points pt 3 ps 1.4 lt 1 %s\n",
+            title, label, fidx, GRID, fidx, GRID, GRID - 1, key ? "title 'h(x)'" : "notitle",
+            key ? "title 'data'" : "notitle", label, fidx, h, fidx, h, h - 1,
+            key ? "title 'neuron: its kink, its output weight'" : "notitle");
 }
 
-static int write_scripts(nn_study_ctx *c, const nn_study_plan *sp, const char *label, long h,
-                         const frames *fr, double x0, double x1, double y0, double y1,
-                         const cJSON *res, nn_err *e)
+/* figure g finished and drawn; its name into figs when drawn */
+static int finish(nn_study_ctx *c, nn_gp *g, cJSON *figs, nn_err *e)
 {
-    char path[4200], q[300], t[400];
-    nn_file w;
+    cJSON *tmp = cJSON_CreateObject();
+    int rc = study_figure_end(c, g, tmp, e);
+    const cJSON *f = cJSON_GetObjectItemCaseSensitive(tmp, "figure");
+    if (!rc && figs && cJSON_IsString(f))
+        cJSON_AddItemToArray(figs, cJSON_CreateString(f->valuestring));
+    cJSON_Delete(tmp);
+    return rc;
+}
+
+static int write_scripts(nn_study_ctx *c, const alignment_opts *sp, const char *label, long h,
+                         const frames *fr, double x0, double x1, double y0, double y1,
+                         const cJSON *res, cJSON *figs, nn_err *e)
+{
+    char q[300], t[400], base[200];
+    nn_gp g;
     int rc;
     double amax = fr->a_max > 0 ? fr->a_max : 1;
     /* animation */
-    study_path(c, path, sizeof path, "alignment-%s-gif.gp", label);
-    if ((rc = nn_file_open(&w, path, e)))
+    snprintf(base, sizeof base, "alignment-%s", label);
+    if ((rc = study_animation_begin(c, &g, base, "notebook 003's alignment animation", 860, 520,
+                                    (int)sp->delay, e)))
         return rc;
-    fprintf(w.f, "# nnlab: notebook 003's alignment animation for %s.\n"
-                 "# Redraw from this folder with: gnuplot alignment-%s-gif.gp\n"
-                 "if (!exists(\"outfile\")) outfile = 'alignment-%s.gif'\n"
-                 "set terminal gif animate delay %d loop 0 size 800,500 noenhanced font 'sans,10'\n"
-                 "set output outfile\n",
-            label, label, label, sp->delay);
-    frame_setup(w.f, x0, x1, y0, y1, amax);
-    fprintf(w.f, "array epoch[%ld] = [", fr->n_frames);
+    FILE *f = g.f;
+    fputs("set key at screen 0.5, screen 0.015 center bottom horizontal maxrows 1\n"
+          "set bmargin 6\n", f);
+    frame_setup(f, x0, x1, y0, y1, amax);
+    fprintf(f, "array epoch[%ld] = [", fr->n_frames);
     for (long i = 0; i < fr->n_frames; i++)
-        fprintf(w.f, "%s%ld", i ? "," : "", fr->epoch[i]);
-    fprintf(w.f, "]\ndo for [f=0:%ld] {\n", fr->n_frames - 1);
+        fprintf(f, "%s%ld", i ? "," : "", fr->epoch[i]);
+    fprintf(f, "]\ndo for [f=0:%ld] {\n", fr->n_frames - 1);
     nn_gp_quote(q, sizeof q, label);
-    snprintf(t, sizeof t, "sprintf('%%s: iteration %%d, frame %%d', %s, epoch[f+1], f)", q);
-    frame_plot(w.f, label, "f", h, t);
-    fputs("}\n", w.f);
-    if ((rc = nn_file_commit(&w, e)))
+    snprintf(t, sizeof t, "sprintf('%%s: epoch %%d (frame %%d)', %s, epoch[f+1], f)", q);
+    frame_plot(f, label, "f", h, t, true);
+    fputs("}\n", f);
+    if ((rc = finish(c, &g, figs, e)))
         return rc;
     /* still: chosen frames */
-    long pick[NN_MAX_SHOW];
+    long pick[MAX_SHOW];
     int np = 0;
     if (sp->n_show) {
         for (int k = 0; k < sp->n_show; k++) {   /* the recorded frame nearest each epoch */
@@ -299,7 +326,7 @@ static int write_scripts(nn_study_ctx *c, const nn_study_plan *sp, const char *l
     } else {
         /* the start, the middle of the first plateau, the end of each plateau (three at
          * most), the first epoch a thousand times below the initial loss, the end */
-        long want[NN_MAX_SHOW];
+        long want[MAX_SHOW];
         int nw = 0;
         want[nw++] = fr->epoch[0];
         const cJSON *pls = cJSON_GetObjectItemCaseSensitive(res, "plateaus"), *o;
@@ -325,33 +352,33 @@ static int write_scripts(nn_study_ctx *c, const nn_study_plan *sp, const char *l
                 pick[np++] = best;
         }
     }
-    study_path(c, path, sizeof path, "alignment-%s.gp", label);
-    if ((rc = nn_file_open(&w, path, e)))
-        return rc;
     int cols = np < 3 ? np : 3, rows = (np + 2) / 3;
-    fprintf(w.f, "# nnlab: chosen frames of alignment-%s.gif.\n"
-                 "# Redraw from this folder with: gnuplot alignment-%s.gp\n"
-                 "if (!exists(\"outfile\")) outfile = 'alignment-%s.png'\n"
-                 "set terminal pngcairo size %d,%d noenhanced font 'sans,9'\n"
-                 "set output outfile\n",
-            label, label, label, 480 * cols, 360 * rows);
-    frame_setup(w.f, x0, x1, y0, y1, amax);
+    enum { TOP = 84, BOTTOM = 128, STRIP = 52 };
+    if ((rc = study_figure_begin(c, &g, base, "chosen frames of the alignment animation",
+                                 560 * cols, 300 * rows + 104 * (rows - 1) + TOP + BOTTOM, e)))
+        return rc;
+    g.pad_right = 96;         /* the output weights' axis on the right */
+    f = g.f;
+    frame_setup(f, x0, x1, y0, y1, amax);
+    fputs("set y2tics\n", f);
     snprintf(t, sizeof t, "%s: neuron alignment", label);
-    nn_gp_quote(q, sizeof q, t);
-    fprintf(w.f, "set multiplot layout %d,%d title %s\n", rows, cols, q);
+    nn_gp_multiplot(&g, t);
     for (int k = 0; k < np; k++) {
         char fi[32];
         snprintf(fi, sizeof fi, "%ld", pick[k]);
-        snprintf(t, sizeof t, "'iteration %ld, frame %ld'", fr->epoch[pick[k]], pick[k]);
-        frame_plot(w.f, label, fi, h, t);
+        snprintf(t, sizeof t, "'epoch %ld (frame %ld)'", fr->epoch[pick[k]], pick[k]);
+        nn_gp_panel(&g, k / cols, k % cols, rows, cols, TOP, 0, BOTTOM);
+        frame_plot(f, label, fi, h, t, false);
     }
-    fputs("unset multiplot\n", w.f);
-    if ((rc = nn_file_commit(&w, e)))
+    nn_gp_key_strip(&g, STRIP, 1);
+    fputs(", keyentry with lines lt 3 title 'h(x), the net''s function', "
+          "keyentry with points pt 7 ps 1.3 lt 3 title 'data', "
+          "keyentry with points pt 3 ps 1.4 lt 1 title 'neuron j: its kink -b_j/w_j against "
+          "its output weight a_j'\n", f);
+    fputs("unset multiplot\n", f);
+    if ((rc = finish(c, &g, figs, e)))
         return rc;
     /* loss profile */
-    study_path(c, path, sizeof path, "alignment-%s-loss.gp", label);
-    if ((rc = nn_file_open(&w, path, e)))
-        return rc;
     const cJSON *pl = cJSON_GetObjectItemCaseSensitive(res, "plateaus"), *o;
     char sub[300] = "";
     size_t len = 0;
@@ -364,26 +391,32 @@ static int write_scripts(nn_study_ctx *c, const nn_study_plan *sp, const char *l
             break;
     }
     const cJSON *fl = cJSON_GetObjectItemCaseSensitive(res, "final_loss");
-    snprintf(t, sizeof t, "%s: loss profile%s%s; final %.3g", label, *sub ? "\\n" : "", sub,
+    snprintf(t, sizeof t, "%s: loss profile; final %.3g", label,
              cJSON_IsNumber(fl) ? fl->valuedouble : NAN);
-    fprintf(w.f, "# nnlab: the loss against epoch on a log scale (notebook 003's loss profile).\n"
-                 "# Redraw from this folder with: gnuplot alignment-%s-loss.gp\n"
-                 "if (!exists(\"outfile\")) outfile = 'alignment-%s-loss.png'\n"
-                 "set terminal pngcairo size 800,440 noenhanced font 'sans,10'\n"
-                 "set output outfile\nset datafile separator ','\nset grid\nset logscale y\n"
-                 "set format y '%%.0e'\nset xlabel 'epoch'\nset ylabel 'loss'\n"
-                 "set title \"%s\"\n"
-                 "plot '%s/metrics.csv' skip 1 using 1:($2 > 0 ? $2 : NaN) with lines lw 3 notitle\n",
-            label, label, t, label);
-    return nn_file_commit(&w, e);
+    snprintf(base, sizeof base, "alignment-%s-loss", label);
+    if ((rc = study_figure_begin(c, &g, base, sp->loss_scale ? "the loss against epoch on a log "
+                                 "scale" : "the loss against epoch (notebook 003's loss profile)",
+                                 820, 440, e)))
+        return rc;
+    f = g.f;
+    nn_gp_title(&g, t, sub);
+    if (sp->loss_scale)
+        fputs("set logscale y\nset format y '%.0e'\n", f);
+    else
+        fputs("set yrange [0:*]\n", f);
+    fprintf(f, "set xlabel 'epoch (one full-batch step each)'\nset ylabel 'loss'\n"
+               "plot '%s/metrics.csv' skip 1 using 1:($2 > 0 ? $2 : NaN) with lines lt 1 lw 2.5 "
+               "notitle\n", label);
+    return finish(c, &g, figs, e);
 }
 
-int nn_study_alignment(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e)
+static int run(nn_study_ctx *c, const nn_study_plan *plan, cJSON *out, nn_err *e)
 {
+    const alignment_opts *sp = plan->options;
     char path[4200];
     nn_data d;
     study_path(c, path, sizeof path, "data.csv");
-    int rc = nn_data_load_csv(path, "y", &d, e);
+    int rc = nn_data_load_csv(path, nn_plan_target(c->plan), &d, e);
     if (rc)
         return rc;
     if (d.d != 1) {
@@ -410,22 +443,9 @@ int nn_study_alignment(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_
         if (!(rc = loss_profile(c, sp, label, res, e)) &&
             !(rc = write_frames(c, sp, label, m, &d, x0 - 1, x1 + 1, &fr, e))) {
             cJSON_AddNumberToObject(res, "frames", (double)fr.n_frames);
+            cJSON *figs = cJSON_AddArrayToObject(res, "figures");
             rc = write_scripts(c, sp, label, m->width[1], &fr, x0 - 1, x1 + 1, y0 - 2.6, y1 + 1,
-                               res, e);
-        }
-        cJSON *figs = rc ? NULL : cJSON_AddArrayToObject(res, "figures");
-        static const char *const kinds[3][2] = {{"alignment-%s-gif.gp", "alignment-%s.gif"},
-                                                {"alignment-%s.gp", "alignment-%s.png"},
-                                                {"alignment-%s-loss.gp", "alignment-%s-loss.png"}};
-        for (int f = 0; f < 3 && !rc; f++) {
-            char script[300], name[300];
-            snprintf(script, sizeof script, kinds[f][0], label);
-            snprintf(name, sizeof name, kinds[f][1], label);
-            cJSON *tmp = cJSON_CreateObject();
-            rc = study_gnuplot(c, script, name, tmp, e);
-            if (!rc && cJSON_GetObjectItemCaseSensitive(tmp, "figure"))
-                cJSON_AddItemToArray(figs, cJSON_CreateString(name));
-            cJSON_Delete(tmp);
+                               res, figs, e);
         }
         free(fr.epoch);
         nn_model_free(m0);
@@ -434,3 +454,91 @@ int nn_study_alignment(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_
     nn_data_free(&d);
     return rc;
 }
+
+/* show: "auto" or a list of epochs */
+static int check_show(nn_spec_v *v, cJSON *obj, const char *key, void *field)
+{
+    alignment_opts *o = (alignment_opts *)((char *)field - offsetof(alignment_opts, n_show));
+    cJSON *show = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!show) {
+        cJSON_AddItemToObject(obj, key, cJSON_CreateString("auto"));
+        return NN_OK;
+    }
+    if (cJSON_IsString(show) && !strcmp(show->valuestring, "auto"))
+        return NN_OK;
+    size_t m = nn_spec_push(v, key);
+    int n = cJSON_IsArray(show) ? cJSON_GetArraySize(show) : -1, rc = NN_OK;
+    if (n < 1 || n > MAX_SHOW) {
+        char g[128];
+        nn_spec_got(g, sizeof g, show);
+        rc = nn_spec_fail(v, "expected \"auto\" or a list of 1 to %d epochs, %s", MAX_SHOW, g);
+    }
+    for (int i = 0; i < n && !rc; i++) {
+        cJSON *ep = cJSON_GetArrayItem(show, i);
+        if (!cJSON_IsNumber(ep) || ep->valuedouble < 0 || ep->valuedouble > 1e12 ||
+            ep->valuedouble != floor(ep->valuedouble)) {
+            size_t m2 = nn_spec_push_index(v, i);
+            char g[128];
+            nn_spec_got(g, sizeof g, ep);
+            rc = nn_spec_fail(v, "expected an epoch (an integer >= 0), %s", g);
+            nn_spec_pop(v, m2);
+        } else {
+            o->show[i] = (long)ep->valuedouble;
+        }
+    }
+    if (!rc)
+        o->n_show = n;
+    nn_spec_pop(v, m);
+    return rc;
+}
+
+static int check_alignment(nn_spec_v *v, const void *options, const nn_plan *p)
+{
+    (void)options;
+    for (int i = 0; i < p->n_models; i++)
+        if (p->models[i].arch.out_act != NN_ACT_IDENTITY)
+            return nn_spec_fail(v, "the alignment study reads output weights as signed heights "
+                                "and needs an identity output, but model \"%s\" has %s",
+                                p->models[i].label, nn_act_names[p->models[i].arch.out_act]);
+    return NN_OK;
+}
+
+static const char *const loss_scales[] = {"linear", "log"};
+
+static const nn_option options[] = {
+    {.key = "show", .kind = NN_OPTION_CUSTOM, .offset = offsetof(alignment_opts, n_show),
+     .check = check_show, .def_doc = "\"auto\"",
+     .values_doc = "`\"auto\"` or a list of up to 12 epochs",
+     .doc = "the epochs of the still figure (the recorded ones nearest); auto: the start, the "
+            "middle of the first plateau, each plateau's end, the first epoch 1000 times below "
+            "the initial loss, the end"},
+    {.key = "delay", .kind = NN_OPTION_INT, .offset = offsetof(alignment_opts, delay),
+     .def = 10, .lo = 1, .hi = 1000, .doc = "the animation's frame delay in 1/100 s (the notebook saves at 10 frames a second)"},
+    {.key = "max_frames", .kind = NN_OPTION_INT, .offset = offsetof(alignment_opts, max_frames),
+     .def = 1000, .lo = 2, .hi = 10000, .doc = "at most this many frames, evenly spaced over "
+                                               "the recorded epochs"},
+    {.key = "plateau_rate", .kind = NN_OPTION_NUM,
+     .offset = offsetof(alignment_opts, plateau_rate), .def = 1e-4, .lo = 0, .hi = 1,
+     .flags = NN_OPTION_EXCL_LO, .doc = "a plateau is a run of at least plateau_steps epochs "
+                                        "over which the loss changes by at most plateau_rate "
+                                        "of itself per epoch"},
+    {.key = "plateau_steps", .kind = NN_OPTION_INT,
+     .offset = offsetof(alignment_opts, plateau_steps), .def = 500, .lo = 2, .hi = 1e9,
+     .doc = "see plateau_rate"},
+    {.key = "loss_scale", .kind = NN_OPTION_ENUM, .offset = offsetof(alignment_opts, loss_scale),
+     .names = loss_scales, .n_names = 2, .def_name = "linear", .what = "axis scale",
+     .doc = "the loss figure's y axis: linear, as the notebook draws it (its plateaus near 1 "
+            "and 0.5 show as steps), or log (the approach to zero shows)"},
+};
+
+const nn_study nn_study_alignment = {
+    .spec = {.name = "alignment", .summary = "the function and each neuron's kink against its "
+             "output weight over training, the loss and its plateaus (notebook 003)",
+             .needs = NN_NEEDS_ONE_HIDDEN | NN_NEEDS_WEIGHTS | NN_NEEDS_INPUT_1D,
+             .input_why = "draws kinks on the input line", .options = options,
+             .n_options = sizeof options / sizeof *options,
+             .options_size = sizeof(alignment_opts), .check = check_alignment},
+    .figures = "`alignment-<label>.gif` (animated), `alignment-<label>.png` (chosen epochs), "
+               "`alignment-<label>-loss.png`; their CSVs",
+    .run = run,
+};

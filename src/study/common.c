@@ -1,4 +1,4 @@
-/* common.c: what the studies share (see common.h), and the dispatch of nn_study_run. */
+/* common.c: what the studies share (see common.h). */
 #include "common.h"
 
 #include <cJSON.h>
@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "nnlab/act.h"
+#include "nnlab/data.h"
 #include "nnlab/figure.h"
 #include "nnlab/record.h"
 
@@ -53,30 +55,100 @@ nn_model *study_load_model(const nn_study_ctx *c, const char *label, bool initia
     return m;
 }
 
-int study_gnuplot(nn_study_ctx *c, const char *script, const char *png, cJSON *out, nn_err *e)
+int study_figure_begin(const nn_study_ctx *c, nn_gp *g, const char *base, const char *what,
+                       int w, int h, nn_err *e)
 {
-    bool missing = c->gnuplot_missing;
+    return nn_gp_begin(g, c->dir, base, what, w, h, &c->fig, e);
+}
+
+int study_animation_begin(const nn_study_ctx *c, nn_gp *g, const char *base, const char *what,
+                          int w, int h, int delay, nn_err *e)
+{
+    return nn_gp_begin_gif(g, c->dir, base, what, w, h, delay, &c->fig, e);
+}
+
+/* "png (script)" into c->undrawn, or ", and more" when it is full */
+static void note_undrawn(nn_study_ctx *c, const char *figure, const char *script)
+{
+    size_t k = strlen(c->undrawn), need = strlen(figure) + strlen(script) + 6;
+    static const char more[] = ", and more";
+    if (k + need + sizeof more < sizeof c->undrawn)
+        snprintf(c->undrawn + k, sizeof c->undrawn - k, "%s%s (%s)", k ? ", " : "", figure, script);
+    else if (k < sizeof more || strcmp(c->undrawn + k - (sizeof more - 1), more))
+        snprintf(c->undrawn + k, sizeof c->undrawn - k, "%s", more);
+}
+
+int study_figure_end(nn_study_ctx *c, nn_gp *g, cJSON *out, nn_err *e)
+{
+    char base[256], script[300], drawn[300];
+    bool anim = g->animation;
+    snprintf(base, sizeof base, "%s", g->base);
+    snprintf(script, sizeof script, "%s%s.gp", base, anim ? "-gif" : "");
+    int rc = nn_gp_end(g, e);
+    if (rc)
+        return rc;
+    if (out && !cJSON_GetObjectItemCaseSensitive(out, "script"))
+        cJSON_AddStringToObject(out, "script", script);
     if (!c->draw)
         return NN_OK;
+    if (c->gnuplot_missing) {
+        snprintf(drawn, sizeof drawn, "%s.%s", base, anim ? "gif" : "png");
+        note_undrawn(c, drawn, script);
+        return NN_OK;
+    }
+    bool missing = false;
     nn_err ge;
-    if (missing || nn_gnuplot_run(c->dir, script, png, &missing, &ge) != NN_OK) {
-        if (missing) {
-            size_t k = strlen(c->undrawn), need = strlen(png) + strlen(script) + 6;
-            static const char more[] = ", and more";
-            if (k + need + sizeof more < sizeof c->undrawn)
-                snprintf(c->undrawn + k, sizeof c->undrawn - k, "%s%s (%s)", k ? ", " : "", png,
-                         script);
-            else if (k < sizeof more || strcmp(c->undrawn + k - (sizeof more - 1), more))
-                snprintf(c->undrawn + k, sizeof c->undrawn - k, "%s", more);
-            c->gnuplot_missing = true;
-            return NN_OK;
-        }
+    rc = nn_gp_draw(c->dir, base, anim, &c->fig, &missing, drawn, sizeof drawn, &ge);
+    if (rc && missing) {
+        c->gnuplot_missing = true;
+        snprintf(drawn, sizeof drawn, "%s.%s", base, anim ? "gif" : "png");
+        note_undrawn(c, drawn, script);
+        return NN_OK;
+    }
+    if (rc) {
         *e = ge;
         return ge.code;
     }
-    cJSON_AddStringToObject(out, "figure", png);
+    if (out && !cJSON_GetObjectItemCaseSensitive(out, "figure"))
+        cJSON_AddStringToObject(out, "figure", drawn);
     return NN_OK;
 }
+
+int study_load_data(nn_study_ctx *c, nn_data *d, nn_err *e)
+{
+    char path[4200];
+    study_path(c, path, sizeof path, "data.csv");
+    return nn_data_load_csv(path, nn_plan_target(c->plan), d, e);
+}
+
+/* The first hidden layer's activations for every point: (n, width[1]) row-major. */
+double *study_first_layer(const nn_model *m, const nn_data *d, nn_err *e)
+{
+    size_t h = (size_t)m->width[1], n_in = (size_t)m->width[0];
+    double *z = malloc(d->n * h * sizeof *z), *a = malloc(d->n * h * sizeof *a);
+    if (!z || !a) {
+        free(z);
+        free(a);
+        nn_err_set(e, NN_ENOMEM, "", "out of memory");
+        return NULL;
+    }
+    const double *W = nn_model_W(m, 0), *b = nn_model_b(m, 0);
+    for (size_t s = 0; s < d->n; s++)
+        for (size_t j = 0; j < h; j++) {
+            double acc = 0.0;
+            for (size_t k = 0; k < n_in; k++) {
+                double x = d->x[s * n_in + k];
+                if (m->normalized)
+                    x = (x - m->norm_mean[k]) / m->norm_std[k];
+                acc += W[j * n_in + k] * x;
+            }
+            z[s * h + j] = b ? acc + b[j] : acc;
+        }
+    nn_act_forward(m->L > 1 ? m->arch.act : m->arch.out_act, m->arch.slope, a, z, d->n * h);
+    free(z);
+    return a;
+}
+
 
 bool study_frame_row(long i, long n, long nf)
 {
@@ -189,54 +261,4 @@ void traj_close(traj *t)
         fclose(t->f);
     free(t->buf);
     memset(t, 0, sizeof *t);
-}
-
-/* ---- dispatch ------------------------------------------------------------------------------ */
-
-void nn_study_defaults(nn_study_plan *sp, nn_study_kind k)
-{
-    memset(sp, 0, sizeof *sp);
-    sp->kind = k;
-    sp->range[0] = -5, sp->range[1] = 5;
-    sp->resolution = 150;
-    sp->points = 512;
-    sp->window = 25;
-    for (int m = 0; m < NN_RANK_COUNT; m++)
-        sp->methods[m] = k == NN_STUDY_PRUNE || m < 3;
-    sp->finetune_epochs = 100;
-    sp->lottery = true;
-    sp->align = 1;          /* notebook */
-    sp->metric = 0;         /* mean-abs */
-    sp->reorder = true;
-    if (k == NN_STUDY_BARRIER || k == NN_STUDY_SEED_PAIRS)
-        sp->points = 25;
-    sp->layer = 1;
-    sp->delay = k == NN_STUDY_ALIGNMENT ? 10 : 4;
-    sp->max_frames = 1000;
-    sp->plateau_rate = 1e-4;
-    sp->plateau_steps = 500;
-    sp->max_triples = 20;
-    sp->threshold = 0.5;
-}
-
-int nn_study_run(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e)
-{
-    switch (sp->kind) {
-    case NN_STUDY_CURVES: return nn_study_curves(c, sp, out, e);
-    case NN_STUDY_DECISION: return nn_study_decision(c, sp, out, e);
-    case NN_STUDY_DISTRIBUTION: return nn_study_distribution(c, sp, out, e);
-    case NN_STUDY_OSCILLATION: return nn_study_oscillation(c, sp, out, e);
-    case NN_STUDY_NEURON_RANK: return nn_study_neuron_rank(c, sp, out, e);
-    case NN_STUDY_PRUNE: return nn_study_prune(c, sp, out, e);
-    case NN_STUDY_DISTANCE: return nn_study_distance(c, sp, out, e);
-    case NN_STUDY_ITERATES: return nn_study_iterates(c, sp, out, e);
-    case NN_STUDY_BARRIER: return nn_study_barrier(c, sp, out, e);
-    case NN_STUDY_SEED_PAIRS: return nn_study_seed_pairs(c, sp, out, e);
-    case NN_STUDY_MOVIE: return nn_study_movie(c, sp, out, e);
-    case NN_STUDY_ALIGNMENT: return nn_study_alignment(c, sp, out, e);
-    case NN_STUDY_UNIT_LINES: return nn_study_unit_lines(c, sp, out, e);
-    case NN_STUDY_HIDDEN_3D: return nn_study_hidden_3d(c, sp, out, e);
-    case NN_STUDY_FIT: return nn_study_fit(c, sp, out, e);
-    default: return nn_err_set(e, NN_ERUN, "", "unknown study");
-    }
 }

@@ -3,8 +3,10 @@
 #ifndef NNLAB_STUDY_COMMON_H
 #define NNLAB_STUDY_COMMON_H
 
+#include <stddef.h>
 #include <stdio.h>
 
+#include "nnlab/data.h"
 #include "nnlab/model.h"
 #include "nnlab/study.h"
 
@@ -15,9 +17,24 @@ void study_path(const nn_study_ctx *c, char *buf, size_t cap, const char *fmt, .
 /* <label>/model.json (initial false) or <label>/model-initial.json. */
 nn_model *study_load_model(const nn_study_ctx *c, const char *label, bool initial, nn_err *e);
 
-/* Draw png from script with gnuplot when drawing; note it in c->undrawn when gnuplot is
- * missing. Adds "figure" to out when drawn. */
-int study_gnuplot(nn_study_ctx *c, const char *script, const char *png, cJSON *out, nn_err *e);
+/* Start the script of the figure base (nn_gp_begin) with the run's figure options: w x h
+ * pixels at size 1; what, a comment saying what it shows. */
+int study_figure_begin(const nn_study_ctx *c, nn_gp *g, const char *base, const char *what,
+                       int w, int h, nn_err *e);
+/* The same for an animated GIF with frames delay hundredths of a second apart. */
+int study_animation_begin(const nn_study_ctx *c, nn_gp *g, const char *base, const char *what,
+                          int w, int h, int delay, nn_err *e);
+/* Finish g's script, and draw it when drawing: in every format asked for; noted in
+ * c->undrawn when gnuplot is missing. out (may be NULL) gets "script" and, when drawn,
+ * "figure" (the first file drawn). */
+int study_figure_end(nn_study_ctx *c, nn_gp *g, cJSON *out, nn_err *e);
+
+/* The run's data.csv (the training points, in the data's own units). */
+int study_load_data(nn_study_ctx *c, nn_data *d, nn_err *e);
+
+/* The first hidden layer's activations for every point of d: (n, width[1]) row-major, the
+ * caller's to free; NULL when memory runs out (e filled). */
+double *study_first_layer(const nn_model *m, const nn_data *d, nn_err *e);
 
 /* weights.csv, row by row. */
 typedef struct traj {
@@ -50,27 +67,31 @@ size_t study_working_weights(const nn_model *m, size_t *idx);
 
 /* ---- a grid of cells per (row, step), rows grouped by layer (grid.c) ---------------------- */
 
-#include "nnlab/figure.h"
-
 typedef struct cellgrid {
     int rows;                      /* coefficients or neurons, input side first */
     long cols;                     /* steps */
     int n_groups;                  /* layers */
     const int *group_rows;         /* rows per layer, input side first */
-    const long *col_epoch;         /* the epoch each column stands for */
+    const long *col_epoch;         /* the epoch each column stands for (increasing) */
     /* colour of rows [r0, r1) over columns [c0, c1): more than one of each when binned */
     nn_rgb (*color)(void *ctx, int r0, int r1, long c0, long c1);
     void *ctx;
+    const char *what;              /* the script's comment */
     const char *title, *subtitle;
+    const char *row_word;          /* "weights", "neurons": the y axis says what a row is */
     int n_legend;
     const char *legend[4];
     nn_rgb legend_col[4];
-    bool colorbar;                 /* a sequential bar from bar_lo to bar_hi under the legend */
-    nn_rgb (*bar)(double t);
-    const char *bar_lo, *bar_hi, *bar_label;
+    bool colorbar;                 /* a colour bar for map over [bar_lo, bar_hi] ... */
+    nn_cmap bar_map;               /* its part [bar_t0, 1] */
+    double bar_t0;
+    double bar_lo, bar_hi;
+    bool bar_log;                  /* ... on a log2 scale */
+    const char *bar_label;
 } cellgrid;
 
-/* Draw it: output side at the top, a thin gap between layers, epochs along the bottom.
- * More than 2400 steps are binned into 2400 columns, and more than 900 rows into about 900
- * pixel rows (each layer keeps at least one). */
-int draw_cellgrid(const char *path, const cellgrid *g, nn_err *e);
+/* Draw it as the figure base: the cells a raster layer (<base>.layer.png), output side at the
+ * top, a gap between layers; axes, layer names, key and colour bar by gnuplot. More than 2400
+ * steps are binned into 2400 columns, and more than 900 rows into about 900 pixel rows (each
+ * layer keeps at least one). out (may be NULL) gets the figure's names. */
+int draw_cellgrid(nn_study_ctx *c, const char *base, const cellgrid *g, cJSON *out, nn_err *e);

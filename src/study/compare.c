@@ -25,6 +25,15 @@
 
 /* ---- what the studies here share ---------------------------------------------------------- */
 
+/* The options of all four (each study lists only its own). */
+typedef struct pair_opts {
+    int method;            /* distance: 0 notebook, 1 weight-matching */
+    int metric;            /* nn_metric */
+    long points;           /* barrier, seed_pairs: points along each segment */
+    long match_seed;       /* weight matching's visiting order */
+    bool reorder;          /* iterates: align each raw iterate to the initial weights */
+} pair_opts;
+
 /* A number, or null when it is not finite. */
 static void json_num(cJSON *o, const char *key, double v)
 {
@@ -150,8 +159,9 @@ static void csv_pairdist(FILE *f, const char *la, const char *lb, const char *st
     fprintf(f, ",%d\n", d->reorder);
 }
 
-int nn_study_distance(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e)
+static int run_distance(nn_study_ctx *c, const nn_study_plan *plan, cJSON *out, nn_err *e)
 {
+    const pair_opts *sp = plan->options;
     int n = c->n_models, rc = NN_OK;
     nn_model **init = calloc((size_t)(n ? n : 1), sizeof *init), **fin = calloc((size_t)(n ? n : 1), sizeof *fin);
     char path[4200];
@@ -166,7 +176,7 @@ int nn_study_distance(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_e
         if (!init[i] || !fin[i])
             rc = e->code;
     }
-    nn_align method = (nn_align)sp->align;
+    nn_align method = (nn_align)(sp->method + 1);   /* none, notebook, weight-matching */
     nn_metric metric = (nn_metric)sp->metric;
     cJSON_AddStringToObject(out, "method", nn_align_names[method]);
     cJSON_AddStringToObject(out, "metric", nn_metric_names[metric]);
@@ -181,8 +191,8 @@ int nn_study_distance(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_e
         for (int j = i + 1; j < n && !rc; j++) {
             pairdist d0, d1;
             const char *la = c->models[i]->label, *lb = c->models[j]->label;
-            if ((rc = measure_pair(init[i], init[j], method, metric, sp->match_seed, &d0, e)) ||
-                (rc = measure_pair(fin[i], fin[j], method, metric, sp->match_seed, &d1, e))) {
+            if ((rc = measure_pair(init[i], init[j], method, metric, (uint32_t)sp->match_seed, &d0, e)) ||
+                (rc = measure_pair(fin[i], fin[j], method, metric, (uint32_t)sp->match_seed, &d1, e))) {
                 nn_err_where(e, "%s and %s", la, lb);
                 break;
             }
@@ -210,7 +220,7 @@ int nn_study_distance(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_e
     cJSON *per = cJSON_AddObjectToObject(out, "models");
     for (int i = 0; i < n && !rc; i++) {
         pairdist d;
-        if ((rc = measure_pair(init[i], fin[i], method, metric, sp->match_seed, &d, e))) {
+        if ((rc = measure_pair(init[i], fin[i], method, metric, (uint32_t)sp->match_seed, &d, e))) {
             nn_err_where(e, "%s, initial and final", c->models[i]->label);
             break;
         }
@@ -246,7 +256,7 @@ static bool finite_params(const nn_model *m)
     return true;
 }
 
-static int iterates_model(nn_study_ctx *c, const nn_study_plan *sp, const char *label,
+static int iterates_model(nn_study_ctx *c, const pair_opts *sp, const char *label,
                           cJSON *out, nn_err *e)
 {
     nn_model *m = study_load_model(c, label, false, e);
@@ -334,7 +344,7 @@ static int iterates_model(nn_study_ctx *c, const nn_study_plan *sp, const char *
     static const gp_panel dist_p[] = {{"distance between raw weights and original weights", "", from_l, 1},
                                       {"distance between consecutive raw weights", "", cons_l, 1}},
                           cos_p[] = {{"cosine similarity from the original position", "", cos_l, 2}};
-    char q[300], title[300], file[200], gp[200], png[200];
+    char q[300], title[300], file[200], png[260];
     snprintf(file, sizeof file, "iterates-%s.csv", label);
     nn_gp_quote(q, sizeof q, file);
     for (int fig = 0; fig < 2 && !rc; fig++) {
@@ -342,35 +352,29 @@ static int iterates_model(nn_study_ctx *c, const nn_study_plan *sp, const char *
         int np = fig ? 1 : 2, k = gp_drawable(panels, np, has, mo);
         if (k == 0)
             continue;
-        snprintf(gp, sizeof gp, "iterates-%s%s.gp", label, fig ? "-cosine" : "");
-        snprintf(png, sizeof png, "iterates-%s%s.png", label, fig ? "-cosine" : "");
-        study_path(c, path, sizeof path, "%s", gp);
-        if ((rc = nn_file_open(&w, path, e)))
+        char base[200];
+        snprintf(base, sizeof base, "iterates-%s%s", label, fig ? "-cosine" : "");
+        snprintf(png, sizeof png, "%s.png", base);
+        nn_gp g;
+        if ((rc = study_figure_begin(c, &g, base, "asgd's raw iterates (notebook 000, 'Where do "
+                                     "neural nets converge?')", fig ? 800 : 550 * k, 460, e)))
             goto done;
-        fprintf(w.f, "# nnlab: asgd's raw iterates (notebook 000, 'Where do neural nets "
-                     "converge?').\n# Redraw here with: gnuplot %s\n", gp);
-        fprintf(w.f, "if (!exists(\"outfile\")) outfile = '%s'\n", png);
-        fputs("set datafile separator ','\nset grid\nset xlabel 'step'\n", w.f);
+        fputs("set xlabel 'epoch'\n", g.f);
         if (fig == 0) {
             snprintf(title, sizeof title, "%s: distances between the raw iterates (%s%s)", label,
                      nn_metric_names[sp->metric], sp->reorder ? ", hidden units aligned" : "");
             nn_gp_quote(file, sizeof file, title);
-            fprintf(w.f, "set terminal pngcairo size %d,460 noenhanced font 'sans,10'\n"
-                         "set output outfile\nset ylabel 'distance'\nunset key\n", 550 * k);
-            gp_body(w.f, q, file, dist_p, 2, has);
+            fputs("set ylabel 'distance'\nunset key\n", g.f);
+            gp_body(g.f, q, file, dist_p, 2, has);
         } else {
             snprintf(title, sizeof title, "%s: cosine similarity from the original position", label);
             gp_panel one = cos_p[0];
             one.title = title;
-            fputs("set terminal pngcairo size 800,460 noenhanced font 'sans,10'\n"
-                  "set output outfile\nset key bottom left\nset yrange [0:1.1]\n"
-                  "set ylabel 'cosine similarity'\n", w.f);
-            gp_body(w.f, q, NULL, &one, 1, has);
+            fputs("set yrange [0:1.1]\nset ylabel 'cosine similarity'\n", g.f);
+            gp_body(g.f, q, NULL, &one, 1, has);
         }
-        if ((rc = nn_file_commit(&w, e)))
-            goto done;
         cJSON *figs = fig ? cJSON_CreateObject() : mo;
-        rc = study_gnuplot(c, gp, png, figs, e);
+        rc = study_figure_end(c, &g, figs, e);
         if (fig) {
             if (cJSON_GetObjectItem(figs, "figure"))
                 cJSON_AddStringToObject(mo, "figure_cosine", png);
@@ -385,8 +389,9 @@ done:
     return rc;
 }
 
-int nn_study_iterates(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e)
+static int run_iterates(nn_study_ctx *c, const nn_study_plan *plan, cJSON *out, nn_err *e)
 {
+    const pair_opts *sp = plan->options;
     for (int i = 0; i < c->n_models; i++) {
         int rc = iterates_model(c, sp, c->models[i]->label, out, e);
         if (rc)
@@ -409,7 +414,7 @@ static int evalset_open(const nn_study_ctx *c, const nn_model *m, evalset *s, nn
     char path[4200];
     memset(s, 0, sizeof *s);
     nn_path_join(path, sizeof path, c->dir, "data.csv");
-    int rc = nn_data_load_csv(path, "y", &s->raw, e);
+    int rc = nn_data_load_csv(path, nn_plan_target(c->plan), &s->raw, e);
     if (rc)
         return rc;
     s->X = nn_data_feature_major(&s->raw, m->normalized ? m->norm_mean : NULL,
@@ -475,7 +480,7 @@ static int segment(const evalset *s, const nn_model *a, const nn_model *b, int p
     return NN_OK;
 }
 
-static int barrier_pair(nn_study_ctx *c, const nn_study_plan *sp, const evalset *s, int i, int j,
+static int barrier_pair(nn_study_ctx *c, const pair_opts *sp, const evalset *s, int i, int j,
                         cJSON *out, int *capped, nn_err *e)
 {
     const char *la = c->models[i]->label, *lb = c->models[j]->label;
@@ -489,12 +494,12 @@ static int barrier_pair(nn_study_ctx *c, const nn_study_plan *sp, const evalset 
     int rc = NN_OK;
     for (int how = 0; how < NN_ALIGN_COUNT && !rc; how++) {
         nn_alignment al;
-        if ((rc = nn_align_models(a, b, (nn_align)how, NN_METRIC_MEAN_ABS, sp->match_seed, &al, e))) {
+        if ((rc = nn_align_models(a, b, (nn_align)how, NN_METRIC_MEAN_ABS, (uint32_t)sp->match_seed, &al, e))) {
             nn_err_where(e, "%s and %s", la, lb);
             break;
         }
         *capped += al.capped;
-        rc = segment(s, a, al.aligned, sp->points, &pr[how], e);
+        rc = segment(s, a, al.aligned, (int)sp->points, &pr[how], e);
         nn_model_free(al.aligned);
     }
     char path[4200], name[200];
@@ -507,8 +512,8 @@ static int barrier_pair(nn_study_ctx *c, const nn_study_plan *sp, const evalset 
     if (!rc) {
         fputs("t,loss_none,error_none,loss_notebook,error_notebook,loss_weight_matching,"
               "error_weight_matching\n", w.f);
-        for (int k = 0; k < sp->points; k++) {
-            fprintf(w.f, "%.17g", (double)k / (sp->points - 1));
+        for (int k = 0; k < (int)sp->points; k++) {
+            fprintf(w.f, "%.17g", (double)k / ((int)sp->points - 1));
             for (int how = 0; how < NN_ALIGN_COUNT; how++) {
                 csv_field(w.f, has, 2 + 2 * how, pr[how].loss[k]);
                 csv_field(w.f, has, 3 + 2 * how, pr[how].error[k]);
@@ -539,26 +544,17 @@ static int barrier_pair(nn_study_ctx *c, const nn_study_plan *sp, const evalset 
                                    {"train error", "set ylabel 'error'\n", err_l, 3}};
         int np = s->ts.classify ? 2 : 1, k = gp_drawable(panels, np, has, pj);
         char q[300], title[300], file[300];
-        study_path(c, path, sizeof path, "%s.gp", name);
-        if (k > 0 && !(rc = nn_file_open(&w, path, e))) {
-            fprintf(w.f, "# nnlab: loss%s along (1 - t) A + t B, with B as trained and "
-                         "with its hidden units aligned to A.\n# Redraw here with: gnuplot %s.gp\n",
-                    s->ts.classify ? " and error" : "", name);
-            fprintf(w.f, "if (!exists(\"outfile\")) outfile = '%s.png'\n", name);
-            fprintf(w.f, "set terminal pngcairo size %d,460 noenhanced font 'sans,10'\n"
-                         "set output outfile\nset datafile separator ','\nset grid\n"
-                         "set key top right\nset xlabel 't'\n", 550 * k);
+        nn_gp g;
+        if (k > 0 && !(rc = study_figure_begin(c, &g, name, "loss and error along (1 - t) A + t B, "
+                                               "with B as trained and with its hidden units aligned "
+                                               "to A", 550 * k, 460, e))) {
+            fputs("set xlabel 't'\n", g.f);
             snprintf(title, sizeof title, "from %s (t = 0) to %s (t = 1)", la, lb);
             nn_gp_quote(q, sizeof q, title);
             snprintf(title, sizeof title, "%s.csv", name);
             nn_gp_quote(file, sizeof file, title);
-            gp_body(w.f, file, q, panels, np, has);
-            if (!(rc = nn_file_commit(&w, e))) {
-                char gp[240], png[240];
-                snprintf(gp, sizeof gp, "%s.gp", name);
-                snprintf(png, sizeof png, "%s.png", name);
-                rc = study_gnuplot(c, gp, png, pj, e);
-            }
+            gp_body(g.f, file, q, panels, np, has);
+            rc = study_figure_end(c, &g, pj, e);
         }
     }
     nn_model_free(a);
@@ -566,8 +562,9 @@ static int barrier_pair(nn_study_ctx *c, const nn_study_plan *sp, const evalset 
     return rc;
 }
 
-int nn_study_barrier(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e)
+static int run_barrier(nn_study_ctx *c, const nn_study_plan *plan, cJSON *out, nn_err *e)
 {
+    const pair_opts *sp = plan->options;
     if (c->n_models < 2)
         return NN_OK;
     nn_model *m = study_load_model(c, c->models[0]->label, false, e);
@@ -597,8 +594,9 @@ int nn_study_barrier(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_er
 
 /* ---- every pair of replicates ----------------------------------------------------------- */
 
-int nn_study_seed_pairs(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e)
+static int run_seed_pairs(nn_study_ctx *c, const nn_study_plan *plan, cJSON *out, nn_err *e)
 {
+    const pair_opts *sp = plan->options;
     int n = c->n_models, rc = NN_OK;
     if (n < 2)
         return NN_OK;
@@ -635,16 +633,16 @@ int nn_study_seed_pairs(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn
             pairdist a0, a1, b0, b1;
             nn_alignment al;
             if ((rc = measure_pair(init[i], init[j], NN_ALIGN_NOTEBOOK, metric, 0, &a0, e)) ||
-                (rc = measure_pair(init[i], init[j], NN_ALIGN_WEIGHT_MATCHING, metric, sp->match_seed, &a1, e)) ||
+                (rc = measure_pair(init[i], init[j], NN_ALIGN_WEIGHT_MATCHING, metric, (uint32_t)sp->match_seed, &a1, e)) ||
                 (rc = measure_pair(fin[i], fin[j], NN_ALIGN_NOTEBOOK, metric, 0, &b0, e)) ||
-                (rc = measure_pair(fin[i], fin[j], NN_ALIGN_WEIGHT_MATCHING, metric, sp->match_seed, &b1, e)) ||
-                (rc = segment(&s, fin[i], fin[j], sp->points, &pr0, e)) ||
-                (rc = nn_align_models(fin[i], fin[j], NN_ALIGN_WEIGHT_MATCHING, metric, sp->match_seed, &al, e))) {
+                (rc = measure_pair(fin[i], fin[j], NN_ALIGN_WEIGHT_MATCHING, metric, (uint32_t)sp->match_seed, &b1, e)) ||
+                (rc = segment(&s, fin[i], fin[j], (int)sp->points, &pr0, e)) ||
+                (rc = nn_align_models(fin[i], fin[j], NN_ALIGN_WEIGHT_MATCHING, metric, (uint32_t)sp->match_seed, &al, e))) {
                 nn_err_where(e, "%s and %s", c->models[i]->label, c->models[j]->label);
                 break;
             }
             capped += a1.capped + b1.capped;
-            rc = segment(&s, fin[i], al.aligned, sp->points, &pr1, e);
+            rc = segment(&s, fin[i], al.aligned, (int)sp->points, &pr1, e);
             nn_model_free(al.aligned);
             if (rc)
                 break;
@@ -693,20 +691,15 @@ int nn_study_seed_pairs(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn
     if (k == 0)
         goto done;
     char q[300], title[300];
-    study_path(c, path, sizeof path, "seed-pairs.gp");
-    if ((rc = nn_file_open(&w, path, e)))
+    nn_gp g;
+    if ((rc = study_figure_begin(c, &g, "seed-pairs", "every pair of replicates: are the minima "
+                                 "different once hidden units are aligned?", 550 * k, 520, e)))
         goto done;
-    fprintf(w.f, "# nnlab: every pair of replicates: are the minima different once hidden units are\n"
-                 "# aligned? Redraw here with: gnuplot seed-pairs.gp\n"
-                 "if (!exists(\"outfile\")) outfile = 'seed-pairs.png'\n"
-                 "set terminal pngcairo size %d,520 noenhanced font 'sans,10'\nset output outfile\n"
-                 "set datafile separator ','\nset grid\nset key below horizontal\n"
-                 "set xlabel 'pair of seeds'\n", 550 * k);
+    fputs("set xlabel 'pair of seeds'\n", g.f);
     snprintf(title, sizeof title, "%d pairs of %d replicates (%s distance)", np, n, nn_metric_names[metric]);
     nn_gp_quote(q, sizeof q, title);
-    gp_body(w.f, "'seed-pairs.csv'", q, panels, 2, has);
-    if (!(rc = nn_file_commit(&w, e)))
-        rc = study_gnuplot(c, "seed-pairs.gp", "seed-pairs.png", out, e);
+    gp_body(g.f, "'seed-pairs.csv'", q, panels, 2, has);
+    rc = study_figure_end(c, &g, out, e);
 done:
     nn_file_abort(&w);
     if (have_set)
@@ -718,3 +711,82 @@ done:
     free(init), free(fin);
     return rc;
 }
+
+static const char *const methods[] = {"notebook", "weight-matching"};
+
+#define METRIC {.key = "metric", .kind = NN_OPTION_ENUM, .offset = offsetof(pair_opts, metric), \
+                .names = nn_metric_names, .n_names = NN_METRIC_COUNT, .def_name = "mean-abs", \
+                .what = "distance metric", \
+                .doc = "notebook 000's mean |a - b| or the Euclidean distance"}
+#define POINTS {.key = "points", .kind = NN_OPTION_INT, .offset = offsetof(pair_opts, points), \
+                .def = 25, .lo = 3, .hi = 1001, \
+                .doc = "values of t in [0, 1] along the segment between two nets"}
+#define MATCH_SEED {.key = "match_seed", .kind = NN_OPTION_INT, \
+                    .offset = offsetof(pair_opts, match_seed), .def = 0, .lo = 0, \
+                    .hi = 4294967295.0, .doc = "the seed of weight matching's visiting order"}
+
+static const nn_option distance_options[] = {
+    {.key = "method", .kind = NN_OPTION_ENUM, .offset = offsetof(pair_opts, method),
+     .names = methods, .n_names = 2, .def_name = "notebook", .what = "alignment method",
+     .doc = "how B's hidden units are aligned to A's: notebook 000's search, layer by layer, "
+            "or weight matching (Ainsworth et al. 2023)"},
+    METRIC, MATCH_SEED,
+};
+
+const nn_study nn_study_distance = {
+    .spec = {.name = "distance", .summary = "distances between nets at initialisation and "
+             "after training, hidden units aligned (notebook 000)",
+             .needs = NN_NEEDS_SAME_SHAPE, .options = distance_options,
+             .n_options = sizeof distance_options / sizeof *distance_options,
+             .options_size = sizeof(pair_opts)},
+    .figures = "`distance.csv` (every pair, and each net from its own initialisation)",
+    .run = run_distance,
+};
+
+static const nn_option iterates_options[] = {
+    METRIC,
+    {.key = "reorder", .kind = NN_OPTION_BOOL, .offset = offsetof(pair_opts, reorder), .def = 1,
+     .doc = "align each raw iterate to the one it is compared with (the notebook does for its "
+            "[8, 8, 4] net, not for its larger one)"},
+};
+
+static int check_iterates(nn_spec_v *v, const void *options, const nn_plan *p)
+{
+    (void)options;
+    if (p->train.opt.kind != NN_OPT_ASGD)
+        return nn_spec_fail(v, "the iterates study compares asgd's raw and averaged iterates; "
+                            "the optimizer is \"%s\"", nn_opt_names[p->train.opt.kind]);
+    return NN_OK;
+}
+
+const nn_study nn_study_iterates = {
+    .spec = {.name = "iterates", .summary = "asgd's raw iterate against its average, epoch by "
+             "epoch: distances from the start and between consecutive iterates (notebook 000)",
+             .needs = NN_NEEDS_WEIGHTS_EVERY | NN_NEEDS_RAW, .options = iterates_options,
+             .n_options = sizeof iterates_options / sizeof *iterates_options,
+             .options_size = sizeof(pair_opts), .check = check_iterates},
+    .figures = "`iterates-<label>.png`; `iterates-<label>.csv`",
+    .run = run_iterates,
+};
+
+static const nn_option barrier_options[] = {POINTS, MATCH_SEED};
+
+const nn_study nn_study_barrier = {
+    .spec = {.name = "barrier", .summary = "linear mode connectivity: loss and error along the "
+             "segment between two nets, as trained and with hidden units aligned",
+             .needs = NN_NEEDS_SAME_SHAPE | NN_NEEDS_PAIRS, .options = barrier_options,
+             .n_options = 2, .options_size = sizeof(pair_opts)},
+    .figures = "`barrier-<a>-<b>.png` and .csv for the first pair",
+    .run = run_barrier,
+};
+
+static const nn_option seed_pairs_options[] = {METRIC, POINTS, MATCH_SEED};
+
+const nn_study nn_study_seed_pairs = {
+    .spec = {.name = "seed_pairs", .summary = "every pair of replicates: distances at "
+             "initialisation and after training, and loss barriers, as trained and aligned",
+             .needs = NN_NEEDS_SAME_SHAPE | NN_NEEDS_PAIRS, .options = seed_pairs_options,
+             .n_options = 3, .options_size = sizeof(pair_opts)},
+    .figures = "`seed-pairs.png`; `seed-pairs.csv`",
+    .run = run_seed_pairs,
+};

@@ -4,10 +4,16 @@
  * transformed with the training statistics stored in the model, so the colours agree
  * with the predictions. grid_normalization "grid" reproduces notebook 001 instead: the
  * grid normalised with its own mean and standard deviation, which is why the notebook's
- * background disagrees with its points. The picture: background coloured by the raw
- * output on a diverging map (bilinear between grid points, the 0.5 level drawn as a
- * thin line), training points filled when predicted right and hollow when wrong, in
- * their class colour, a colour bar, axes and a legend.
+ * background disagrees with its points.
+ *
+ * The figure: a raster layer (decision-<label>.layer.png) colours the model's output on the
+ * class map, bilinear between grid points; over it gnuplot draws the boundary, the training
+ * points (filled when predicted right, hollow when wrong, in their class's colour), the
+ * axes, a colour bar and the key. The boundary separates the grid points the model puts in
+ * class 1 from the rest, by the same rule as its predictions (output >= 0.5; logit >= 0 for
+ * bce_logits), traced by marching squares with the crossing interpolated linearly: a region
+ * where the output is exactly 0.5 (dead ReLUs) is one class, so it has an edge, not speckle.
+ * The window is the spec's range, or by default a square around the data with a margin.
  */
 #include <cJSON.h>
 #include <math.h>
@@ -15,19 +21,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common.h"
 #include "nnlab/data.h"
 #include "nnlab/figure.h"
 #include "nnlab/record.h"
 #include "nnlab/study.h"
-#include "common.h"
 
-static const nn_rgb INK = {25, 25, 25}, GREY = {110, 110, 110}, WHITE = {255, 255, 255};
-static const nn_rgb CLASS1 = {31, 86, 190}, CLASS0 = {232, 118, 24};
+typedef struct decision_opts {
+    bool auto_range;       /* a square around the data */
+    double range[2][2];    /* the window per axis in original coordinates, when set */
+    long resolution;       /* grid points per side */
+    int grid_norm;         /* 0: the training statistics; 1: the grid's own, as notebook 001 */
+} decision_opts;
 
 typedef struct grid {
     int res;
-    double lo, hi;
+    double lo[2], hi[2];
     double *v;      /* (res, res): v[i * res + j] at x1 = t_i, x2 = t_j */
+    unsigned char *cls;   /* (res, res): the class the model predicts there */
 } grid;
 
 static double lin(double lo, double hi, int i, int n)
@@ -36,49 +47,37 @@ static double lin(double lo, double hi, int i, int n)
     return i == n - 1 ? hi : lo + i * ((hi - lo) / (n - 1));
 }
 
-/* Nice tick step for a span: 1, 2 or 5 times a power of ten, about five ticks. */
-static double tick_step(double span)
+/* The window: the spec's, or a square around the data, 8% wider than its larger span. */
+static void window(const decision_opts *o, const nn_data *pts, double lo[2], double hi[2])
 {
-    double raw = span / 5, p = pow(10, floor(log10(raw))), f = raw / p;
-    return (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * p;
-}
-
-static void draw_axes(nn_canvas *c, int px, int py, int P, double lo, double hi)
-{
-    nn_canvas_frame(c, px - 1, py - 1, px + P, py + P, INK);
-    double step = tick_step(hi - lo);
-    char buf[32];
-    long k0 = (long)ceil(lo / step - 1e-9), k1 = (long)floor(hi / step + 1e-9);
-    for (long k = k0; k <= k1 && k - k0 <= 20; k++) {
-        double tt = k == 0 ? 0.0 : (double)k * step;
-        int off = (int)lround((tt - lo) / (hi - lo) * P);
-        snprintf(buf, sizeof buf, "%g", tt);
-        int w = nn_text_width(buf, 2);
-        nn_canvas_rect(c, px + off, py + P, px + off, py + P + 5, INK);     /* x tick */
-        nn_canvas_text(c, px + off - w / 2, py + P + 10, buf, 2, INK);
-        nn_canvas_rect(c, px - 6, py + P - off, px - 1, py + P - off, INK); /* y tick */
-        nn_canvas_text(c, px - 10 - w, py + P - off - 7, buf, 2, INK);
+    if (!o->auto_range) {
+        for (int a = 0; a < 2; a++)
+            lo[a] = o->range[a][0], hi[a] = o->range[a][1];
+        return;
     }
-    nn_canvas_text(c, px + P / 2 - nn_text_width("x1", 2) / 2, py + P + 34, "x1", 2, INK);
-    nn_canvas_text(c, px - 70, py + P / 2 - 7, "x2", 2, INK);
+    double mn[2] = {INFINITY, INFINITY}, mx[2] = {-INFINITY, -INFINITY};
+    for (size_t s = 0; s < pts->n; s++)
+        for (int a = 0; a < 2; a++) {
+            mn[a] = fmin(mn[a], pts->x[2 * s + a]);
+            mx[a] = fmax(mx[a], pts->x[2 * s + a]);
+        }
+    double half = 0.54 * fmax(mx[0] - mn[0], mx[1] - mn[1]);
+    if (!(half > 0))
+        half = 1;
+    for (int a = 0; a < 2; a++) {
+        double mid = 0.5 * (mn[a] + mx[a]);
+        lo[a] = mid - half;
+        hi[a] = mid + half;
+    }
 }
 
-static int draw(const char *path, const char *title, const char *subtitle, const grid *g,
-                const nn_data *pts, const double *out, const int *pred, double vmin,
-                double vmax, nn_err *e)
+/* The colour layer: P x P pixels over the window, bilinear between grid points. */
+static int write_layer(const char *path, const grid *g, double vmin, double vmax, nn_err *e)
 {
-    enum { W = 860, H = 650, PX = 90, PY = 72, P = 500 };
-    nn_canvas *c = nn_canvas_create(W, H, WHITE);
+    enum { P = 600 };
+    nn_canvas *c = nn_canvas_create(P, P, (nn_rgb){255, 255, 255});
     if (!c)
         return nn_err_set(e, NN_ENOMEM, path, "out of memory for the figure");
-    nn_canvas_text(c, PX, 14, title, 2, INK);
-    nn_canvas_text(c, PX, 40, subtitle, 2, GREY);
-    /* background: bilinear between grid values, then the 0.5 level */
-    double *val = malloc((size_t)P * P * sizeof *val);
-    if (!val) {
-        nn_canvas_free(c);
-        return nn_err_set(e, NN_ENOMEM, path, "out of memory for the figure");
-    }
     const int n = g->res;
     for (int y = 0; y < P; y++)
         for (int x = 0; x < P; x++) {
@@ -89,101 +88,198 @@ static int draw(const char *path, const char *title, const char *subtitle, const
             double u = fx - i, w = fy - j;
             double v = (1 - u) * (1 - w) * g->v[i * n + j] + u * (1 - w) * g->v[(i + 1) * n + j] +
                        (1 - u) * w * g->v[i * n + j + 1] + u * w * g->v[(i + 1) * n + j + 1];
-            val[y * P + x] = v;
-            nn_rgb col = nn_colormap_diverging((v - vmin) / (vmax - vmin));
-            /* lighten the background so the points stand out */
-            col = (nn_rgb){(uint8_t)(col.r + (255 - col.r) * 0.35),
-                           (uint8_t)(col.g + (255 - col.g) * 0.35),
-                           (uint8_t)(col.b + (255 - col.b) * 0.35)};
-            nn_canvas_set(c, PX + x, PY + y, col);
+            nn_rgb col = nn_cmap_color(NN_CMAP_CLASS, (v - vmin) / (vmax - vmin));
+            /* lightened so the points (in the same colours) and the boundary stand out */
+            col = (nn_rgb){(uint8_t)(col.r + (255 - col.r) * 0.5),
+                           (uint8_t)(col.g + (255 - col.g) * 0.5),
+                           (uint8_t)(col.b + (255 - col.b) * 0.5)};
+            nn_canvas_set(c, x, y, col);
         }
-    double mid = 0.5;
-    for (int y = 0; y < P; y++)
-        for (int x = 0; x < P; x++) {
-            bool a = val[y * P + x] >= mid;
-            bool right = x + 1 < P && (val[y * P + x + 1] >= mid) != a;
-            bool down = y + 1 < P && (val[(y + 1) * P + x] >= mid) != a;
-            if (right || down)
-                nn_canvas_blend(c, PX + x, PY + y, INK, 0.55);
-        }
-    free(val);
-    /* points: the wrong ones last so they are seen */
-    for (int pass = 0; pass < 2; pass++)
-        for (size_t s = 0; s < pts->n; s++) {
-            int cls = pts->y[s] >= 0.5, ok = pred[s] == cls;
-            if (ok != (pass == 0))
-                continue;
-            double x = pts->x[2 * s], y = pts->x[2 * s + 1];
-            if (x < g->lo || x > g->hi || y < g->lo || y > g->hi)
-                continue;
-            double cx = PX + (x - g->lo) / (g->hi - g->lo) * P;
-            double cy = PY + P - (y - g->lo) / (g->hi - g->lo) * P;
-            nn_rgb col = cls ? CLASS1 : CLASS0;
-            if (ok)
-                nn_canvas_disk(c, cx, cy, 5.5, true, col, 1.2, INK);
-            else
-                nn_canvas_disk(c, cx, cy, 5.5, false, col, 2.4, col);
-        }
-    (void)out;
-    draw_axes(c, PX, PY, P, g->lo, g->hi);
-    /* colour bar */
-    const int BX = PX + P + 40, BW = 22, BH = 260;
-    for (int y = 0; y < BH; y++)
-        nn_canvas_rect(c, BX, PY + y, BX + BW - 1, PY + y,
-                       nn_colormap_diverging(1.0 - (y + 0.5) / BH));
-    nn_canvas_frame(c, BX - 1, PY - 1, BX + BW, PY + BH, INK);
-    char buf[64];
-    for (int k = 0; k <= 4; k++) {
-        double v = vmin + (vmax - vmin) * k / 4.0;
-        int y = PY + BH - (int)lround(BH * k / 4.0);
-        snprintf(buf, sizeof buf, "%.3g", v);
-        nn_canvas_rect(c, BX + BW, y, BX + BW + 4, y, INK);
-        nn_canvas_text(c, BX + BW + 8, y - 7, buf, 2, INK);
-    }
-    nn_canvas_text(c, BX - 4, PY + BH + 10, "output", 2, INK);
-    /* legend */
-    const char *names[4] = {"class 1, right", "class 1, wrong", "class 0, right",
-                            "class 0, wrong"};
-    int ly = PY + BH + 50;
-    for (int k = 0; k < 4; k++, ly += 26) {
-        nn_rgb col = k < 2 ? CLASS1 : CLASS0;
-        if (k % 2 == 0)
-            nn_canvas_disk(c, BX + 6, ly + 7, 5.5, true, col, 1.2, INK);
-        else
-            nn_canvas_disk(c, BX + 6, ly + 7, 5.5, false, col, 2.4, col);
-        nn_canvas_text(c, BX + 20, ly, names[k], 2, INK);
-    }
     int rc = nn_canvas_write_png(c, path, e);
     nn_canvas_free(c);
     return rc;
 }
 
-static int one_model(nn_study_ctx *c, const nn_study_plan *sp, const char *label,
+/* The boundary by marching squares over the grid's cells, as segments (blank lines apart),
+ * in the data's coordinates. Returns the number of segments. */
+static long write_boundary(FILE *f, const grid *g, double level)
+{
+    const int n = g->res;
+    long segs = 0;
+    for (int i = 0; i + 1 < n; i++)
+        for (int j = 0; j + 1 < n; j++) {
+            /* corners counter-clockwise from (i, j): (i,j) (i+1,j) (i+1,j+1) (i,j+1) */
+            int ci[4] = {i, i + 1, i + 1, i}, cj[4] = {j, j, j + 1, j + 1};
+            int in[4], mask = 0;
+            for (int k = 0; k < 4; k++) {
+                in[k] = g->cls[ci[k] * n + cj[k]];
+                mask |= in[k] << k;
+            }
+            if (mask == 0 || mask == 15)
+                continue;
+            /* the crossing on each edge whose ends differ */
+            double px[4], py[4];
+            int have[4] = {0, 0, 0, 0};
+            for (int k = 0; k < 4; k++) {
+                int a = k, b = (k + 1) % 4;
+                if (in[a] == in[b])
+                    continue;
+                double va = g->v[ci[a] * n + cj[a]], vb = g->v[ci[b] * n + cj[b]];
+                double t = vb != va ? (level - va) / (vb - va) : 0.5;
+                t = t < 0 ? 0 : t > 1 ? 1 : t;
+                double xa = lin(g->lo[0], g->hi[0], ci[a], n), ya = lin(g->lo[1], g->hi[1], cj[a], n);
+                double xb = lin(g->lo[0], g->hi[0], ci[b], n), yb = lin(g->lo[1], g->hi[1], cj[b], n);
+                px[k] = xa + t * (xb - xa);
+                py[k] = ya + t * (yb - ya);
+                have[k] = 1;
+            }
+            int e[4], ne = 0;
+            for (int k = 0; k < 4; k++)
+                if (have[k])
+                    e[ne++] = k;
+            int pairs[2][2], np = 0;
+            if (ne == 2) {
+                pairs[np][0] = e[0], pairs[np++][1] = e[1];
+            } else {            /* a saddle: the cell's centre decides which corners join */
+                double centre = 0;
+                for (int k = 0; k < 4; k++)
+                    centre += g->v[ci[k] * n + cj[k]];
+                bool c_in = centre / 4 >= level;
+                /* edges k and k+1 meet at corner k+1; join around the corners unlike the centre */
+                if (c_in == (bool)in[0]) {
+                    pairs[0][0] = 0, pairs[0][1] = 1;   /* around corner 1 */
+                    pairs[1][0] = 2, pairs[1][1] = 3;   /* around corner 3 */
+                } else {
+                    pairs[0][0] = 1, pairs[0][1] = 2;   /* around corner 2 */
+                    pairs[1][0] = 3, pairs[1][1] = 0;   /* around corner 0 */
+                }
+                np = 2;
+            }
+            for (int q = 0; q < np; q++) {
+                int a = pairs[q][0], b = pairs[q][1];
+                char x0[32], y0[32], x1[32], y1[32];
+                x0[nn_csv_fmt(x0, px[a])] = '\0';
+                y0[nn_csv_fmt(y0, py[a])] = '\0';
+                x1[nn_csv_fmt(x1, px[b])] = '\0';
+                y1[nn_csv_fmt(y1, py[b])] = '\0';
+                fprintf(f, "%s,%s\n%s,%s\n\n", x0, y0, x1, y1);
+                segs++;
+            }
+        }
+    return segs;
+}
+
+/* The gnuplot script drawing the layer, the boundary, the points and the key. */
+static int write_script(nn_study_ctx *c, const char *label, const grid *g, const nn_data *pts,
+                        const char *title, const char *subtitle, double vmin, double vmax,
+                        bool identity, long segs, cJSON *o, nn_err *e)
+{
+    char base[200], q[400], names[3][64];
+    const char *xn = nn_data_name(pts, 0, names[0], sizeof names[0]);
+    const char *yn = nn_data_name(pts, 1, names[1], sizeof names[1]);
+    snprintf(base, sizeof base, "decision-%s", label);
+    enum { W = 780, H = 600, TOP = 78, SIDE = 250, BOTTOM = 62, LEFT = 86 };
+    nn_gp g_;
+    nn_gp *gp = &g_;
+    int rc = study_figure_begin(c, gp, base, "decision regions: the model's output over the "
+                                "input plane, its 0.5 boundary, and the training points", W, H, e);
+    if (rc)
+        return rc;
+    FILE *f = gp->f;
+    /* the plot is square in screen units and the data's units are equal on both axes */
+    double side = fmin(W - LEFT - SIDE, H - TOP - BOTTOM);
+    double sx = g->hi[0] - g->lo[0], sy = g->hi[1] - g->lo[1];
+    double pw = sx >= sy ? side : side * sx / sy, ph = sy >= sx ? side : side * sy / sx;
+    fprintf(f, "set lmargin at screen %.4f; set rmargin at screen %.4f\n"
+               "set bmargin at screen %.4f; set tmargin at screen %.4f\n",
+            LEFT / (double)W, (LEFT + pw) / W, BOTTOM / (double)H, (BOTTOM + ph) / H);
+    nn_gp_title(gp, title, subtitle);
+    fprintf(f, "set xrange [%.17g:%.17g]\nset yrange [%.17g:%.17g]\n", g->lo[0], g->hi[0],
+            g->lo[1], g->hi[1]);
+    fputs("set xlabel ", f);
+    nn_gp_str(gp, xn);
+    fputs("\nset ylabel ", f);
+    nn_gp_str(gp, yn);
+    fputs("\nunset grid\nset border 15 lw 1 lc rgb INK\nset tics front\n", f);
+    nn_gp_palette(gp, NN_CMAP_CLASS, vmin, vmax, identity ? "output" : "output (probability "
+                                                                       "of class 1)");
+    fprintf(f, "set colorbox vertical user origin screen %.4f, screen %.4f size screen %.4f, "
+               "screen %.4f\n", (LEFT + pw + 30) / W, (BOTTOM + ph * 0.52) / H, 16.0 / W,
+            ph * 0.48 / H);
+    fprintf(f, "set key at screen %.4f, screen %.4f left top vertical Left reverse samplen 1.5\n",
+            (LEFT + pw + 22) / W, (BOTTOM + ph * 0.46) / H);
+    /* the layer's pixels are centred: origin is the centre of the bottom-left one */
+    enum { P = 600 };
+    double dx = sx / P, dy = sy / P;
+    snprintf(q, sizeof q, "%s.layer.png", base);
+    fputs("plot ", f);
+    nn_gp_str(gp, q);
+    fprintf(f, " binary filetype=png dx=%.17g dy=%.17g origin=(%.17g,%.17g) with rgbimage "
+               "notitle, \\\n", dx, dy, g->lo[0] + dx / 2, g->lo[1] + dy / 2);
+    fputs("     '+' using (NaN):(NaN):(0.5) with points lc palette notitle, \\\n", f);
+    if (segs) {
+        snprintf(q, sizeof q, "%s-boundary.csv", base);
+        fputs("     ", f);
+        nn_gp_str(gp, q);
+        fputs(" skip 1 using 1:2 with lines lw 1.5 lc rgb INK title 'boundary: output 0.5', "
+              "\\\n", f);
+    }
+    snprintf(q, sizeof q, "%s-points.csv", base);
+    /* columns: x1, x2, y, output, predicted, correct */
+    static const char *const kinds[4][3] = {
+        {"$3 >= 0.5 && $6 == 1", "CLASS1", "class 1, predicted right"},
+        {"$3 >= 0.5 && $6 == 0", "CLASS1", "class 1, predicted wrong"},
+        {"$3 < 0.5 && $6 == 1", "CLASS0", "class 0, predicted right"},
+        {"$3 < 0.5 && $6 == 0", "CLASS0", "class 0, predicted wrong"},
+    };
+    for (int k = 0; k < 4; k++) {
+        bool right = k % 2 == 0;
+        const char *more = k < 3 ? ", \\" : "";
+        fputs("     ", f);
+        nn_gp_str(gp, q);
+        /* right: a filled disk with a dark rim; wrong: a thick ring in the class's colour */
+        if (right) {
+            fprintf(f, " skip 1 using ((%s) ? $1 : NaN):2 with points pt 7 ps 1.0 lc rgb %s "
+                       "title '%s', \\\n     ", kinds[k][0], kinds[k][1], kinds[k][2]);
+            nn_gp_str(gp, q);
+            fprintf(f, " skip 1 using ((%s) ? $1 : NaN):2 with points pt 6 ps 1.0 lw 0.8 "
+                       "lc rgb INK notitle%s\n", kinds[k][0], more);
+        } else {
+            fprintf(f, " skip 1 using ((%s) ? $1 : NaN):2 with points pt 6 ps 1.05 lw 2.2 "
+                       "lc rgb %s title '%s'%s\n", kinds[k][0], kinds[k][1], kinds[k][2], more);
+        }
+    }
+    return study_figure_end(c, gp, o, e);
+}
+
+static int one_model(nn_study_ctx *c, const decision_opts *sp, const char *label,
                      const nn_data *pts, cJSON *out, nn_err *e)
 {
     char path[4200], name[200];
     nn_model *m = study_load_model(c, label, false, e);
     if (!m)
         return e->code;
-    const int n = sp->resolution;
-    grid g = {n, sp->range[0], sp->range[1], NULL};
+    const int n = (int)sp->resolution;
+    grid g = {.res = n};
+    window(sp, pts, g.lo, g.hi);
     size_t N = (size_t)n * (size_t)n;
     double *xy = malloc(2 * N * sizeof *xy), *pout = malloc(pts->n * sizeof *pout);
     int *pred = malloc(pts->n * sizeof *pred);
     g.v = malloc(N * sizeof *g.v);
+    g.cls = malloc(N);
     int rc = NN_OK;
-    if (!xy || !g.v || !pout || !pred) {
+    if (!xy || !g.v || !g.cls || !pout || !pred) {
         rc = nn_err_set(e, NN_ENOMEM, label, "out of memory for the decision grid");
         goto done;
     }
     /* itertools.product(x, x): x1 varies slowest */
     for (int i = 0; i < n; i++)
         for (int j = 0; j < n; j++) {
-            xy[2 * ((size_t)i * n + j)] = lin(g.lo, g.hi, i, n);
-            xy[2 * ((size_t)i * n + j) + 1] = lin(g.lo, g.hi, j, n);
+            xy[2 * ((size_t)i * n + j)] = lin(g.lo[0], g.hi[0], i, n);
+            xy[2 * ((size_t)i * n + j) + 1] = lin(g.lo[1], g.hi[1], j, n);
         }
     nn_model *gm = m;
-    if (sp->grid_own_stats) {        /* notebook 001's plotting grid */
+    if (sp->grid_norm) {        /* notebook 001's plotting grid */
         nn_data gd = {.n = N, .d = 2, .x = xy};
         double mean[2], sd[2];
         gm = nn_model_clone(m);
@@ -207,19 +303,26 @@ static int one_model(nn_study_ctx *c, const nn_study_plan *sp, const char *label
         pred[s] = logit ? pout[s] >= 0 : pout[s] >= 0.5;
         wrong += pred[s] != (pts->y[s] >= 0.5);
     }
-    for (size_t k = 0; k < N; k++)
-        pos += logit ? g.v[k] >= 0 : g.v[k] >= 0.5;
+    for (size_t k = 0; k < N; k++) {
+        g.cls[k] = logit ? g.v[k] >= 0 : g.v[k] >= 0.5;
+        pos += g.cls[k];
+    }
     if (logit)                       /* colour logits as probabilities */
         for (size_t k = 0; k < N; k++)
             g.v[k] = 1.0 / (1.0 + exp(-g.v[k]));
+    char names[3][64];
+    const char *xn = nn_data_name(pts, 0, names[0], sizeof names[0]);
+    const char *yn = nn_data_name(pts, 1, names[1], sizeof names[1]);
+    const char *tn = nn_data_name(pts, 2, names[2], sizeof names[2]);
     /* tables: the grid feeds only the figure, so it is written only when drawing */
     nn_file w;
+    long segs = 0;
     if (c->draw) {
         snprintf(name, sizeof name, "decision-%s.csv", label);
         nn_path_join(path, sizeof path, c->dir, name);
         if ((rc = nn_file_open(&w, path, e)))
             goto done;
-        fputs("x1,x2,output\n", w.f);
+        fprintf(w.f, "%s,%s,output\n", xn, yn);
         for (size_t k = 0; k < N; k++) {
             fprintf(w.f, "%.17g,%.17g,", xy[2 * k], xy[2 * k + 1]);
             nn_csv_num(w.f, g.v[k]);
@@ -227,12 +330,20 @@ static int one_model(nn_study_ctx *c, const nn_study_plan *sp, const char *label
         }
         if ((rc = nn_file_commit(&w, e)))
             goto done;
+        snprintf(name, sizeof name, "decision-%s-boundary.csv", label);
+        nn_path_join(path, sizeof path, c->dir, name);
+        if ((rc = nn_file_open(&w, path, e)))
+            goto done;
+        fprintf(w.f, "%s,%s\n", xn, yn);
+        segs = write_boundary(w.f, &g, logit ? 0.5 : 0.5);
+        if ((rc = nn_file_commit(&w, e)))
+            goto done;
     }
     snprintf(name, sizeof name, "decision-%s-points.csv", label);
     nn_path_join(path, sizeof path, c->dir, name);
     if ((rc = nn_file_open(&w, path, e)))
         goto done;
-    fputs("x1,x2,y,output,predicted,correct\n", w.f);
+    fprintf(w.f, "%s,%s,%s,output,predicted,correct\n", xn, yn, tn);
     for (size_t s = 0; s < pts->n; s++) {
         fprintf(w.f, "%.17g,%.17g,%.17g,", pts->x[2 * s], pts->x[2 * s + 1], pts->y[s]);
         nn_csv_num(w.f, pout[s]);
@@ -246,10 +357,12 @@ static int one_model(nn_study_ctx *c, const nn_study_plan *sp, const char *label
     cJSON_AddNumberToObject(o, "positive_fraction", (double)pos / (double)N);
     if (c->draw) {
         double vmin = 0, vmax = 1;
-        if (m->arch.out_act == NN_ACT_IDENTITY && !logit) {
+        bool identity = m->arch.out_act == NN_ACT_IDENTITY && !logit;
+        if (identity) {
             double span = 0;     /* regression-style output: symmetric about 0.5 */
             for (size_t k = 0; k < N; k++)
-                span = fmax(span, fabs(g.v[k] - 0.5));
+                if (isfinite(g.v[k]))
+                    span = fmax(span, fabs(g.v[k] - 0.5));
             vmin = 0.5 - (span > 0 ? span : 0.5);
             vmax = 0.5 + (span > 0 ? span : 0.5);
         }
@@ -258,38 +371,109 @@ static int one_model(nn_study_ctx *c, const nn_study_plan *sp, const char *label
         for (int l = 0; l < m->arch.n_hidden && k < sizeof hid - 12; l++)
             k += (size_t)snprintf(hid + k, sizeof hid - k, "%s%d", l ? ", " : "", m->arch.hidden[l]);
         snprintf(title, sizeof title, "%s: %s, hidden [%s]%s", label, nn_act_name(m->arch.act),
-                 hid, m->arch.bias ? " + bias" : "");
+                 hid, m->arch.bias ? " with biases" : "");
         snprintf(sub, sizeof sub, "train error %.4f (%zu of %zu wrong)%s",
                  (double)wrong / (double)pts->n, wrong, pts->n,
-                 sp->grid_own_stats ? "; grid on its own stats" : "");
-        snprintf(name, sizeof name, "decision-%s.png", label);
+                 sp->grid_norm ? "; grid on its own statistics (notebook 001)" : "");
+        snprintf(name, sizeof name, "decision-%s.layer.png", label);
         nn_path_join(path, sizeof path, c->dir, name);
-        rc = draw(path, title, sub, &g, pts, pout, pred, vmin, vmax, e);
+        if (!(rc = write_layer(path, &g, vmin, vmax, e)))
+            rc = write_script(c, label, &g, pts, title, sub, vmin, vmax, identity, segs, o, e);
     }
 done:
     free(xy);
     free(g.v);
+    free(g.cls);
     free(pout);
     free(pred);
     nn_model_free(m);
     return rc;
 }
 
-int nn_study_decision(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e)
+static int run(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e)
 {
-    char path[4200];
-    nn_path_join(path, sizeof path, c->dir, "data.csv");
     nn_data pts;
-    int rc = nn_data_load_csv(path, "y", &pts, e);
+    int rc = study_load_data(c, &pts, e);
     if (rc)
         return rc;
     if (pts.d != 2) {
         nn_data_free(&pts);
-        return nn_err_set(e, NN_ESPEC, path, "the decision study needs 2 features, found %d",
+        return nn_err_set(e, NN_ESPEC, "data.csv", "the decision study needs 2 features, found %d",
                           pts.d);
     }
     for (int i = 0; i < c->n_models && !rc; i++)
-        rc = one_model(c, sp, c->models[i]->label, &pts, out, e);
+        rc = one_model(c, sp->options, c->models[i]->label, &pts, out, e);
     nn_data_free(&pts);
     return rc;
 }
+
+/* A window [low, high] with sane numbers. */
+static bool window_ok(const cJSON *r, double *lo, double *hi)
+{
+    if (!cJSON_IsArray(r) || cJSON_GetArraySize(r) != 2 || !cJSON_IsNumber(r->child) ||
+        !cJSON_IsNumber(r->child->next))
+        return false;
+    *lo = r->child->valuedouble;
+    *hi = r->child->next->valuedouble;
+    double big = fmax(1.0, fmax(fabs(*lo), fabs(*hi)));
+    return fabs(*lo) <= 1e6 && fabs(*hi) <= 1e6 && *hi - *lo >= 1e-6 * big;
+}
+
+/* range: "auto", [low, high] for both axes, or [[x1 low, x1 high], [x2 low, x2 high]] */
+static int check_range(nn_spec_v *v, cJSON *obj, const char *key, void *field)
+{
+    decision_opts *o = (decision_opts *)((char *)field - offsetof(decision_opts, auto_range));
+    cJSON *r = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!r) {
+        r = cJSON_CreateString("auto");
+        cJSON_AddItemToObject(obj, key, r);
+    }
+    size_t m = nn_spec_push(v, key);
+    int rc = NN_OK;
+    o->auto_range = cJSON_IsString(r) && !strcmp(r->valuestring, "auto");
+    if (!o->auto_range) {
+        bool ok;
+        if (cJSON_IsArray(r) && cJSON_IsArray(r->child))
+            ok = cJSON_GetArraySize(r) == 2 && window_ok(r->child, &o->range[0][0], &o->range[0][1]) &&
+                 window_ok(r->child->next, &o->range[1][0], &o->range[1][1]);
+        else if ((ok = window_ok(r, &o->range[0][0], &o->range[0][1])))
+            o->range[1][0] = o->range[0][0], o->range[1][1] = o->range[0][1];
+        if (!ok)
+            rc = nn_spec_fail(v, "expected \"auto\", [low, high] for both axes or [[low, high], "
+                              "[low, high]] per axis, with -1e6 <= low < high <= 1e6 and high - "
+                              "low at least a millionth of their size, such as [-5, 5]");
+    }
+    nn_spec_pop(v, m);
+    return rc;
+}
+
+static const char *const grid_norms[] = {"training", "grid"};
+
+static const nn_option options[] = {
+    {.key = "range", .kind = NN_OPTION_CUSTOM, .offset = offsetof(decision_opts, auto_range),
+     .check = check_range, .def_doc = "\"auto\"",
+     .values_doc = "`\"auto\"`, `[low, high]` or `[[low, high], [low, high]]`, within [-1e6, 1e6]",
+     .doc = "the window, in the data's own units: auto is a square around the data with a "
+            "margin; one pair serves both axes, two pairs one axis each"},
+    {.key = "resolution", .kind = NN_OPTION_INT, .offset = offsetof(decision_opts, resolution),
+     .def = 150, .lo = 10, .hi = 2000,
+     .doc = "grid points per side (np.linspace(low, high, resolution))"},
+    {.key = "grid_normalization", .kind = NN_OPTION_ENUM,
+     .offset = offsetof(decision_opts, grid_norm), .names = grid_norms, .n_names = 2,
+     .def_name = "training", .what = "grid normalisation",
+     .doc = "how the grid is normalised before the model sees it: with the training data's "
+            "statistics, or with its own as notebook 001 does (its background then disagrees "
+            "with its predictions)"},
+};
+
+const nn_study nn_study_decision = {
+    .spec = {.name = "decision", .summary = "each model's output over the input plane, with "
+             "its 0.5 boundary and the training points (notebook 001)",
+             .needs = NN_NEEDS_INPUT_2D, .input_why = "draws the input plane",
+             .options = options, .n_options = sizeof options / sizeof *options,
+             .options_size = sizeof(decision_opts)},
+    .figures = "`decision-<label>.png` (its colours in `decision-<label>.layer.png`); "
+               "`decision-<label>-points.csv`, `decision-<label>.csv` (the grid), "
+               "`decision-<label>-boundary.csv`",
+    .run = run,
+};

@@ -117,47 +117,59 @@ static int density_csv(const char *path, const char *const *names, const double 
     return rc;
 }
 
+/* The figure: the pooled weights' densities before and after training, and the final
+ * biases' with a line where they all started; initial in the first series colour, final in
+ * the second, one key for both panels. */
 static int script(nn_study_ctx *c, const char *group, size_t reps, size_t nw, size_t nb,
-                  double bias0, double p, nn_err *e)
+                  double bias0, double p, cJSON *out, nn_err *e)
 {
-    char path[4200], q[300], title[300];
-    study_path(c, path, sizeof path, "distribution-%s.gp", group);
-    nn_file w;
-    int rc = nn_file_open(&w, path, e);
+    char q[300], title[300], base[200];
+    snprintf(base, sizeof base, "distribution-%s", group);
+    enum { KEY = 230, TOP = 78, BOTTOM = 62 };
+    nn_gp g;
+    int rc = study_figure_begin(c, &g, base, "weight distributions before and after training "
+                                "(notebook 000), Gaussian KDE with Scott's bandwidth",
+                                2 * 430 + KEY, 440, e);
     if (rc)
         return rc;
-    FILE *f = w.f;
-    fprintf(f, "# nnlab: weight distributions before and after training (notebook 000),\n"
-               "# Gaussian KDE with Scott's bandwidth. Redraw here with: gnuplot "
-               "distribution-%s.gp\n", group);
-    fprintf(f, "if (!exists(\"outfile\")) outfile = 'distribution-%s.png'\n", group);
-    fputs("set terminal pngcairo size 1100,460 noenhanced font 'sans,10'\nset output outfile\n"
-          "set datafile separator ','\nset grid\nset key top right\nset ylabel 'density'\n", f);
+    FILE *f = g.f;
+    fputs("set ylabel 'density'\nset yrange [0:*]\n", f);
     snprintf(title, sizeof title, "%s: %zu replicates, %zu working weights, Kruskal-Wallis p = %.4f",
              group, reps, nw, p);
-    nn_gp_quote(q, sizeof q, title);
-    fprintf(f, "set multiplot layout 1,2 title %s\n", q);
+    fputs("set multiplot title ", f);
+    nn_gp_str(&g, title);
+    fputs(" font sprintf(',%g', FS * 1.2)\n", f);
     snprintf(title, sizeof title, "distribution-%s-weights.csv", group);
     nn_gp_quote(q, sizeof q, title);
-    fprintf(f, "set title 'working weights: initial and final'\nset xlabel 'weight'\n"
-               "plot %s using 1:2 skip 1 with lines lw 2 title 'initial', \\\n"
-               "     %s using 1:3 skip 1 with lines lw 2 title 'final'\n", q, q);
+    nn_gp_panel(&g, 0, 0, 1, 2, TOP, KEY, BOTTOM);
+    nn_gp_key_right(&g, KEY, TOP);
+    fprintf(f, "set title 'working weights'\nset xlabel 'weight'\n"
+               "plot %s using 1:2 skip 1 with lines lt 1 title 'initial', \\\n"
+               "     %s using 1:3 skip 1 with lines lt 2 title 'final'", q, q);
+    if (nb && isfinite(bias0))       /* the bias line's key entry, with the others */
+        fprintf(f, ", \\\n     keyentry with lines lt 1 dt (6,4) title 'initial biases (all "
+                   "%g)'", bias0);
+    fputs("\nunset key\n", f);
     snprintf(title, sizeof title, "distribution-%s-biases.csv", group);
     nn_gp_quote(q, sizeof q, title);
+    nn_gp_panel(&g, 0, 1, 1, 2, TOP, KEY, BOTTOM);
     if (nb && isfinite(bias0))      /* where every bias started */
-        fprintf(f, "set arrow from %.17g, graph 0 to %.17g, graph 1 nohead dt 2 lc rgb 'gray40'\n"
-                   "set label 'all biases start at %g' at %.17g, graph 0.55 offset 1,0 "
-                   "textcolor rgb 'gray40'\n", bias0, bias0, bias0, bias0);
+        fprintf(f, "set arrow from %.17g, graph 0 to %.17g, graph 1 nohead lt 1 dt (6,4) "
+                   "back\n", bias0, bias0);
     if (nb)
-        fprintf(f, "set title 'final biases'\nset xlabel 'bias'\n"
-                   "plot %s using 1:2 skip 1 with lines lw 2 title 'final biases'\n", q);
+        fprintf(f, "set title 'biases'\nset xlabel 'bias'\n"
+                   "plot %s using 1:2 skip 1 with lines lt 2 notitle\n", q);
     else
-        fputs("set title 'no biases'\nunset key\nplot [0:1][0:1] NaN notitle\n", f);
+        fputs("set title 'no biases'\nplot [0:1][0:1] NaN notitle\n", f);
     fputs("unset multiplot\n", f);
-    return nn_file_commit(&w, e);
+    return study_figure_end(c, &g, out, e);
 }
 
-static int one_group(nn_study_ctx *c, const nn_study_plan *sp, const char *group, cJSON *out,
+typedef struct distribution_opts {
+    long points;           /* points of each density curve */
+} distribution_opts;
+
+static int one_group(nn_study_ctx *c, const distribution_opts *sp, const char *group, cJSON *out,
                      nn_err *e)
 {
     pool p = {.bias0 = NAN};
@@ -209,24 +221,18 @@ static int one_group(nn_study_ctx *c, const nn_study_plan *sp, const char *group
     const double *bx[1] = {p.bias};
     size_t bnn[1] = {p.n_b};
     study_path(c, path, sizeof path, "distribution-%s-weights.csv", group);
-    rc = density_csv(path, wn, groups, ns, 2, sp->points, e);
+    rc = density_csv(path, wn, groups, ns, 2, (int)sp->points, e);
     if (!rc && p.n_b) {
         study_path(c, path, sizeof path, "distribution-%s-biases.csv", group);
-        rc = density_csv(path, bn, bx, bnn, 1, sp->points, e);
+        rc = density_csv(path, bn, bx, bnn, 1, (int)sp->points, e);
     }
     if (!rc)
-        rc = script(c, group, reps, p.n_w, p.n_b, p.bias0, pv, e);
-    if (!rc) {
-        char gp[200], png[200];
-        snprintf(gp, sizeof gp, "distribution-%s.gp", group);
-        snprintf(png, sizeof png, "distribution-%s.png", group);
-        rc = study_gnuplot(c, gp, png, out, e);
-    }
+        rc = script(c, group, reps, p.n_w, p.n_b, p.bias0, pv, out, e);
     pool_free(&p);
     return rc;
 }
 
-int nn_study_distribution(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e)
+static int run(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e)
 {
     const char *groups[NN_MAX_MODELS];
     int ng = 0;
@@ -240,9 +246,23 @@ int nn_study_distribution(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, 
     /* one group: its figures at the top of analyses.distribution; several: one object each */
     for (int g = 0; g < ng; g++) {
         cJSON *o = ng == 1 ? out : cJSON_AddObjectToObject(out, groups[g]);
-        int rc = one_group(c, sp, groups[g], o, e);
+        int rc = one_group(c, sp->options, groups[g], o, e);
         if (rc)
             return rc;
     }
     return NN_OK;
 }
+
+static const nn_option options[] = {
+    {.key = "points", .kind = NN_OPTION_INT, .offset = offsetof(distribution_opts, points),
+     .def = 512, .lo = 16, .hi = 100000, .doc = "points of each density curve"},
+};
+
+const nn_study nn_study_distribution = {
+    .spec = {.name = "distribution", .summary = "the working weights of each group of "
+             "replicates pooled before and after training: densities, the change in mean and "
+             "standard deviation, Kruskal-Wallis (notebook 000)",
+             .options = options, .n_options = 1, .options_size = sizeof(distribution_opts)},
+    .figures = "`distribution-<group>.png`; `distribution-<group>-weights.csv`, `-biases.csv`",
+    .run = run,
+};

@@ -44,7 +44,14 @@ static double rest_average(const double *w, size_t k, bool notebook)
 }
 
 /* Pass over weights.csv writing both tables; counts rows on the first pass (write false). */
-static int pass(nn_study_ctx *c, const nn_study_plan *sp, const nn_model *m, movie *mv,
+typedef struct movie_opts {
+    long layer;            /* the weight layer shown, from 1 at the input side */
+    int rest;              /* 0: the mean of the other weights; 1: notebook 002's average */
+    long delay;            /* GIF frame delay in 1/100 s */
+    long max_frames;       /* at most this many frames (evenly spaced rows) */
+} movie_opts;
+
+static int pass(nn_study_ctx *c, const movie_opts *sp, const nn_model *m, movie *mv,
                 bool write, FILE *frames, FILE *trajf, cJSON *res, nn_err *e)
 {
     traj t;
@@ -74,7 +81,7 @@ static int pass(nn_study_ctx *c, const nn_study_plan *sp, const nn_model *m, mov
         }
         w0 = w[0];
         w1 = mv->k > 1 ? w[1] : NAN;
-        rest = rest_average(w, mv->k, sp->rest_notebook);
+        rest = rest_average(w, mv->k, sp->rest);
         if (i == 0)
             w0_first = w0;
         fprintf(trajf, "%ld,", epoch);
@@ -124,76 +131,76 @@ static int pass(nn_study_ctx *c, const nn_study_plan *sp, const nn_model *m, mov
     return NN_OK;
 }
 
-static int write_scripts(nn_study_ctx *c, const nn_study_plan *sp, const movie *mv,
-                         const cJSON *res, nn_err *e)
+/* figure g finished and drawn; its name into figs when drawn */
+static int finish(nn_study_ctx *c, nn_gp *g, cJSON *figs, nn_err *e)
 {
-    char path[4200], q[400], t[300], data[300];
-    nn_file w;
+    cJSON *tmp = cJSON_CreateObject();
+    int rc = study_figure_end(c, g, tmp, e);
+    const cJSON *f = cJSON_GetObjectItemCaseSensitive(tmp, "figure");
+    if (!rc && cJSON_IsString(f))
+        cJSON_AddItemToArray(figs, cJSON_CreateString(f->valuestring));
+    cJSON_Delete(tmp);
+    return rc;
+}
+
+/* The three figures: the animation (one heat strip per frame), every frame stacked, and the
+ * trajectory of the first two weights and the rest. Weights are coloured on the signed map,
+ * symmetric about 0, the same in both heat pictures. */
+static int write_scripts(nn_study_ctx *c, const movie_opts *sp, const movie *mv,
+                         const cJSON *res, cJSON *figs, nn_err *e)
+{
+    char q[400], t[300], data[300], base[200];
     int rc;
     snprintf(t, sizeof t, "movie-%s.csv", mv->label);
     nn_gp_quote(data, sizeof data, t);
-    double lo = mv->lo, hi = mv->hi;
-    if (!(hi > lo)) {   /* one value (or none): a scale around it */
-        lo = isfinite(lo) ? lo - 1 : -1;
-        hi = lo + 2;
-    }
+    double m = fmax(fabs(mv->lo), fabs(mv->hi));
+    if (!(m > 0) || !isfinite(m))   /* one value (or none): a scale around it */
+        m = 1;
     const long k = (long)mv->k;
+    nn_gp g;
     /* the animation: one heat strip per frame */
-    study_path(c, path, sizeof path, "movie-%s-gif.gp", mv->label);
-    if ((rc = nn_file_open(&w, path, e)))
+    int width = (int)(160 + 36 * (k < 30 ? k : 30)), height = 140 + 36 * (mv->rows < 12 ? mv->rows : 12);
+    snprintf(base, sizeof base, "movie-%s", mv->label);
+    if ((rc = study_animation_begin(c, &g, base, "notebook 002's weight movie, one frame per "
+                                    "recorded row", width < 700 ? 700 : width, height,
+                                    (int)sp->delay, e)))
         return rc;
-    int width = (int)(160 + 36 * (k < 30 ? k : 30)), height = 120 + 36 * (mv->rows < 12 ? mv->rows : 12);
-    fprintf(w.f, "# nnlab: notebook 002's weight movie for %s, one frame per recorded row.\n"
-                 "# Redraw from this folder with: gnuplot movie-%s-gif.gp\n"
-                 "if (!exists(\"outfile\")) outfile = 'movie-%s.gif'\n"
-                 "set terminal gif animate delay %d loop 0 size %d,%d noenhanced font 'sans,10'\n"
-                 "set output outfile\nset datafile separator ','\n"
-                 "set palette rgbformulae 21,22,23\nset cbrange [%.17g:%.17g]\n"
-                 "set cblabel 'weight'\nset xrange [-0.5:%ld.5]\nset yrange [%d.5:-0.5]\n"
+    nn_gp_palette(&g, NN_CMAP_SIGNED, -m, m, "weight");
+    fprintf(g.f, "set xrange [-0.5:%ld.5]\nset yrange [%d.5:-0.5]\nunset grid\n"
                  "set xlabel 'input unit'\nset ylabel 'receiving unit'\n",
-            mv->label, mv->label, mv->label, sp->delay, width < 700 ? 700 : width,
-            height, lo, hi, (long)mv->cols - 1, mv->rows - 1);
+            (long)mv->cols - 1, mv->rows - 1);
     if (mv->rows == 1)
-        fputs("unset ytics\nset ylabel ''\n", w.f);
-    snprintf(t, sizeof t, "%s, layer %d", mv->label, sp->layer);
+        fputs("unset ytics\nset ylabel ''\n", g.f);
+    snprintf(t, sizeof t, "%s, layer %d", mv->label, (int)sp->layer);
     nn_gp_quote(q, sizeof q, t);
-    fprintf(w.f, "array epoch[%ld] = [", mv->n_frames);
+    fprintf(g.f, "array epoch[%ld] = [", mv->n_frames);
     for (long f = 0; f < mv->n_frames; f++)
-        fprintf(w.f, "%s%ld", f ? "," : "", mv->frame_epoch[f]);
-    fprintf(w.f, "]\ndo for [f=0:%ld] {\n"
+        fprintf(g.f, "%s%ld", f ? "," : "", mv->frame_epoch[f]);
+    fprintf(g.f, "]\ndo for [f=0:%ld] {\n"
                  "    set title sprintf('%%s: epoch %%d', %s, epoch[f+1])\n"
                  "    plot %s skip 1 every ::(f*%ld)::(f*%ld+%ld) using 4:3:(0.5):(0.5):5 "
                  "with boxxyerror fs solid lc palette notitle\n}\n",
             mv->n_frames - 1, q, data, k, k, k - 1);
-    if ((rc = nn_file_commit(&w, e)))
+    if ((rc = finish(c, &g, figs, e)))
         return rc;
     /* all frames stacked, time down the page */
-    study_path(c, path, sizeof path, "movie-%s.gp", mv->label);
-    if ((rc = nn_file_open(&w, path, e)))
-        return rc;
     int ph = (int)(mv->n_frames < 800 ? 300 + mv->n_frames : 1100);
-    fprintf(w.f, "# nnlab: every frame of movie-%s.gif stacked, time down the page.\n"
-                 "# Redraw from this folder with: gnuplot movie-%s.gp\n"
-                 "if (!exists(\"outfile\")) outfile = 'movie-%s.png'\n"
-                 "set terminal pngcairo size 900,%d noenhanced font 'sans,10'\n"
-                 "set output outfile\nset datafile separator ','\n"
-                 "set palette rgbformulae 21,22,23\nset cbrange [%.17g:%.17g]\nset cblabel 'weight'\n"
-                 "set xrange [-0.5:%ld.5]\nset yrange [%ld.5:-0.5]\n"
+    snprintf(base, sizeof base, "movie-%s-frames", mv->label);
+    if ((rc = study_figure_begin(c, &g, base, "every frame of the weight movie stacked, time "
+                                 "down the page", 900, ph, e)))
+        return rc;
+    nn_gp_palette(&g, NN_CMAP_SIGNED, -m, m, "weight");
+    fprintf(g.f, "unset grid\nset xrange [-0.5:%ld.5]\nset yrange [%ld.5:-0.5]\n"
                  "set xlabel 'weight (layer %d, row by row)'\n"
                  "set ylabel 'frame (epoch %ld at the top, %ld at the bottom)'\n",
-            mv->label, mv->label, mv->label, ph, lo, hi, k - 1, mv->n_frames - 1, sp->layer,
-            mv->first_epoch, mv->last_epoch);
+            k - 1, mv->n_frames - 1, (int)sp->layer, mv->first_epoch, mv->last_epoch);
     snprintf(t, sizeof t, "%s: weights of layer %d over training (%ld frames)", mv->label,
-             sp->layer, mv->n_frames);
-    nn_gp_quote(q, sizeof q, t);
-    fprintf(w.f, "set title %s\nplot %s skip 1 using ($3*%d+$4):1:5 with image notitle\n", q, data,
-            mv->cols);
-    if ((rc = nn_file_commit(&w, e)))
+             (int)sp->layer, mv->n_frames);
+    nn_gp_title(&g, t, NULL);
+    fprintf(g.f, "plot %s skip 1 using ($3*%d+$4):1:5 with image notitle\n", data, mv->cols);
+    if ((rc = finish(c, &g, figs, e)))
         return rc;
     /* the trajectory of W[0], W[1] and the rest */
-    study_path(c, path, sizeof path, "movie-%s-trajectory.gp", mv->label);
-    if ((rc = nn_file_open(&w, path, e)))
-        return rc;
     const cJSON *r = cJSON_GetObjectItemCaseSensitive(res, "w1_over_w0_final");
     const cJSON *w0 = cJSON_GetObjectItemCaseSensitive(res, "w0_final");
     if (cJSON_IsNumber(r))
@@ -201,40 +208,39 @@ static int write_scripts(nn_study_ctx *c, const nn_study_plan *sp, const movie *
                  w0->valuedouble, r->valuedouble);
     else
         snprintf(t, sizeof t, "%s: the first weights and the rest", mv->label);
-    nn_gp_quote(q, sizeof q, t);
+    snprintf(base, sizeof base, "movie-%s-trajectory", mv->label);
+    if ((rc = study_figure_begin(c, &g, base, "W[0], W[1] and the average of the rest against "
+                                 "epoch (notebook 002)", 900, 420, e)))
+        return rc;
+    nn_gp_title(&g, t, NULL);
     snprintf(t, sizeof t, "movie-%s-trajectory.csv", mv->label);
     nn_gp_quote(data, sizeof data, t);
-    fprintf(w.f, "# nnlab: W[0], W[1] and the average of the rest against epoch (notebook 002).\n"
-                 "# Redraw from this folder with: gnuplot movie-%s-trajectory.gp\n"
-                 "if (!exists(\"outfile\")) outfile = 'movie-%s-trajectory.png'\n"
-                 "set terminal pngcairo size 900,420 noenhanced font 'sans,10'\n"
-                 "set output outfile\nset datafile separator ','\nset grid\nset key top left\n"
-                 "set xlabel 'epoch'\nset ylabel 'weight value'\nset title %s\n"
-                 "plot %s skip 1 using 1:2 with lines lw 2 title 'W[0]', \\\n"
-                 "     '' skip 1 using 1:3 with lines lw 2 title 'W[1]'",
-            mv->label, mv->label, q, data);
+    fprintf(g.f, "set xlabel 'epoch'\nset ylabel 'weight value'\n"
+                 "plot %s skip 1 using 1:2 with lines lt 1 title 'W[0]', \\\n"
+                 "     '' skip 1 using 1:3 with lines lt 2 title 'W[1]'", data);
     if (mv->k >= 3)
-        fprintf(w.f, ", \\\n     '' skip 1 using 1:4 with lines lw 2 title '%s'",
-                sp->rest_notebook ? "average of rest (notebook: over all weights, first two as 0)"
-                                  : "average of the rest");
-    fputc('\n', w.f);
-    return nn_file_commit(&w, e);
+        fprintf(g.f, ", \\\n     '' skip 1 using 1:4 with lines lt 3 title '%s'",
+                sp->rest ? "average of the rest (notebook: all weights, the first two as 0)"
+                         : "average of the rest");
+    fputc('\n', g.f);
+    return finish(c, &g, figs, e);
 }
 
-int nn_study_movie(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e)
+static int run(nn_study_ctx *c, const nn_study_plan *plan, cJSON *out, nn_err *e)
 {
+    const movie_opts *sp = plan->options;
     int rc = NN_OK;
     for (int i = 0; i < c->n_models && !rc; i++) {
         const char *label = c->models[i]->label;
         nn_model *m = study_load_model(c, label, false, e);
         if (!m)
             return e->code;
-        int l = sp->layer - 1;
+        int l = (int)sp->layer - 1;
         movie mv = {.label = label, .off = m->w_off[l], .rows = m->width[l + 1],
                     .cols = m->width[l], .lo = INFINITY, .hi = -INFINITY};
         mv.k = (size_t)mv.rows * (size_t)mv.cols;
         cJSON *res = cJSON_AddObjectToObject(out, label);
-        char path[4200], path2[4200], name[300];
+        char path[4200], path2[4200];
         nn_file fw = {0}, tw = {0};
         if ((rc = pass(c, sp, m, &mv, false, NULL, NULL, res, e)))
             goto next;
@@ -248,24 +254,11 @@ int nn_study_movie(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err 
             goto next;
         fputs("frame,epoch,row,col,weight\n", fw.f);
         fputs("epoch,w0,w1,rest\n", tw.f);
+        cJSON *figs = cJSON_AddArrayToObject(res, "figures");
         if ((rc = pass(c, sp, m, &mv, true, fw.f, tw.f, res, e)) ||
             (rc = nn_file_commit(&fw, e)) || (rc = nn_file_commit(&tw, e)) ||
-            (rc = write_scripts(c, sp, &mv, res, e)))
+            (rc = write_scripts(c, sp, &mv, res, figs, e)))
             goto next;
-        cJSON *figs = cJSON_AddArrayToObject(res, "figures");
-        static const char *const kinds[3][2] = {{"movie-%s-gif.gp", "movie-%s.gif"},
-                                                {"movie-%s.gp", "movie-%s.png"},
-                                                {"movie-%s-trajectory.gp", "movie-%s-trajectory.png"}};
-        for (int f = 0; f < 3 && !rc; f++) {
-            char script[300];
-            snprintf(script, sizeof script, kinds[f][0], label);
-            snprintf(name, sizeof name, kinds[f][1], label);
-            cJSON *tmp = cJSON_CreateObject();
-            rc = study_gnuplot(c, script, name, tmp, e);
-            if (!rc && cJSON_GetObjectItemCaseSensitive(tmp, "figure"))
-                cJSON_AddItemToArray(figs, cJSON_CreateString(name));
-            cJSON_Delete(tmp);
-        }
     next:
         free(mv.frame_epoch);
         nn_file_abort(&fw);
@@ -274,3 +267,47 @@ int nn_study_movie(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err 
     }
     return rc;
 }
+
+static int check_movie(nn_spec_v *v, const void *options, const nn_plan *p)
+{
+    const movie_opts *o = options;
+    for (int i = 0; i < p->n_models; i++)
+        if (o->layer > p->models[i].arch.n_hidden + 1) {
+            size_t m = nn_spec_push(v, "layer");
+            int rc = nn_spec_fail(v, "model \"%s\" has %d weight layer%s, so no layer %ld (layers "
+                                  "count from 1 at the input side)", p->models[i].label,
+                                  p->models[i].arch.n_hidden + 1,
+                                  p->models[i].arch.n_hidden ? "s" : "", o->layer);
+            nn_spec_pop(v, m);
+            return rc;
+        }
+    return NN_OK;
+}
+
+static const char *const rests[] = {"mean", "notebook"};
+
+static const nn_option options[] = {
+    {.key = "layer", .kind = NN_OPTION_INT, .offset = offsetof(movie_opts, layer), .def = 1,
+     .lo = 1, .hi = NN_MAX_HIDDEN + 1, .doc = "the weight layer shown, counted from 1 at the "
+                                              "input side"},
+    {.key = "rest", .kind = NN_OPTION_ENUM, .offset = offsetof(movie_opts, rest),
+     .names = rests, .n_names = 2, .def_name = "mean", .what = "average of the rest",
+     .doc = "the trajectory's average of the rest: the mean of the other weights, or the "
+            "notebook's first plot's, their sum divided by all k weights"},
+    {.key = "delay", .kind = NN_OPTION_INT, .offset = offsetof(movie_opts, delay), .def = 4,
+     .lo = 1, .hi = 1000, .doc = "the animation's frame delay in 1/100 s"},
+    {.key = "max_frames", .kind = NN_OPTION_INT, .offset = offsetof(movie_opts, max_frames),
+     .def = 1000, .lo = 2, .hi = 10000, .doc = "at most this many recorded rows, evenly "
+                                               "spaced, first and last kept"},
+};
+
+const nn_study nn_study_movie = {
+    .spec = {.name = "movie", .summary = "one layer's weights as a heat strip per recorded "
+             "epoch, and the first two weights against the rest (notebook 002)",
+             .needs = NN_NEEDS_WEIGHTS, .options = options,
+             .n_options = sizeof options / sizeof *options, .options_size = sizeof(movie_opts),
+             .check = check_movie},
+    .figures = "`movie-<label>.gif` (animated), `movie-<label>.png` (every frame), "
+               "`movie-<label>-trajectory.png`; their CSVs",
+    .run = run,
+};

@@ -43,8 +43,13 @@ typedef struct osc {
     int layer_of[NN_MAX_HIDDEN + 1];
 } osc;
 
-static const nn_rgb WHITE = {255, 255, 255}, GREEN = {34, 139, 64};
+typedef struct oscillation_opts {
+    long window;           /* epochs in the moving average of the layer figure */
+} oscillation_opts;
 
+static const nn_rgb WHITE = {255, 255, 255};
+
+/* a flip: the sequential map's dark end, paler where a bin of cells holds few flips */
 static nn_rgb flip_color(void *ctx, int r0, int r1, long c0, long c1)
 {
     const osc *o = ctx;
@@ -55,21 +60,11 @@ static nn_rgb flip_color(void *ctx, int r0, int r1, long c0, long c1)
     if (!hits)
         return WHITE;
     double f = cells > 1 ? 0.35 + 0.65 * (double)hits / (double)cells : 1.0;
-    return (nn_rgb){(uint8_t)(255 + (GREEN.r - 255) * f), (uint8_t)(255 + (GREEN.g - 255) * f),
-                    (uint8_t)(255 + (GREEN.b - 255) * f)};
+    return nn_cmap_color(NN_CMAP_SEQUENTIAL, f);
 }
 
-/* light yellow (small step) through green to dark blue (large step) */
-static nn_rgb size_map(double t)
-{
-    static const nn_rgb a = {250, 236, 150}, b = {60, 160, 80}, c = {20, 45, 110};
-    t = t < 0 ? 0 : t > 1 ? 1 : t;
-    nn_rgb p = t < 0.5 ? a : b, q = t < 0.5 ? b : c;
-    double u = t < 0.5 ? t * 2 : t * 2 - 1;
-    return (nn_rgb){(uint8_t)(p.r + (q.r - p.r) * u), (uint8_t)(p.g + (q.g - p.g) * u),
-                    (uint8_t)(p.b + (q.b - p.b) * u)};
-}
-
+/* a flip shaded by its step relative to the weight's mean absolute step: the largest in
+ * the cells, on the sequential map over 1/16 .. 16 (log2) */
 static nn_rgb size_color(void *ctx, int r0, int r1, long c0, long c1)
 {
     const osc *o = ctx;
@@ -79,10 +74,11 @@ static nn_rgb size_color(void *ctx, int r0, int r1, long c0, long c1)
             int v = o->m[(size_t)r * (size_t)o->S + (size_t)c];
             top = v > top ? v : top;
         }
-    return top ? size_map((top - 1) / 254.0) : WHITE;
+    /* the map's first fifth is too pale to see on white: flips start above it */
+    return top ? nn_cmap_color(NN_CMAP_SEQUENTIAL, 0.2 + 0.8 * (top - 1) / 254.0) : WHITE;
 }
 
-static int one_model(nn_study_ctx *c, const nn_study_plan *sp, const char *label, cJSON *out,
+static int one_model(nn_study_ctx *c, const oscillation_opts *sp, const char *label, cJSON *out,
                      nn_err *e)
 {
     nn_model *m = study_load_model(c, label, false, e);
@@ -207,18 +203,18 @@ static int one_model(nn_study_ctx *c, const nn_study_plan *sp, const char *label
         rc = nn_err_set(e, NN_ENOMEM, label, "out of memory");
         goto done;
     }
-    size_t base = 0;
+    size_t row0 = 0;
     for (int l = 0; l < L; l++) {
         for (int k = 0; k < counts[l]; k++)
             for (long j = 0; j < o.S; j++)
-                frac[(size_t)j * (size_t)L + (size_t)l] += o.m[(base + (size_t)k) * (size_t)o.S + (size_t)j] != 0;
+                frac[(size_t)j * (size_t)L + (size_t)l] += o.m[(row0 + (size_t)k) * (size_t)o.S + (size_t)j] != 0;
         for (long j = 0; j < o.S; j++) {
             double f = frac[(size_t)j * (size_t)L + (size_t)l] / counts[l];
             frac[(size_t)j * (size_t)L + (size_t)l] = f;
             total[l] += f;
             half[j >= o.S / 2][l] += f;
         }
-        base += (size_t)counts[l];
+        row0 += (size_t)counts[l];
     }
     study_path(c, path, sizeof path, "oscillation-%s-layers.csv", label);
     if ((rc = nn_file_open(&w, path, e))) {
@@ -231,7 +227,7 @@ static int one_model(nn_study_ctx *c, const nn_study_plan *sp, const char *label
     for (int l = 0; l < L; l++)
         fprintf(w.f, ",layer%d_avg", l + 1);
     fputc('\n', w.f);
-    int win = sp->window;
+    int win = (int)sp->window;
     for (long j = 0; j < o.S; j++) {
         fprintf(w.f, "%ld", epochs[j + 1]);
         for (int l = 0; l < L; l++)
@@ -275,64 +271,61 @@ static int one_model(nn_study_ctx *c, const nn_study_plan *sp, const char *label
     if (o.S == 0)                      /* fewer than three recorded epochs: nothing to draw */
         goto done;
     /* the plot of the layers' fractions */
-    study_path(c, path, sizeof path, "oscillation-%s-layers.gp", label);
-    if ((rc = nn_file_open(&w, path, e)))
+    nn_gp gp;
+    char q[300], file[200], title[300], base[200], what[300];
+    snprintf(base, sizeof base, "oscillation-%s-layers", label);
+    snprintf(what, sizeof what, "the fraction of each layer's working weights that change "
+             "direction, by epoch (moving average over %d epochs)", win);
+    if ((rc = study_figure_begin(c, &gp, base, what, 900, 460, e)))
         goto done;
-    char q[300], file[200], title[300];
-    fprintf(w.f, "# nnlab: the fraction of each layer's working weights that change direction,\n"
-                 "# by epoch (moving average over %d epochs). Redraw here with: gnuplot %s\n",
-            win, strrchr(path, '/') + 1);
-    fprintf(w.f, "if (!exists(\"outfile\")) outfile = 'oscillation-%s-layers.png'\n", label);
-    fputs("set terminal pngcairo size 900,460 noenhanced font 'sans,10'\nset output outfile\n"
-          "set datafile separator ','\nset grid\nset key top right\nset xlabel 'epoch'\n"
-          "set ylabel 'fraction of the layer''s weights changing direction'\n", w.f);
+    fputs("set xlabel 'epoch'\nset ylabel 'fraction of the layer’s weights changing direction'\n"
+          "set yrange [0:*]\n", gp.f);
     snprintf(title, sizeof title, "%s: direction changes by layer (moving average over %d epochs)",
              label, win);
-    nn_gp_quote(q, sizeof q, title);
-    fprintf(w.f, "set title %s\n", q);
+    nn_gp_title(&gp, title, NULL);
     snprintf(file, sizeof file, "oscillation-%s-layers.csv", label);
     nn_gp_quote(q, sizeof q, file);
-    fputs("plot ", w.f);
+    fputs("plot ", gp.f);
     for (int l = 0; l < L; l++)
-        fprintf(w.f, "%s%s using 1:%d skip 1 with lines lw 2 title 'layer %d%s'", l ? ", \\\n     " : "",
-                q, 2 + L + l, l + 1, l + 1 == L ? " (output)" : "");
-    fputc('\n', w.f);
-    if ((rc = nn_file_commit(&w, e)))
+        fprintf(gp.f, "%s%s using 1:%d skip 1 with lines lw 2 lt %d title 'layer %d%s'",
+                l ? ", \\\n     " : "", q, 2 + L + l, l + 1, l + 1,
+                l + 1 == L ? " (output)" : l == 0 ? " (input)" : "");
+    fputc('\n', gp.f);
+    if ((rc = study_figure_end(c, &gp, NULL, e)))
         goto done;
-    char gp[200], png[200];
-    snprintf(gp, sizeof gp, "oscillation-%s-layers.gp", label);
-    snprintf(png, sizeof png, "oscillation-%s-layers.png", label);
-    cJSON *figs = cJSON_CreateObject();
-    if ((rc = study_gnuplot(c, gp, png, figs, e))) {
-        cJSON_Delete(figs);
-        goto done;
-    }
-    cJSON_Delete(figs);
-    if (c->draw && o.S > 0) {
-        char sub[200];
+    if (o.S > 0) {
+        char sub[300];
         cellgrid g = {.rows = (int)o.n, .cols = o.S, .n_groups = L, .group_rows = counts,
-                      .col_epoch = epochs + 1, .color = flip_color, .ctx = &o};
+                      .col_epoch = epochs + 1, .color = flip_color, .ctx = &o,
+                      .row_word = "working weights, by layer"};
+        g.what = "where each working weight changed direction (notebook 000's coefficient "
+                 "directions)";
         snprintf(title, sizeof title, "%s: where each weight changed direction", label);
-        snprintf(sub, sizeof sub, "%zu working weights, %ld epochs; flips in %.1f%% of cells",
-                 o.n, o.S, 100 * (o.S ? all / ((double)o.n * (double)o.S) : 0));
+        snprintf(sub, sizeof sub, "%zu working weights over %ld epochs of training; a change at "
+                 "epoch t needs a step into t and one out of it, so epochs 1 to %ld can show one; "
+                 "%.1f%% of cells do", o.n, epochs[o.S + 1], o.S,
+                 100 * (o.S ? all / ((double)o.n * (double)o.S) : 0));
         g.title = title, g.subtitle = sub;
         g.n_legend = 2;
-        g.legend[0] = "direction changed", g.legend_col[0] = GREEN;
+        g.legend[0] = "direction changed", g.legend_col[0] = nn_cmap_color(NN_CMAP_SEQUENTIAL, 1);
         g.legend[1] = "same direction", g.legend_col[1] = WHITE;
-        study_path(c, path, sizeof path, "oscillation-%s.png", label);
-        if ((rc = draw_cellgrid(path, &g, e)))
+        snprintf(base, sizeof base, "oscillation-%s", label);
+        if ((rc = draw_cellgrid(c, base, &g, NULL, e)))
             goto done;
         g.color = size_color;
+        g.what = "direction changes shaded by the size of the step";
         snprintf(title, sizeof title, "%s: direction changes by the size of the step", label);
-        snprintf(sub, sizeof sub, "step size relative to the weight's mean absolute step");
+        snprintf(sub, sizeof sub, "the step's size relative to the weight's mean absolute step; "
+                 "the largest in a bin of cells");
         g.n_legend = 1;
         g.legend[0] = "no change", g.legend_col[0] = WHITE;
         g.colorbar = true;
-        g.bar = size_map;
-        g.bar_label = "step / mean";
-        g.bar_lo = "1/16 or less", g.bar_hi = "16 or more";
-        study_path(c, path, sizeof path, "oscillation-%s-magnitude.png", label);
-        if ((rc = draw_cellgrid(path, &g, e)))
+        g.bar_map = NN_CMAP_SEQUENTIAL;
+        g.bar_t0 = 0.2;
+        g.bar_lo = 1.0 / 16, g.bar_hi = 16, g.bar_log = true;
+        g.bar_label = "step / mean step";
+        snprintf(base, sizeof base, "oscillation-%s-magnitude", label);
+        if ((rc = draw_cellgrid(c, base, &g, NULL, e)))
             goto done;
     }
 done:
@@ -342,12 +335,27 @@ done:
     return rc;
 }
 
-int nn_study_oscillation(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e)
+static int run(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e)
 {
     for (int i = 0; i < c->n_models; i++) {
-        int rc = one_model(c, sp, c->models[i]->label, out, e);
+        int rc = one_model(c, sp->options, c->models[i]->label, out, e);
         if (rc)
             return rc;
     }
     return NN_OK;
 }
+
+static const nn_option options[] = {
+    {.key = "window", .kind = NN_OPTION_INT, .offset = offsetof(oscillation_opts, window),
+     .def = 25, .lo = 1, .hi = 1e6, .doc = "epochs in the moving average of the per-layer figure"},
+};
+
+const nn_study nn_study_oscillation = {
+    .spec = {.name = "oscillation", .summary = "where each working weight changes direction "
+             "from epoch to epoch, and how often per layer (notebook 000)",
+             .needs = NN_NEEDS_WEIGHTS_EVERY, .options = options, .n_options = 1,
+             .options_size = sizeof(oscillation_opts)},
+    .figures = "`oscillation-<label>.png` (weights by epoch), `oscillation-<label>-layers.png`; "
+               "their CSVs",
+    .run = run,
+};

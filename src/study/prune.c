@@ -24,6 +24,16 @@
 #include "nnlab/record.h"
 #include "nnlab/train.h"
 
+#define MAX_FRACTIONS 64
+
+typedef struct prune_opts {
+    bool methods[NN_RANK_COUNT];
+    int n_fractions;               /* 0: auto */
+    double fractions[MAX_FRACTIONS];
+    long finetune_epochs;
+    bool lottery;
+} prune_opts;
+
 enum { IMMEDIATE, FINETUNED, LOTTERY, PHASES };
 static const char *const phase_names[PHASES] = {"immediate", "finetuned", "lottery"};
 
@@ -189,7 +199,7 @@ typedef struct result {
     int removed;
 } result;
 
-static int measure(const setting *s, const nn_study_plan *sp, const nn_model *fin,
+static int measure(const setting *s, const prune_opts *sp, const nn_model *fin,
                    const nn_model *init, const bool *keep, result *res, nn_err *e)
 {
     nn_model *p = prune_model(fin, keep, e);
@@ -222,7 +232,7 @@ static double plotted(const result *r, int ph, bool classify)
     return classify ? r->st[ph].error : r->st[ph].loss;
 }
 
-static int write_tables(nn_study_ctx *c, const nn_study_plan *sp, const char *label,
+static int write_tables(nn_study_ctx *c, const prune_opts *sp, const char *label,
                         const double *fr, int nf, const result *res, bool classify, nn_err *e)
 {
     char path[4200];
@@ -270,54 +280,60 @@ static int write_tables(nn_study_ctx *c, const nn_study_plan *sp, const char *la
     return nn_file_commit(&w, e);
 }
 
-static int write_plot(nn_study_ctx *c, const nn_study_plan *sp, const char *label, cJSON *out,
+/* One panel per phase, one line per ranking method (its colour the same in every panel),
+ * every panel on the same y range so the phases compare at a glance; one key. */
+static int write_plot(nn_study_ctx *c, const prune_opts *sp, const char *label, cJSON *out,
                       bool classify, nn_err *e)
 {
-    char path[4200], q[300], file[200], title[300];
-    nn_file w;
-    study_path(c, path, sizeof path, "prune-%s.gp", label);
-    int rc = nn_file_open(&w, path, e);
-    if (rc)
-        return rc;
+    char q[300], file[200], title[300], base[200];
     int nm = 0;
     for (int k = 0; k < NN_RANK_COUNT; k++)
         nm += sp->methods[k];
     int panels = sp->lottery ? 3 : 2;
-    fprintf(w.f, "# nnlab: train error against the fraction of each hidden layer pruned, one\n"
-                 "# line per ranking method. Redraw here with: gnuplot prune-%s.gp\n", label);
-    fprintf(w.f, "if (!exists(\"outfile\")) outfile = 'prune-%s.png'\n", label);
-    fprintf(w.f, "set terminal pngcairo size %d,500 noenhanced font 'sans,10'\nset output outfile\n"
-                 "set datafile separator ','\nset grid\nset key below horizontal\n"
-                 "set xlabel 'fraction of each hidden layer pruned'\nset ylabel '%s'\n"
-                 "set yrange [0:*]\n", panels * 480, classify ? "train error" : "training loss");
-    snprintf(title, sizeof title, "%s: pruning hidden neurons by rank", label);
-    nn_gp_quote(q, sizeof q, title);
-    fprintf(w.f, "set multiplot layout 1,%d title %s\n", panels, q);
+    enum { KEY = 170, TOP = 78, BOTTOM = 62 };
+    snprintf(base, sizeof base, "prune-%s", label);
+    nn_gp g;
+    int rc = study_figure_begin(c, &g, base, "train error against the fraction of each hidden "
+                                "layer pruned, one line per ranking method",
+                                panels * 400 + KEY, 440, e);
+    if (rc)
+        return rc;
+    FILE *f = g.f;
     snprintf(file, sizeof file, "prune-%s-error.csv", label);
     nn_gp_quote(q, sizeof q, file);
-    static const char *const heads[PHASES] = {"immediately", "after fine-tuning", "lottery ticket: retrained from the initial weights"};
+    /* the panels share the largest value of every column drawn */
+    fprintf(f, "set xlabel 'fraction of each hidden layer pruned'\nset ylabel '%s'\n"
+               "ymax = 0\ndo for [col = 2:%d] {\n"
+               "    stats %s using col nooutput\n"
+               "    ymax = STATS_max > ymax ? STATS_max : ymax\n}\n"
+               "set yrange [0:(ymax > 0 ? ymax * 1.05 : 1)]\n",
+            classify ? "train error" : "training loss", 1 + panels * nm, q);
+    snprintf(title, sizeof title, "%s: pruning hidden neurons by rank", label);
+    fputs("set multiplot title ", f);
+    nn_gp_str(&g, title);
+    fputs(" font sprintf(',%g', FS * 1.2)\n", f);
+    static const char *const heads[PHASES] = {"immediately", "after fine-tuning",
+                                              "retrained from the initial weights"};
     for (int ph = 0; ph < panels; ph++) {
-        fprintf(w.f, "set title '%s'\nplot ", heads[ph]);
+        nn_gp_panel(&g, 0, ph, 1, panels, TOP, KEY, BOTTOM);
+        if (ph == 0)
+            nn_gp_key_right(&g, KEY, TOP);
+        fprintf(f, "set title '%s'\nplot ", heads[ph]);
         int col = 2 + ph * nm, first = 1;
         for (int k = 0; k < NN_RANK_COUNT; k++) {
             if (!sp->methods[k])
                 continue;
-            fprintf(w.f, "%s%s using 1:%d skip 1 with linespoints lw 2 pt 7 ps 0.6 title '%s'",
-                    first ? "" : ", \\\n     ", q, col++, nn_rank_names[k]);
+            fprintf(f, "%s%s using 1:%d skip 1 with linespoints lt %d pt 7 ps 0.6 title '%s'",
+                    first ? "" : ", \\\n     ", q, col++, k + 1, nn_rank_names[k]);
             first = 0;
         }
-        fputc('\n', w.f);
+        fputs(ph == 0 ? "\nunset key\n" : "\n", f);
     }
-    fputs("unset multiplot\n", w.f);
-    if ((rc = nn_file_commit(&w, e)))
-        return rc;
-    char gp[200], png[200];
-    snprintf(gp, sizeof gp, "prune-%s.gp", label);
-    snprintf(png, sizeof png, "prune-%s.png", label);
-    return study_gnuplot(c, gp, png, out, e);
+    fputs("unset multiplot\n", f);
+    return study_figure_end(c, &g, out, e);
 }
 
-static int one_model(nn_study_ctx *c, const nn_study_plan *sp, const nn_model_plan *mp,
+static int one_model(nn_study_ctx *c, const prune_opts *sp, const nn_model_plan *mp,
                      const setting *base, cJSON *out, nn_err *e)
 {
     const char *label = mp->label;
@@ -334,7 +350,7 @@ static int one_model(nn_study_ctx *c, const nn_study_plan *sp, const nn_model_pl
         total += fin->width[h + 1];
         wmax = fin->width[h + 1] > wmax ? fin->width[h + 1] : wmax;
     }
-    double fr[NN_MAX_FRACTIONS];
+    double fr[MAX_FRACTIONS];
     int nf = sp->n_fractions;
     if (H == 0) {
         cJSON *mo = cJSON_AddObjectToObject(out, label);
@@ -344,9 +360,9 @@ static int one_model(nn_study_ctx *c, const nn_study_plan *sp, const nn_model_pl
         return NN_OK;
     }
     if (nf == 0) {   /* auto: 0, 1, ..., w-1 neurons of the widest layer, at most 64 of them */
-        nf = wmax < NN_MAX_FRACTIONS ? wmax : NN_MAX_FRACTIONS;
+        nf = wmax < MAX_FRACTIONS ? wmax : MAX_FRACTIONS;
         for (int j = 0; j < nf; j++)
-            fr[j] = wmax <= NN_MAX_FRACTIONS ? (double)j / wmax
+            fr[j] = wmax <= MAX_FRACTIONS ? (double)j / wmax
                                              : (double)lround((double)j * (wmax - 1) / (nf - 1)) / wmax;
     } else {
         memcpy(fr, sp->fractions, (size_t)nf * sizeof *fr);
@@ -417,13 +433,13 @@ done:
     return rc;
 }
 
-int nn_study_prune(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e)
+static int run(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e)
 {
     setting s = {0};
     s.stop = c->stop;
     char path[4200];
     nn_path_join(path, sizeof path, c->dir, "data.csv");
-    int rc = nn_data_load_csv(path, "y", &s.raw, e);
+    int rc = nn_data_load_csv(path, nn_plan_target(c->plan), &s.raw, e);
     if (rc)
         return rc;
     s.loss = c->plan->train.loss;
@@ -443,10 +459,70 @@ int nn_study_prune(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err 
             break;
         }
         s.ts = (nn_trainset){s.raw.n, s.raw.d, s.X, s.raw.y, s.raw.classify, NULL};
-        rc = one_model(c, sp, c->models[i], &s, out, e);
+        rc = one_model(c, sp->options, c->models[i], &s, out, e);
         free(s.X);
         s.X = NULL;
     }
     nn_data_free(&s.raw);
     return rc;
 }
+
+/* fractions: "auto" or a list of fractions in [0, 1) */
+static int check_fractions(nn_spec_v *v, cJSON *obj, const char *key, void *field)
+{
+    prune_opts *o = (prune_opts *)((char *)field - offsetof(prune_opts, n_fractions));
+    cJSON *f = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!f) {
+        f = cJSON_CreateString("auto");
+        cJSON_AddItemToObject(obj, key, f);
+    }
+    size_t m = nn_spec_push(v, key);
+    int rc = NN_OK;
+    if (cJSON_IsString(f) && !strcmp(f->valuestring, "auto")) {
+        o->n_fractions = 0;
+    } else if (!cJSON_IsArray(f) || !f->child || cJSON_GetArraySize(f) > MAX_FRACTIONS) {
+        rc = nn_spec_fail(v, "expected \"auto\" (remove 0, 1, ... width-1 neurons per layer) or "
+                          "a list of at most %d fractions in [0, 1)", MAX_FRACTIONS);
+    } else {
+        int i = 0;
+        for (cJSON *c = f->child; c && !rc; c = c->next, i++) {
+            if (!cJSON_IsNumber(c) || !(c->valuedouble >= 0 && c->valuedouble < 1)) {
+                size_t m2 = nn_spec_push_index(v, i);
+                rc = nn_spec_fail(v, "expected a fraction of each hidden layer in [0, 1)");
+                nn_spec_pop(v, m2);
+            } else {
+                o->fractions[i] = c->valuedouble;
+            }
+        }
+        o->n_fractions = i;
+    }
+    nn_spec_pop(v, m);
+    return rc;
+}
+
+static const nn_option options[] = {
+    {.key = "methods", .kind = NN_OPTION_NAMES, .offset = offsetof(prune_opts, methods),
+     .names = nn_rank_names, .n_names = NN_RANK_COUNT, .what = "ranking method",
+     .doc = "the orders of removal: notebook 000's mean, mean-percent and max, a seeded random "
+            "order, and ablation (the loss increase when a neuron is silenced)"},
+    {.key = "fractions", .kind = NN_OPTION_CUSTOM, .offset = offsetof(prune_opts, n_fractions),
+     .check = check_fractions, .def_doc = "\"auto\"",
+     .values_doc = "`\"auto\"` or a list of up to 64 numbers in [0, 1)",
+     .doc = "fractions of every hidden layer to remove; auto is 0, 1/w, ..., (w-1)/w for the "
+            "widest layer's width w (64 of them spread over that range when w > 64)"},
+    {.key = "finetune_epochs", .kind = NN_OPTION_INT,
+     .offset = offsetof(prune_opts, finetune_epochs), .def = 100, .lo = 0, .hi = 1e7,
+     .doc = "epochs of fine-tuning after pruning, with the spec's settings (0: none)"},
+    {.key = "lottery", .kind = NN_OPTION_BOOL, .offset = offsetof(prune_opts, lottery),
+     .def = 1, .doc = "also retrain the pruned net from its surviving initial weights "
+                      "(Frankle & Carbin 2019)"},
+};
+
+const nn_study nn_study_prune = {
+    .spec = {.name = "prune", .summary = "hidden neurons removed in rank order: error "
+             "immediately, after fine-tuning, and retrained from the initial weights",
+             .needs = NN_NEEDS_HIDDEN, .options = options,
+             .n_options = sizeof options / sizeof *options, .options_size = sizeof(prune_opts)},
+    .figures = "`prune-<label>.png`; `prune-<label>.csv`",
+    .run = run,
+};

@@ -135,8 +135,10 @@ expect_eq "$("$J" "$tmp/e3/summary.json" 'models[label=relu-he].converged_epoch'
 NNLAB_GNUPLOT=/nonexistent/gnuplot "$NNLAB" run experiments/init.json --out "$tmp/g" \
     --set train.max_epochs=3 >"$tmp/out" 2>"$tmp/err"; rc=$?
 expect_eq "$rc" 0 "run without gnuplot"
-[ -f "$tmp/g/curves.gp" ] && [ ! -e "$tmp/g/curves.png" ] && [ -f "$tmp/g/decision-relu-he.png" ] \
-    && ok || no "without gnuplot: script kept, libpng figures drawn"
+[ -f "$tmp/g/curves.gp" ] && [ ! -e "$tmp/g/curves.png" ] && [ -f "$tmp/g/decision-relu-he.gp" ] \
+    && [ -f "$tmp/g/decision-relu-he.layer.png" ] && [ ! -e "$tmp/g/decision-relu-he.png" ] \
+    && ok || no "without gnuplot: scripts and raster layers kept, no figure"
+grep -q 'decision-relu-he.png (decision-relu-he.gp)' "$tmp/err" && ok || no "the line names the undrawn figures"
 expect_eq "$(grep -c 'gnuplot not found' "$tmp/err")" 1 "one line about gnuplot"
 
 # ---- a diverging model: status, exit 1, the other model goes on --------------------

@@ -52,8 +52,12 @@ expect_eq "$("$J" "$tmp/short/summary.json" analyses.oscillation.relu.steps)" 0 
     && ok || no "prune on an identity output"
 "$NNLAB" run experiments/init.json --out "$tmp/nohid" --quiet --no-plots --set 'models.relu-he.hidden=[]' \
     --set 'studies=[]' --set 'models.tanh-xavier.hidden=[]' || no "no-hidden run"
-expect_exit 0 "$NNLAB" analyze "$tmp/nohid" --study prune --force
-expect_eq "$("$J" "$tmp/nohid/summary.json" 'analyses.prune.relu-he.note')" "no hidden layer to prune" "prune notes it"
+# a study the spec does not list is checked as the spec would be: refused, nothing written
+cp "$tmp/nohid/summary.json" "$tmp/nohid-summary.json"
+"$NNLAB" analyze "$tmp/nohid" --study prune --force 2>"$tmp/err"; rc=$?
+expect_eq "$rc" 2 "analyze --study prune without hidden layers"
+expect_eq "$(cat "$tmp/err")" 'nnlab: --study prune: the prune study needs at least one hidden layer, but model "tanh-xavier" has 0' "its message"
+cmp -s "$tmp/nohid/summary.json" "$tmp/nohid-summary.json" && ok || no "summary.json untouched"
 # a study failing keeps the models' results in summary.json
 base "$tmp/keep" || no "keep run"
 rm "$tmp/keep/relu/weights.csv"

@@ -20,7 +20,7 @@ gt 0.05 "$("$J" "$S" analyses.movie.logit.w1_over_w0_final)" "|W[1]| / W[0] ends
 expect_eq "$(($(wc -l < "$M/data.csv") - 1)) $(($(wc -l < "$M/test.csv") - 1))" "800 200" "split sizes"
 expect_eq "$(awk -F, 'NR > 1 { p += $16 } END { print p }' "$M/data.csv") $(awk -F, 'NR > 1 { p += $16 } END { print p }' "$M/test.csv")" \
     "381 95" "each part keeps the class proportion (0.476)"
-expect_eq "$(head -1 "$M/logit/metrics.csv")" "epoch,loss,mse,error,test_error" "metrics has test_error"
+expect_eq "$(head -1 "$M/logit/metrics.csv")" "epoch,loss,mse,error,test_error,test_loss,test_mse" "metrics has the test columns"
 # the movie: every 40th step, first and last rows, the trajectory table
 expect_eq "$(($(wc -l < "$M/logit/weights.csv") - 1))" 751 "weights every 40 steps of 30000"
 expect_eq "$(head -1 "$M/movie-logit.csv")" "frame,epoch,row,col,weight" "movie table header"

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "nnlab/spec.h"
+#include "nnlab/study.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -31,7 +32,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     nn_plan p;
     nn_err e;
-    if (nn_spec_load_text(&p, text, size, "fuzz.json", "/nonexistent-dir", sets, n_sets, &e) == NN_OK) {
+    if (nn_spec_load_text(&p, text, size, "fuzz.json", "/nonexistent-dir", sets, n_sets,
+                          nn_study_table_get(), &e) == NN_OK) {
         char *json = nn_plan_to_json(&p);
         free(json);
     }

@@ -57,7 +57,7 @@ static int spec_error(const char *text, nn_err *e)
     char *buf = malloc(len);
     memcpy(buf, text, len);
     nn_plan p;
-    int rc = nn_spec_load_text(&p, buf, len, "x.json", ".", NULL, 0, e);
+    int rc = nn_spec_load_text(&p, buf, len, "x.json", ".", NULL, 0, nn_study_table_get(), e);
     nn_plan_free(&p);
     free(buf);
     return rc;

@@ -1,17 +1,6 @@
-/* rank.c: notebook 000's "neuron importance": ranking hidden neurons by their incoming
- * working weights, and the neuron_rank study.
- *
- * A hidden layer's incoming weights form a matrix with one row per neuron. The notebook's
- * three rankings sort the rows by keys, least important first:
- *   mean          (mean |w|, max |w|)
- *   mean-percent  (mean percentile, max percentile), the percentile of |w| being 100 i / n
- *                 for its position i in the sorted |w| of the whole matrix; equal values
- *                 share the percentile of the last of them (the notebook builds a dict)
- *   max           (max |w|)
- * The notebook breaks remaining ties with random numbers; nnlab gives the lower rank to the
- * lower neuron index, so ranks are reproducible. Means are numpy's (pairwise sums).
- * The study reads weights.csv epoch by epoch and writes each method's ranks and the grid of
- * rank changes (green: rank rose, red: fell), output side on top.
+/* neuron_rank.c: notebook 000's "neuron importance" over training: each hidden neuron's
+ * rank by each of the notebook's methods (ranking.c), epoch by epoch from weights.csv, and
+ * the grid of rank changes (green: rank rose, red: fell), output side on top.
  */
 #include <cJSON.h>
 #include <math.h>
@@ -20,79 +9,8 @@
 #include <string.h>
 
 #include "common.h"
-#include "nnlab/mat.h"
 #include "nnlab/record.h"
 
-typedef struct rowkey {
-    double k1, k2;
-    size_t row;
-} rowkey;
-
-static int by_keys(const void *a, const void *b)
-{
-    const rowkey *x = a, *y = b;
-    if (x->k1 != y->k1)
-        return x->k1 < y->k1 ? -1 : 1;
-    if (x->k2 != y->k2)
-        return x->k2 < y->k2 ? -1 : 1;
-    return x->row < y->row ? -1 : x->row > y->row;
-}
-
-static int by_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-int nn_rank_rows(const double *W, size_t rows, size_t cols, nn_rank_method m, int *rank,
-                 nn_err *e)
-{
-    size_t n = rows * cols;
-    double *a = malloc(n * sizeof *a), *sorted = malloc(n * sizeof *sorted);
-    rowkey *keys = malloc(rows * sizeof *keys);
-    if (!a || !sorted || !keys) {
-        free(a), free(sorted), free(keys);
-        return nn_err_set(e, NN_ENOMEM, "", "out of memory ranking neurons");
-    }
-    for (size_t i = 0; i < n; i++)
-        a[i] = fabs(W[i]);
-    if (m == NN_RANK_MEAN_PERCENT) {
-        memcpy(sorted, a, n * sizeof *a);
-        qsort(sorted, n, sizeof *sorted, by_double);
-        for (size_t i = 0; i < n; i++) {
-            size_t lo = 0, hi = n;             /* one past the last sorted value <= a[i] */
-            while (lo < hi) {
-                size_t mid = (lo + hi) / 2;
-                if (sorted[mid] <= a[i])
-                    lo = mid + 1;
-                else
-                    hi = mid;
-            }
-            a[i] = 100.0 * (double)(lo - 1) / (double)n;
-        }
-    }
-    for (size_t r = 0; r < rows; r++) {
-        const double *row = a + r * cols;
-        double mx = row[0];
-        for (size_t c = 1; c < cols; c++)
-            mx = row[c] > mx ? row[c] : mx;
-        keys[r].row = r;
-        if (m == NN_RANK_MAX) {
-            keys[r].k1 = mx;
-            keys[r].k2 = 0;
-        } else {
-            keys[r].k1 = nn_mean_numpy(row, cols);
-            keys[r].k2 = mx;
-        }
-    }
-    qsort(keys, rows, sizeof *keys, by_keys);
-    for (size_t i = 0; i < rows; i++)
-        rank[keys[i].row] = (int)i;
-    free(a), free(sorted), free(keys);
-    return NN_OK;
-}
-
-/* ---- the study ----------------------------------------------------------------------------- */
 
 typedef struct changes {
     int n;              /* hidden neurons */
@@ -100,7 +18,8 @@ typedef struct changes {
     signed char *d;     /* (S, n), step-major so it grows by appending: +1 rose, -1 fell */
 } changes;
 
-static const nn_rgb WHITE = {255, 255, 255}, GREEN = {34, 139, 64}, RED = {200, 40, 40};
+/* rose: the signed map's positive green; fell: its negative purple (as everywhere) */
+static const nn_rgb WHITE = {255, 255, 255}, GREEN = {0x1b, 0x78, 0x37}, RED = {0x76, 0x2a, 0x83};
 
 static nn_rgb change_color(void *ctx, int r0, int r1, long c0, long c1)
 {
@@ -122,7 +41,11 @@ static nn_rgb change_color(void *ctx, int r0, int r1, long c0, long c1)
                     (uint8_t)(255 + (col.b - 255) * f)};
 }
 
-static int one_model(nn_study_ctx *c, const nn_study_plan *sp, const char *label, cJSON *out,
+typedef struct rank_opts {
+    bool methods[NN_RANK_COUNT];   /* the first three: notebook 000's */
+} rank_opts;
+
+static int one_model(nn_study_ctx *c, const rank_opts *sp, const char *label, cJSON *out,
                      nn_err *e)
 {
     nn_model *m = study_load_model(c, label, false, e);
@@ -251,20 +174,23 @@ static int one_model(nn_study_ctx *c, const nn_study_plan *sp, const char *label
             base += counts[l];
         }
         cJSON_AddNumberToObject(ko, "change_fraction", S ? (double)all / ((double)n * (double)S) : 0);
-        if (c->draw && S > 0) {
-            char title[300], sub[300];
+        if (S > 0) {
+            char title[300], sub[300], fig[200];
             snprintf(title, sizeof title, "%s: changes in neuron rank by layer (%s)", label,
                      k == 0 ? "mean |weight|" : k == 1 ? "mean percentile of |weight|" : "max |weight|");
-            snprintf(sub, sizeof sub, "%d hidden neurons, %ld epochs; ties go to the lower index",
-                     n, S);
+            snprintf(sub, sizeof sub, "%d hidden neurons over %ld epochs of training; each epoch's "
+                     "rank against the one before; ties go to the lower index", n, S);
             cellgrid g = {.rows = n, .cols = S, .n_groups = H, .group_rows = counts,
                           .col_epoch = epochs + 1, .color = change_color, .ctx = &ch[k],
-                          .title = title, .subtitle = sub, .n_legend = 3};
+                          .title = title, .subtitle = sub, .n_legend = 3,
+                          .row_word = "hidden neurons, by layer",
+                          .what = "where each hidden neuron's rank rose or fell (notebook 000's "
+                                  "neuron importance)"};
             g.legend[0] = "rank rose", g.legend_col[0] = GREEN;
             g.legend[1] = "rank fell", g.legend_col[1] = RED;
             g.legend[2] = "unchanged", g.legend_col[2] = WHITE;
-            study_path(c, path, sizeof path, "neuron-rank-%s-%s.png", label, nn_rank_names[k]);
-            if ((rc = draw_cellgrid(path, &g, e)))
+            snprintf(fig, sizeof fig, "neuron-rank-%s-%s", label, nn_rank_names[k]);
+            if ((rc = draw_cellgrid(c, fig, &g, NULL, e)))
                 goto done;
         }
     }
@@ -279,12 +205,28 @@ done:
     return rc;
 }
 
-int nn_study_neuron_rank(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e)
+static int run(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e)
 {
     for (int i = 0; i < c->n_models; i++) {
-        int rc = one_model(c, sp, c->models[i]->label, out, e);
+        int rc = one_model(c, sp->options, c->models[i]->label, out, e);
         if (rc)
             return rc;
     }
     return NN_OK;
 }
+
+static const nn_option options[] = {
+    {.key = "methods", .kind = NN_OPTION_NAMES, .offset = offsetof(rank_opts, methods),
+     .names = nn_rank_names, .n_names = 3, .what = "ranking method",
+     .doc = "the rankings drawn: mean (mean |w|), mean-percent (mean percentile of |w|), max "
+            "(largest |w|) of each neuron's incoming weights"},
+};
+
+const nn_study nn_study_neuron_rank = {
+    .spec = {.name = "neuron_rank", .summary = "each hidden neuron's rank by its incoming "
+             "weights, epoch by epoch, and where ranks change (notebook 000)",
+             .needs = NN_NEEDS_WEIGHTS_EVERY, .options = options, .n_options = 1,
+             .options_size = sizeof(rank_opts)},
+    .figures = "`neuron-rank-<label>-<method>.png` and .csv",
+    .run = run,
+};
