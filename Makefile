@@ -101,7 +101,7 @@ DOC_FIGURES := alignment/alignment-relu-loss.png alignment/alignment-relu.png \
     regression-flipped/fit-sigmoid.png=fit-regression-flipped.png \
     circles/hidden-3d-sigmoid-w3-0-1-2.png circles/unit-lines-sigmoid-w3.png \
     distance/iterates-relu-s3.png mass-shuffle/movie-logit-trajectory.png \
-    mass-shuffle/movie-logit.png neuron-rank/neuron-rank-relu-mean.png \
+    mass-shuffle/movie-logit-frames.png=movie-logit.png neuron-rank/neuron-rank-relu-mean.png \
     oscillation/oscillation-relu-layers.png oscillation/oscillation-relu.png prune/prune-relu.png \
     seed-pairs/seed-pairs.png init-sweep/collect-converged_epoch.png=sweep-init-converged_epoch.png
 figures: all

@@ -117,8 +117,10 @@ void nn_gp_abort(nn_gp *g);
 void nn_gp_str(nn_gp *g, const char *s);
 /* `set title 'title'` with a smaller second line, the subtitle (may be NULL). */
 void nn_gp_title(nn_gp *g, const char *title, const char *subtitle);
-/* The line style of series i ("lc rgb '#1f77b4' dt 1"), for plot commands. */
+/* The line style of series i ("lc rgb '#1f77b4' dt 1"), for plot commands; its colour alone
+ * ("lc rgb '#1f77b4'"), for a line of the series with a dash pattern of its own. */
 void nn_gp_series(char *buf, size_t cap, int i);
+void nn_gp_series_color(char *buf, size_t cap, int i);
 /* `set palette defined (...)` for map m over [lo, hi], and its colour bar's label (may be
  * NULL). nn_gp_palette_part uses only the part [t0, t1] of the map. */
 void nn_gp_palette(nn_gp *g, nn_cmap m, double lo, double hi, const char *label);

@@ -138,6 +138,12 @@ void nn_gp_series(char *buf, size_t cap, int i)
              dashes[(i / NN_FIG_N_SERIES) % 4]);
 }
 
+void nn_gp_series_color(char *buf, size_t cap, int i)
+{
+    nn_rgb c = nn_fig_series[i % NN_FIG_N_SERIES];
+    snprintf(buf, cap, "lc rgb '#%02x%02x%02x'", c.r, c.g, c.b);
+}
+
 static void hex(char *buf, nn_rgb c) { snprintf(buf, 8, "#%02x%02x%02x", c.r, c.g, c.b); }
 
 /* The theme, after the terminal: everything a figure's look depends on, in one block the

@@ -79,6 +79,7 @@ typedef struct cellgrid {
     const char *what;              /* the script's comment */
     const char *title, *subtitle;
     const char *row_word;          /* "weights", "neurons": the y axis says what a row is */
+    const char *group_word;        /* "layer", "hidden layer": what a group is */
     int n_legend;
     const char *legend[4];
     nn_rgb legend_col[4];

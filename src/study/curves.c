@@ -73,7 +73,7 @@ static long count_rows(const char *dir, const char *label)
 static void plot_panel(FILE *f, const nn_study_ctx *c, int col, int test_col, long stride,
                        bool titles)
 {
-    char q[300], file[200], style[80], every[40] = "";
+    char q[300], file[200], style[80], color[60], every[40] = "";
     if (stride > 1)
         snprintf(every, sizeof every, "every %ld ", stride);
     fputs("plot ", f);
@@ -81,6 +81,7 @@ static void plot_panel(FILE *f, const nn_study_ctx *c, int col, int test_col, lo
         snprintf(file, sizeof file, "%s/metrics.csv", c->models[i]->label);
         nn_gp_quote(q, sizeof q, file);
         nn_gp_series(style, sizeof style, i);
+        nn_gp_series_color(color, sizeof color, i);
         fprintf(f, "%s%s skip 1 %susing 1:%d with lines lw 2 %s ", i ? ", \\\n     " : "", q, every,
                 col, style);
         if (titles) {
@@ -92,12 +93,12 @@ static void plot_panel(FILE *f, const nn_study_ctx *c, int col, int test_col, lo
         if (test_col > 0) {
             nn_gp_quote(q, sizeof q, file);
             fprintf(f, ", \\\n     %s skip 1 %susing 1:%d with lines lw 1.5 %s dt (6,4) notitle", q,
-                    every, test_col, style);
+                    every, test_col, color);
         }
     }
     if (titles && test_col > 0)      /* what solid and dashed mean, in the key */
-        fputs(", \\\n     NaN with lines lw 2 lc rgb INK title 'training set', "
-              "NaN with lines lw 1.5 dt (6,4) lc rgb INK title 'test set'", f);
+        fputs(", \\\n     keyentry with lines lw 2 lc rgb INK title 'training set', "
+              "keyentry with lines lw 1.5 dt (6,4) lc rgb INK title 'test set'", f);
     fputs("\n", f);
 }
 

@@ -61,16 +61,19 @@ int draw_cellgrid(nn_study_ctx *c, const char *base, const cellgrid *g, cJSON *o
     nn_canvas_free(cv);
     if (rc)
         return rc;
-    /* the figure: the plot area about 1000 x min(600, ...) pixels, key on the right */
-    int key_px = 250, plot_h = H > 600 ? 600 : H < 240 ? 240 : H;
-    int W = 1000 + 150 + key_px, Hf = plot_h + 150;
+    /* the figure: the plot area 1000 pixels wide and 2 pixels a row (300 to 700), layer
+     * names on the left, key and colour bar on the right */
+    enum { LEFT = 240, PLOT_W = 1000, KEY = 230, TOP = 86, BOTTOM = 68 };
+    int plot_h = 2 * H < 300 ? 300 : 2 * H > 700 ? 700 : 2 * H;
+    int W = LEFT + PLOT_W + KEY, Hf = plot_h + TOP + BOTTOM;
     nn_gp gp;
     if ((rc = study_figure_begin(c, &gp, base, g->what, W, Hf, e)))
         return rc;
     FILE *f = gp.f;
     fprintf(f, "set lmargin at screen %.4f; set rmargin at screen %.4f\n"
                "set tmargin at screen %.4f; set bmargin at screen %.4f\n",
-            150.0 / W, 1150.0 / W, (Hf - 82.0) / Hf, 68.0 / Hf);
+            (double)LEFT / W, (double)(LEFT + PLOT_W) / W, (double)(Hf - TOP) / Hf,
+            (double)BOTTOM / Hf);
     nn_gp_title(&gp, g->title, g->subtitle);
     long first = g->cols ? g->col_epoch[0] : 0, last = g->cols ? g->col_epoch[g->cols - 1] : 1;
     double x0 = (double)first - 0.5, x1 = (double)last + 0.5;
@@ -79,9 +82,8 @@ int draw_cellgrid(nn_study_ctx *c, const char *base, const cellgrid *g, cJSON *o
           "set ytics scale 0\nset mytics 0\nset ytics (", f);
     for (int l = 0; l < g->n_groups; l++) {
         char t[80];
-        snprintf(t, sizeof t, "%s%d%s", g->n_groups > 1 ? "layer " : "", l + 1,
-                 g->n_groups == 1 ? "" : l == 0 ? " (input side)"
-                                     : l == g->n_groups - 1 ? " (output side)" : "");
+        snprintf(t, sizeof t, "%s %d%s", g->group_word, l + 1,
+                 l == 0 ? " (input side)" : l == g->n_groups - 1 ? " (output side)" : "");
         if (g->n_groups == 1)
             snprintf(t, sizeof t, "%s", g->row_word);
         fprintf(f, "%s", l ? ", " : "");
@@ -94,16 +96,22 @@ int draw_cellgrid(nn_study_ctx *c, const char *base, const cellgrid *g, cJSON *o
                    "lc rgb MUTED front\n", top[l] + gap / 2.0, top[l] + gap / 2.0);
     fputs("set ylabel ", f);
     nn_gp_str(&gp, g->row_word);
-    fputs(" offset -2,0\n", f);
+    fputs("\n", f);
     fprintf(f, "set key at screen %.4f, screen %.4f left top vertical Left reverse "
                "samplen 1.5\nset style fill solid 1.0 border lc rgb MUTED\n",
-            1175.0 / W, (Hf - 82.0) / Hf);
+            (LEFT + PLOT_W + 24.0) / W, (double)(Hf - TOP) / Hf);
     if (g->colorbar) {
         nn_gp_palette_part(&gp, g->bar_map, g->bar_t0, 1, g->bar_lo, g->bar_hi, g->bar_label);
-        if (g->bar_log)
-            fputs("set logscale cb 2\n", f);
+        if (g->bar_log) {        /* powers of two, written as fractions below 1 */
+            fputs("set logscale cb 2\nset cbtics (", f);
+            for (double v = g->bar_lo; v <= g->bar_hi * 1.0001; v *= 2)
+                fprintf(f, "%s'%s%g' %.17g", v > g->bar_lo ? ", " : "", v < 1 ? "1/" : "",
+                        v < 1 ? 1 / v : v, v);
+            fputs(")\n", f);
+        }
         fprintf(f, "set colorbox vertical user origin screen %.4f, screen %.4f size screen %.4f, "
-                   "screen %.4f\n", 1180.0 / W, 68.0 / Hf, 18.0 / W, (plot_h * 0.55) / Hf);
+                   "screen %.4f\n", (LEFT + PLOT_W + 30.0) / W, (double)BOTTOM / Hf, 18.0 / W,
+                (plot_h * 0.6) / Hf);
     } else {
         fputs("unset colorbox\n", f);
     }

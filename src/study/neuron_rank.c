@@ -183,7 +183,7 @@ static int one_model(nn_study_ctx *c, const rank_opts *sp, const char *label, cJ
             cellgrid g = {.rows = n, .cols = S, .n_groups = H, .group_rows = counts,
                           .col_epoch = epochs + 1, .color = change_color, .ctx = &ch[k],
                           .title = title, .subtitle = sub, .n_legend = 3,
-                          .row_word = "hidden neurons, by layer",
+                          .row_word = "hidden neurons, by layer", .group_word = "hidden layer",
                           .what = "where each hidden neuron's rank rose or fell (notebook 000's "
                                   "neuron importance)"};
             g.legend[0] = "rank rose", g.legend_col[0] = GREEN;

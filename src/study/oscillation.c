@@ -297,14 +297,13 @@ static int one_model(nn_study_ctx *c, const oscillation_opts *sp, const char *la
         char sub[300];
         cellgrid g = {.rows = (int)o.n, .cols = o.S, .n_groups = L, .group_rows = counts,
                       .col_epoch = epochs + 1, .color = flip_color, .ctx = &o,
-                      .row_word = "working weights, by layer"};
+                      .row_word = "working weights, by layer", .group_word = "layer"};
         g.what = "where each working weight changed direction (notebook 000's coefficient "
                  "directions)";
         snprintf(title, sizeof title, "%s: where each weight changed direction", label);
-        snprintf(sub, sizeof sub, "%zu working weights over %ld epochs of training; a change at "
-                 "epoch t needs a step into t and one out of it, so epochs 1 to %ld can show one; "
-                 "%.1f%% of cells do", o.n, epochs[o.S + 1], o.S,
-                 100 * (o.S ? all / ((double)o.n * (double)o.S) : 0));
+        snprintf(sub, sizeof sub, "%zu working weights, %ld epochs of training (a change at epoch t "
+                 "takes a step in and one out: epochs 1 to %ld); %.1f%% of cells", o.n,
+                 epochs[o.S + 1], o.S, 100 * (o.S ? all / ((double)o.n * (double)o.S) : 0));
         g.title = title, g.subtitle = sub;
         g.n_legend = 2;
         g.legend[0] = "direction changed", g.legend_col[0] = nn_cmap_color(NN_CMAP_SEQUENTIAL, 1);
