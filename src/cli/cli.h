@@ -44,6 +44,7 @@ typedef struct spec_args {
     bool force, quiet, no_plots;
     double max_output;   /* --max-output in bytes: 0 = the default, INFINITY = none */
     int threads;         /* --threads: 0 = the default (the number of cores) */
+    char fig_sets[2][600];   /* --format and --size, as the overrides figures.format=, .size= */
 } spec_args;
 
 /* The cores this process may use (its CPU affinity), at least 1. */

@@ -252,9 +252,9 @@ static int load_plan(const spec_args *a, nn_plan *plan, nn_err *e)
 int cmd_run(int argc, char **argv)
 {
     static const char *const opts[] = {"--out", "--set", "--force", "--quiet", "--no-plots",
-                                       "--max-output", "--threads"};
+                                       "--max-output", "--threads", "--format", "--size"};
     spec_args a;
-    int rc = parse_spec_args(argc, argv, &a, opts, 7);
+    int rc = parse_spec_args(argc, argv, &a, opts, 9);
     if (rc)
         return rc;
     nn_plan plan;
@@ -331,9 +331,9 @@ int cmd_run(int argc, char **argv)
 
 int cmd_check(int argc, char **argv)
 {
-    static const char *const opts[] = {"--set", "--max-output"};
+    static const char *const opts[] = {"--set", "--max-output", "--format", "--size"};
     spec_args a;
-    int rc = parse_spec_args(argc, argv, &a, opts, 2);
+    int rc = parse_spec_args(argc, argv, &a, opts, 4);
     if (rc)
         return rc;
     nn_plan plan;
@@ -396,9 +396,25 @@ int cmd_analyze(int argc, char **argv)
 {
     const char *dir = NULL, *study = NULL;
     bool quiet = false, no_plots = false, force = false;
+    nn_fig_opts fig = {.gnuplot = getenv("NNLAB_GNUPLOT")};
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
-        if (!strcmp(arg, "--quiet")) {
+        bool is_fmt = !strncmp(arg, "--format", 8) && (arg[8] == '=' || arg[8] == '\0');
+        bool is_size = !strncmp(arg, "--size", 6) && (arg[6] == '=' || arg[6] == '\0');
+        if (is_fmt || is_size) {
+            size_t k = is_fmt ? 8 : 6;
+            const char *val = arg[k] == '=' ? arg + k + 1 : (i + 1 < argc ? argv[++i] : NULL);
+            nn_err fe;
+            char *end;
+            if (!val)
+                return cli_usage("analyze", "%s needs a value", is_fmt ? "--format" : "--size");
+            if (is_fmt && nn_fig_parse_formats(val, &fig.formats, &fe))
+                return cli_usage("analyze", "%s", fe.msg);
+            if (is_size && (fig.size = strtod(val, &end), !*val || *end ||
+                            !(fig.size >= 0.25 && fig.size <= 8)))
+                return cli_usage("analyze", "--size expects a number from 0.25 to 8 (a multiplier "
+                                 "of every figure's size), got \"%s\"", val);
+        } else if (!strcmp(arg, "--quiet")) {
             quiet = true;
         } else if (!strcmp(arg, "--no-plots")) {
             no_plots = true;
@@ -409,8 +425,9 @@ int cmd_analyze(int argc, char **argv)
             if (!study || !*study)
                 return cli_usage("analyze", "--study needs a study name");
         } else if (arg[0] == '-') {
-            static const char *const opts[] = {"--study", "--quiet", "--no-plots", "--force"};
-            const char *s = nn_suggest(arg, opts, 4);
+            static const char *const opts[] = {"--study", "--quiet", "--no-plots", "--force",
+                                               "--format", "--size"};
+            const char *s = nn_suggest(arg, opts, 6);
             return cli_usage("analyze", "unknown option \"%s\"%s%s%s (see nnlab analyze --help)",
                              arg, s ? " (did you mean \"" : "", s ? s : "", s ? "\"?)" : "");
         } else if (dir) {
@@ -432,7 +449,6 @@ int cmd_analyze(int argc, char **argv)
     nn_err e = {0};
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    nn_fig_opts fig = {.gnuplot = getenv("NNLAB_GNUPLOT")};
     int rc = nn_analyze(dir, study, !no_plots, force, &fig, &stop_flag, &r, &e);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     if (rc)

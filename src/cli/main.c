@@ -13,12 +13,13 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "nnlab/figure.h"
 #include "nnlab/spec.h"
 
 const cmd nn_commands[] = {
     {"run", cmd_run, "train the models of a spec and write a run directory",
      "usage: nnlab run SPEC.json [--out DIR] [--set PATH=VALUE]... [--force] [--quiet] [--no-plots]\n"
-     "                 [--max-output SIZE] [--threads N]\n"
+     "                 [--format png,svg,pdf] [--size S] [--max-output SIZE] [--threads N]\n"
      "\n"
      "Trains every model the spec describes, runs its studies and writes a run directory:\n"
      "spec.json, manifest.json, summary.json, data.csv, <label>/metrics.csv,\n"
@@ -32,7 +33,11 @@ const cmd nn_commands[] = {
      "                     parses (--set models.relu.hidden=[8,8,4]), else a string\n"
      "  --force            replace an existing run directory (only an nnlab run)\n"
      "  --quiet            print nothing but errors\n"
-     "  --no-plots         write tables and scripts, draw no PNGs\n"
+     "  --no-plots         write tables and gnuplot scripts, draw no figures\n"
+     "  --format LIST      draw every figure in these formats: png, svg, pdf (default png;\n"
+     "                     the spec's figures.format)\n"
+     "  --size S           every figure S times its default size, text and lines too\n"
+     "                     (default 1; the spec's figures.size)\n"
      "  --max-output SIZE  refuse a run estimated to write more than SIZE (default 2G;\n"
      "                     500M, 8G, none)\n"
      "  --threads N        train up to N models at once (default: the number of cores);\n"
@@ -48,7 +53,8 @@ const cmd nn_commands[] = {
      "(every default filled in) on stdout. Writes nothing.\n"
      "Exit status 0 when the spec is good, 2 when it is not.\n"},
     {"analyze", cmd_analyze, "run a finished run's studies again from what it recorded",
-     "usage: nnlab analyze RUN_DIR [--study NAME] [--quiet] [--no-plots] [--force]\n"
+     "usage: nnlab analyze RUN_DIR [--study NAME] [--format png,svg,pdf] [--size S] [--quiet]\n"
+     "                     [--no-plots] [--force]\n"
      "\n"
      "Recomputes the studies of a run directory from its recorded tables (model files,\n"
      "metrics.csv, weights.csv, data.csv), without training: every study its spec.json lists,\n"
@@ -56,6 +62,9 @@ const cmd nn_commands[] = {
      "studies' tables and figures and their part of summary.json.\n"
      "\n"
      "  --study NAME   any study: `nnlab list` names them all\n"
+     "  --format LIST  draw the figures in these formats: png, svg, pdf (default: the\n"
+     "                 spec's figures.format)\n"
+     "  --size S       figures S times their default size (default: the spec's)\n"
      "  --no-plots     tables only\n"
      "  --quiet        print nothing but errors\n"
      "  --force        analyse a run whose manifest still says running (it was killed),\n"
@@ -310,7 +319,8 @@ int parse_spec_args(int argc, char **argv, spec_args *a, const char *const *allo
                              s ? " (did you mean \"" : "", s ? s : "", s ? "\"?)" : "", argv[0]);
         }
         bool takes = !strcmp(opt, "--set") || !strcmp(opt, "--out") ||
-                     !strcmp(opt, "--max-output") || !strcmp(opt, "--threads");
+                     !strcmp(opt, "--max-output") || !strcmp(opt, "--threads") ||
+                     !strcmp(opt, "--format") || !strcmp(opt, "--size");
         if (takes && !val) {
             if (i + 1 >= argc)
                 return cli_usage(argv[0], "%s needs a value", opt);
@@ -339,6 +349,24 @@ int parse_spec_args(int argc, char **argv, spec_args *a, const char *const *allo
             int rc = cli_parse_size(argv[0], val, &a->max_output);
             if (rc)
                 return rc;
+        } else if (!strcmp(opt, "--format") || !strcmp(opt, "--size")) {
+            /* the spec's figures section, overridden like any other value */
+            bool fmt = !strcmp(opt, "--format");
+            unsigned formats;
+            nn_err fe;
+            double size = 0;
+            char *end;
+            if (fmt && nn_fig_parse_formats(val, &formats, &fe))
+                return cli_usage(argv[0], "%s", fe.msg);
+            if (!fmt && (size = strtod(val, &end), !*val || *end || !(size >= 0.25 && size <= 8)))
+                return cli_usage(argv[0], "--size expects a number from 0.25 to 8 (a multiplier of "
+                                 "every figure's size), got \"%s\"", val);
+            if (a->n_sets >= 64)
+                return cli_usage(argv[0], "at most 64 --set options");
+            char *buf = a->fig_sets[fmt ? 0 : 1];
+            snprintf(buf, sizeof a->fig_sets[0], "figures.%s=%s%s%s", fmt ? "format" : "size",
+                     fmt ? "\"" : "", val, fmt ? "\"" : "");
+            a->sets[a->n_sets++] = buf;
         } else if (!strcmp(opt, "--force")) {
             a->force = true;
         } else if (!strcmp(opt, "--quiet")) {

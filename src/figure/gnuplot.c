@@ -167,7 +167,7 @@ static void theme(FILE *f)
             "set title font sprintf(',%%g', FS * 1.1) textcolor rgb '%s'\n"
             "set xlabel textcolor rgb '%s'\nset ylabel textcolor rgb '%s'\n"
             "set style fill solid 1.0 noborder\n"
-            "set pointsize 0.8\n",
+            "set pointsize 0.8 * PS\n",
             ink, ink, ink, ink, ink, ink);
     fputs("# series colours: lt 1 ... 10 (matplotlib's tab10); classes, ink, muted\n", f);
     for (int i = 0; i < NN_FIG_N_SERIES; i++) {
@@ -219,14 +219,16 @@ int nn_gp_begin(nn_gp *g, const char *dir, const char *base, const char *what, i
             "if (!exists(\"fmt\")) fmt = 'png'\n"
             "if (!exists(\"scale\")) scale = %.6g\n"
             "if (!exists(\"outfile\")) outfile = '%s.'.fmt\n"
-            "W = %d * scale; H = %d * scale; FS = 11 * scale\n"
-            "# the same look in every format: svg and pdf measure text and lines in other units\n"
+            "W = %d * scale; H = %d * scale; FS = 11 * scale; PS = 1\n"
+            "# the same look in every format: svg and pdf measure text, lines and points in other\n"
+            "# units (PS scales every point size)\n"
             "if (fmt eq 'svg') {\n"
-            "    FS = FS * 1.32\n"
-            "    set terminal svg size W,H font sprintf('" NN_FIG_FONT ",%%g', FS) linewidth scale "
+            "    PS = 0.68\n"
+            "    set terminal svg size W,H font sprintf('" NN_FIG_FONT ",%%g', FS) fontscale 1.336 "
+            "linewidth scale "
             "noenhanced background '#ffffff'\n"
             "} else { if (fmt eq 'pdf') {\n"
-            "    FS = FS * 1.49\n"
+            "    FS = FS * 1.516; PS = 0.76\n"
             "    set terminal pdfcairo size W/96.0,H/96.0 font sprintf('" NN_FIG_FONT ",%%g', FS) "
             "linewidth scale * 1.5 noenhanced background '#ffffff'\n"
             "} else {\n"
@@ -253,7 +255,7 @@ int nn_gp_begin_gif(nn_gp *g, const char *dir, const char *base, const char *wha
             "# Redraw from this folder: gnuplot %s-gif.gp (an animated GIF, one frame per plot)\n"
             "if (!exists(\"scale\")) scale = %.6g\n"
             "if (!exists(\"outfile\")) outfile = '%s.gif'\n"
-            "W = %d * scale; H = %d * scale; FS = 11 * scale\n"
+            "W = %d * scale; H = %d * scale; FS = 11 * scale; PS = 1\n"
             "# (the gif terminal takes no expression for its font: eval spells it out)\n"
             "eval sprintf(\"set terminal gif animate delay %d loop 0 size %%d,%%d font "
             "'" NN_FIG_FONT ",%%g' noenhanced background '#ffffff'\", W, H, FS)\n"

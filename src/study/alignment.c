@@ -265,9 +265,9 @@ static void frame_plot(FILE *f, const char *label, const char *fidx, long h, con
     fprintf(f, "set title %s\n"
                "plot 'alignment-%s-function.csv' skip 1 every ::(%s*%d)::(%s*%d+%d) using 3:4 "
                "with lines lt 3 %s, \\\n"
-               "     'data.csv' skip 1 using 1:2 with points pt 7 ps 1.3 lt 3 %s, \\\n"
+               "     'data.csv' skip 1 using 1:2 with points pt 7 ps 1.3*PS lt 3 %s, \\\n"
                "     'alignment-%s-neurons.csv' skip 1 every ::(%s*%ld)::(%s*%ld+%ld) using 4:5 "
-               "axes x1y2 with points pt 3 ps 1.4 lt 1 %s\n",
+               "axes x1y2 with points pt 3 ps 1.4*PS lt 1 %s\n",
             title, label, fidx, GRID, fidx, GRID, GRID - 1, key ? "title 'h(x)'" : "notitle",
             key ? "title 'data'" : "notitle", label, fidx, h, fidx, h, h - 1,
             key ? "title 'neuron: its kink, its output weight'" : "notitle");
@@ -372,8 +372,8 @@ static int write_scripts(nn_study_ctx *c, const alignment_opts *sp, const char *
     }
     nn_gp_key_strip(&g, STRIP, 1);
     fputs(", keyentry with lines lt 3 title 'h(x), the net''s function', "
-          "keyentry with points pt 7 ps 1.3 lt 3 title 'data', "
-          "keyentry with points pt 3 ps 1.4 lt 1 title 'neuron j: its kink -b_j/w_j against "
+          "keyentry with points pt 7 ps 1.3*PS lt 3 title 'data', "
+          "keyentry with points pt 3 ps 1.4*PS lt 1 title 'neuron j: its kink -b_j/w_j against "
           "its output weight a_j'\n", f);
     fputs("unset multiplot\n", f);
     if ((rc = finish(c, &g, figs, e)))

@@ -178,7 +178,7 @@ static int write_script(nn_study_ctx *c, const char *label, const grid *g, const
     const char *xn = nn_data_name(pts, 0, names[0], sizeof names[0]);
     const char *yn = nn_data_name(pts, 1, names[1], sizeof names[1]);
     snprintf(base, sizeof base, "decision-%s", label);
-    enum { W = 780, H = 600, TOP = 78, SIDE = 250, BOTTOM = 62, LEFT = 86 };
+    enum { W = 780, H = 610, TOP = 78, SIDE = 250, BOTTOM = 74, LEFT = 86 };
     nn_gp g_;
     nn_gp *gp = &g_;
     int rc = study_figure_begin(c, gp, base, "decision regions: the model's output over the "
@@ -239,13 +239,13 @@ static int write_script(nn_study_ctx *c, const char *label, const grid *g, const
         nn_gp_str(gp, q);
         /* right: a filled disk with a dark rim; wrong: a thick ring in the class's colour */
         if (right) {
-            fprintf(f, " skip 1 using ((%s) ? $1 : NaN):2 with points pt 7 ps 1.0 lc rgb %s "
+            fprintf(f, " skip 1 using ((%s) ? $1 : NaN):2 with points pt 7 ps 1.0*PS lc rgb %s "
                        "title '%s', \\\n     ", kinds[k][0], kinds[k][1], kinds[k][2]);
             nn_gp_str(gp, q);
-            fprintf(f, " skip 1 using ((%s) ? $1 : NaN):2 with points pt 6 ps 1.0 lw 0.8 "
+            fprintf(f, " skip 1 using ((%s) ? $1 : NaN):2 with points pt 6 ps 1.0*PS lw 0.8 "
                        "lc rgb INK notitle%s\n", kinds[k][0], more);
         } else {
-            fprintf(f, " skip 1 using ((%s) ? $1 : NaN):2 with points pt 6 ps 1.05 lw 2.2 "
+            fprintf(f, " skip 1 using ((%s) ? $1 : NaN):2 with points pt 6 ps 1.05*PS lw 2.2 "
                        "lc rgb %s title '%s'%s\n", kinds[k][0], kinds[k][1], kinds[k][2], more);
         }
     }

@@ -140,7 +140,9 @@ static int run(nn_study_ctx *c, const nn_study_plan *plan, cJSON *out, nn_err *e
         for (size_t k = 0; k < d.n; k++)
             out_of += bin[k] < ylo || bin[k] > yhi;
         nn_gp g;
-        char base[200], names[2][64];
+        char base[200], names[2][64], xname[64], yname[64];
+        snprintf(xname, sizeof xname, "%s", nn_data_name(&d, 0, names[0], sizeof names[0]));
+        snprintf(yname, sizeof yname, "%s", nn_data_name(&d, 1, names[1], sizeof names[1]));
         snprintf(base, sizeof base, "fit-%s", label);
         if ((rc = study_figure_begin(c, &g, base, "notebook 004's regression fit and binary "
                                      "activations", 820, 560, e)))
@@ -151,9 +153,9 @@ static int run(nn_study_ctx *c, const nn_study_plan *plan, cJSON *out, nn_err *e
         fprintf(g.f, "set yrange [%.17g:%.17g]\nset bmargin 7\n"
                      "set key at screen 0.5, screen 0.02 center bottom horizontal\n", ylo, yhi);
         fputs("set xlabel ", g.f);
-        nn_gp_str(&g, nn_data_name(&d, 0, names[0], sizeof names[0]));
+        nn_gp_str(&g, xname);
         fputs("\nset ylabel ", g.f);
-        nn_gp_str(&g, nn_data_name(&d, 1, names[1], sizeof names[1]));
+        nn_gp_str(&g, yname);
         snprintf(t, sizeof t, "binary: hidden units 1 above %g%s", sp->threshold,
                  out_of ? " (beyond the window in places)" : "");
         nn_gp_quote(q, sizeof q, t);
@@ -162,7 +164,27 @@ static int run(nn_study_ctx *c, const nn_study_plan *plan, cJSON *out, nn_err *e
                      "     '' skip 1 using 1:3 with lines lt 4 title 'prediction'\n", label, q);
         if (out_of)
             cJSON_AddNumberToObject(res, "binary_points_outside_figure", (double)out_of);
-        rc = study_figure_end(c, &g, res, e);
+        if ((rc = study_figure_end(c, &g, res, e)))
+            break;
+        /* the prediction alone, as notebook 004 first draws it: plt.plot(x, y); plt.plot(x, pred) */
+        snprintf(base, sizeof base, "fit-%s-prediction", label);
+        if ((rc = study_figure_begin(c, &g, base, "notebook 004's regression: the data and the "
+                                     "prediction", 820, 520, e)))
+            break;
+        snprintf(t, sizeof t, "%s: the prediction; mse %.3g, R² %.3f", label, mse, r2);
+        nn_gp_title(&g, t, NULL);
+        fputs("set xlabel ", g.f);
+        nn_gp_str(&g, xname);
+        fputs("\nset ylabel ", g.f);
+        nn_gp_str(&g, yname);
+        fprintf(g.f, "\nplot 'fit-%s.csv' skip 1 using 1:2 with lines lt 1 title 'data', \\\n"
+                     "     '' skip 1 using 1:3 with lines lt 4 title 'prediction'\n", label);
+        cJSON *tmp = cJSON_CreateObject();
+        rc = study_figure_end(c, &g, tmp, e);
+        const cJSON *fg = cJSON_GetObjectItemCaseSensitive(tmp, "figure");
+        if (!rc && cJSON_IsString(fg))
+            cJSON_AddStringToObject(res, "figure_prediction", fg->valuestring);
+        cJSON_Delete(tmp);
     }
     free(pred);
     free(bin);
@@ -182,6 +204,7 @@ const nn_study nn_study_fit = {
              .needs = NN_NEEDS_ONE_HIDDEN | NN_NEEDS_INPUT_1D | NN_NEEDS_REGRESSION,
              .input_why = "draws a regression fit", .options = options, .n_options = 1,
              .options_size = sizeof(fit_opts)},
-    .figures = "`fit-<label>.png` and .csv",
+    .figures = "`fit-<label>.png` (with the binary prediction), `fit-<label>-prediction.png` "
+               "(the prediction alone) and `fit-<label>.csv`",
     .run = run,
 };

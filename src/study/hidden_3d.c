@@ -96,9 +96,9 @@ static int run(nn_study_ctx *c, const nn_study_plan *plan, cJSON *out, nn_err *e
                     fprintf(g.f, "set view 60,35\nset ticslevel 0\nset border 4095 lw 0.5 lc rgb MUTED\n"
                                  "set xlabel 'h%zu'\nset ylabel 'h%zu'\nset zlabel 'h%zu' rotate parallel\n"
                                  "splot 'hidden-3d-%s.csv' skip 1 using %zu:%zu:($%zu < 0.5 ? $%zu : NaN) "
-                                 "with points pt 7 ps 0.6 lc rgb CLASS0 title 'class 0', \\\n"
+                                 "with points pt 7 ps 0.6*PS lc rgb CLASS0 title 'class 0', \\\n"
                                  "      'hidden-3d-%s.csv' skip 1 using %zu:%zu:($%zu >= 0.5 ? $%zu : NaN) "
-                                 "with points pt 7 ps 0.6 lc rgb CLASS1 title 'class 1'\n",
+                                 "with points pt 7 ps 0.6*PS lc rgb CLASS1 title 'class 1'\n",
                             x, y, z, label, x + 1, y + 1, h + 1, z + 1, label, x + 1, y + 1, h + 1,
                             z + 1);
                     cJSON *tmp = cJSON_CreateObject();

@@ -323,7 +323,7 @@ static int write_plot(nn_study_ctx *c, const prune_opts *sp, const char *label, 
         for (int k = 0; k < NN_RANK_COUNT; k++) {
             if (!sp->methods[k])
                 continue;
-            fprintf(f, "%s%s using 1:%d skip 1 with linespoints lt %d pt 7 ps 0.6 title '%s'",
+            fprintf(f, "%s%s using 1:%d skip 1 with linespoints lt %d pt 7 ps 0.6*PS title '%s'",
                     first ? "" : ", \\\n     ", q, col++, k + 1, nn_rank_names[k]);
             first = 0;
         }

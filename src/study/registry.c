@@ -4,13 +4,13 @@
 
 #include <pthread.h>
 
-extern const nn_study nn_study_curves, nn_study_decision, nn_study_distribution,
+extern const nn_study nn_study_dataset, nn_study_curves, nn_study_decision, nn_study_distribution,
     nn_study_oscillation, nn_study_neuron_rank, nn_study_prune, nn_study_distance,
     nn_study_iterates, nn_study_barrier, nn_study_seed_pairs, nn_study_movie,
     nn_study_alignment, nn_study_unit_lines, nn_study_hidden_3d, nn_study_fit;
 
 const nn_study *const nn_studies[] = {
-    &nn_study_curves,      &nn_study_decision,  &nn_study_distribution, &nn_study_oscillation,
+    &nn_study_dataset,     &nn_study_curves,      &nn_study_decision,  &nn_study_distribution, &nn_study_oscillation,
     &nn_study_neuron_rank, &nn_study_prune,     &nn_study_distance,     &nn_study_iterates,
     &nn_study_barrier,     &nn_study_seed_pairs, &nn_study_movie,       &nn_study_alignment,
     &nn_study_unit_lines,  &nn_study_hidden_3d, &nn_study_fit,

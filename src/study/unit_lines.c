@@ -105,8 +105,8 @@ static int run(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e)
         fputs("\nset ylabel ", g.f);
         nn_gp_str(&g, nn_data_name(&d, 1, names[1], sizeof names[1]));
         fprintf(g.f, "\nplot 'data.csv' skip 1 using 1:($3 < 0.5 ? $2 : NaN) with points pt 7 "
-                     "ps 0.6 lc rgb CLASS0 title 'class 0', \\\n"
-                     "     'data.csv' skip 1 using 1:($3 >= 0.5 ? $2 : NaN) with points pt 7 ps 0.6 "
+                     "ps 0.6*PS lc rgb CLASS0 title 'class 0', \\\n"
+                     "     'data.csv' skip 1 using 1:($3 >= 0.5 ? $2 : NaN) with points pt 7 ps 0.6*PS "
                      "lc rgb CLASS1 title 'class 1'");
         snprintf(t, sizeof t, "unit-lines-%s.csv", label);
         nn_gp_quote(q, sizeof q, t);
