@@ -54,6 +54,10 @@ int cli_cores(void);
  * "iB" may follow), or "none". Returns 0, or prints the usage error and returns 2. */
 int cli_parse_size(const char *command, const char *s, double *bytes);
 
+/* `--set PATH VALUE` (a space, or " = ", where PATH=VALUE belongs): say so on stderr, with
+ * the fixed argument, and return 2; else 0. val is argv[i], the --set's value. */
+int cli_set_split(const char *val, int i, int argc, char **argv, bool have_spec);
+
 /* Parse argv for run/check; allowed lists the long options this command accepts. */
 int parse_spec_args(int argc, char **argv, spec_args *a, const char *const *allowed, int n);
 

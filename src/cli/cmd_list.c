@@ -139,6 +139,8 @@ int cmd_data(int argc, char **argv)
         val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
         if (!val)
             return cli_usage("data", "%s needs a value", is_seed ? "--seed" : "--set");
+        if (is_set && cli_set_split(val, i, argc, argv, true))
+            return 2;
         char *end;
         if (is_seed) {
             errno = 0;

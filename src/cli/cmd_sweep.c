@@ -111,6 +111,8 @@ static int parse_opts(int argc, char **argv, opts *o)
         }
         char *end;
         if (!strcmp(name, "--set")) {
+            if (cli_set_split(val, i, argc, argv, o->spec != NULL))
+                return 2;
             if (o->n_sets >= NN_SWEEP_MAX_SETS)
                 return cli_usage("sweep", "at most %d --set options", NN_SWEEP_MAX_SETS);
             o->sets[o->n_sets++] = val;

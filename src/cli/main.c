@@ -258,7 +258,7 @@ static bool spec_like(const char *s)
  * at a time") or PATH reported without its value. Say how to write it and return 2; 0 when
  * the --set at argv[i] (value val) is not such a case. The word after is read as the value
  * only when it cannot be the spec itself (no spec yet and it names a .json or a file). */
-static int set_split(const char *val, int i, int argc, char **argv, bool have_spec)
+int cli_set_split(const char *val, int i, int argc, char **argv, bool have_spec)
 {
     const char *eq = strchr(val, '=');
     if ((eq && eq[1]) || i + 1 >= argc || val[0] == '=')
@@ -329,7 +329,7 @@ int parse_spec_args(int argc, char **argv, spec_args *a, const char *const *allo
             return cli_usage(argv[0], "%s takes no value", opt);
         }
         if (!strcmp(opt, "--set")) {
-            if (set_split(val, i, argc, argv, a->spec != NULL))
+            if (cli_set_split(val, i, argc, argv, a->spec != NULL))
                 return 2;
             if (a->n_sets >= 64)
                 return cli_usage(argv[0], "at most 64 --set options");

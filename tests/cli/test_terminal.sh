@@ -66,7 +66,7 @@ tail -1 "$tmp/i.err" | grep -q "^nnlab: interrupted after [0-9.]* s; what it wro
 # ---- analyze says what it wrote ----------------------------------------------------------
 expect_exit 0 "$NNLAB" analyze "$R" --no-plots
 expect_eq "$(sed 's/ in [0-9.]* s:/ in T s:/' "$tmp/err")" \
-    "nnlab: analysed decision, curves in T s: tables (no figures) in $R, the results under \"analyses\" in $R/summary.json" \
+    "nnlab: analysed dataset, decision, curves in T s: tables (no figures) in $R, the results under \"analyses\" in $R/summary.json" \
     "analyze names its studies and where they are"
 [ ! -s "$tmp/out" ] && ok || no "analyze printed on stdout"
 expect_exit 0 "$NNLAB" analyze "$R" --no-plots --study curves
@@ -129,5 +129,12 @@ if command -v script > /dev/null && script -qec true /dev/null > /dev/null 2>&1;
 else
     echo "test_terminal: note: no util-linux script(1), so the progress line was not tested" >&2
 fi
+
+# the same hint from sweep and data, whose --set take the same PATH=VALUE
+"$NNLAB" sweep experiments/init.json --set seed 0:3 --dry-run >"$tmp/out" 2>"$tmp/err"; rc=$?
+expect_eq "$rc $(cat "$tmp/err")" "2 nnlab: --set seed: expected PATH=VALUE (did you mean --set seed=0:3?)" "sweep --set PATH VALUE"
+"$NNLAB" data wedges --set n 100 >"$tmp/out" 2>"$tmp/err"; rc=$?
+expect_eq "$rc $(cat "$tmp/err")" "2 nnlab: --set n: expected PATH=VALUE (did you mean --set n=100?)" "data --set PARAM VALUE"
+[ ! -s "$tmp/out" ] && ok || no "data printed a data set after a usage error"
 
 finish test_terminal
