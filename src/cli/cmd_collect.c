@@ -560,6 +560,7 @@ static int plot(const table *t, const char *col, const char *dir)
     fputs("set xlabel ", g.f);
     nn_gp_str(&g, col);
     fprintf(g.f, "\nset ylabel 'models'\nset yrange [0:*]\nset offsets 0, 0, graph 0.08, 0\n"
+                 "set key below center horizontal maxrows 4\n"
                  "set ytics %ld\nset mytics 1\n"
                  "set style fill transparent solid 0.55 border\nwidth = %.17g\nlo = %.17g\n"
                  "bin(x) = lo + width * (floor((x - lo) / width) + 0.5)\nset boxwidth width\nplot ",

@@ -79,7 +79,7 @@ int draw_cellgrid(nn_study_ctx *c, const char *base, const cellgrid *g, cJSON *o
     double x0 = (double)first - 0.5, x1 = (double)last + 0.5;
     fprintf(f, "set xrange [%.17g:%.17g]\nset yrange [0:%d]\n", x0, x1, H);
     fputs("set xlabel 'epoch'\nunset grid\nset border 15 lw 1 lc rgb INK\nset tics front\n"
-          "set ytics scale 0\nset mytics 0\nset ytics (", f);
+          "set ytics scale 0\nunset mytics\nset ytics (", f);
     for (int l = 0; l < g->n_groups; l++) {
         char t[80];
         snprintf(t, sizeof t, "%s %d%s", g->group_word, l + 1,
