@@ -11,8 +11,9 @@
  * points (filled when predicted right, hollow when wrong, in their class's colour), the
  * axes, a colour bar and the key. The boundary separates the grid points the model puts in
  * class 1 from the rest, by the same rule as its predictions (output >= 0.5; logit >= 0 for
- * bce_logits), traced by marching squares with the crossing interpolated linearly: a region
- * where the output is exactly 0.5 (dead ReLUs) is one class, so it has an edge, not speckle.
+ * bce_logits), traced by marching squares, each crossing found on its grid edge by bisection
+ * with the model: a region where the output is exactly 0.5 (dead ReLUs) is one class, so it
+ * has an edge, not speckle, and the edge is where the model puts it.
  * The window is the spec's range, or by default a square around the data with a margin.
  */
 #include <cJSON.h>
@@ -39,6 +40,8 @@ typedef struct grid {
     double lo[2], hi[2];
     double *v;      /* (res, res): v[i * res + j] at x1 = t_i, x2 = t_j */
     unsigned char *cls;   /* (res, res): the class the model predicts there */
+    double *tx, *ty;      /* (res, res): where the class changes on the edge from (i, j) to
+                             (i + 1, j), and to (i, j + 1), as a fraction of it; NaN: none */
 } grid;
 
 static double lin(double lo, double hi, int i, int n)
@@ -100,9 +103,76 @@ static int write_layer(const char *path, const grid *g, double vmin, double vmax
     return rc;
 }
 
+/* Where the predicted class changes on every grid edge whose ends differ, found by bisection
+ * with the model itself (the class rule of its predictions), so the boundary is where the
+ * model puts it, not where a straight line between two grid values would: a region whose
+ * output is exactly 0.5 (dead ReLUs) gives no slope to interpolate. 16 halvings: a
+ * 65536th of a grid cell. */
+static int find_crossings(const nn_model *gm, grid *g, bool logit, nn_err *e)
+{
+    const int n = g->res;
+    size_t N = (size_t)n * (size_t)n, ne = 0;
+    for (size_t k = 0; k < N; k++)
+        g->tx[k] = g->ty[k] = NAN;
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++) {
+            ne += i + 1 < n && g->cls[i * n + j] != g->cls[(i + 1) * n + j];
+            ne += j + 1 < n && g->cls[i * n + j] != g->cls[i * n + j + 1];
+        }
+    if (!ne)
+        return NN_OK;
+    double *lo = malloc(ne * sizeof *lo), *hi = malloc(ne * sizeof *hi);
+    double *xy = malloc(2 * ne * sizeof *xy), *out = malloc(ne * sizeof *out);
+    size_t *cell = malloc(ne * sizeof *cell);
+    unsigned char *dir = malloc(ne);
+    int rc = NN_OK;
+    if (!lo || !hi || !xy || !out || !cell || !dir) {
+        rc = nn_err_set(e, NN_ENOMEM, "", "out of memory for the decision boundary");
+        goto done;
+    }
+    size_t q = 0;
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++)
+            for (int d = 0; d < 2; d++) {
+                int i2 = i + (d == 0), j2 = j + (d == 1);
+                if (i2 >= n || j2 >= n || g->cls[i * n + j] == g->cls[i2 * n + j2])
+                    continue;
+                cell[q] = (size_t)i * n + j, dir[q] = (unsigned char)d;
+                lo[q] = 0, hi[q] = 1;     /* lo keeps (i, j)'s class, hi the other's */
+                q++;
+            }
+    for (int it = 0; it < 16 && !rc; it++) {
+        for (size_t k = 0; k < ne; k++) {
+            int i = (int)(cell[k] / n), j = (int)(cell[k] % n);
+            double t = 0.5 * (lo[k] + hi[k]);
+            double x = lin(g->lo[0], g->hi[0], i, n), y = lin(g->lo[1], g->hi[1], j, n);
+            if (dir[k] == 0)
+                x += t * (lin(g->lo[0], g->hi[0], i + 1, n) - x);
+            else
+                y += t * (lin(g->lo[1], g->hi[1], j + 1, n) - y);
+            xy[2 * k] = x, xy[2 * k + 1] = y;
+        }
+        if ((rc = nn_model_predict(gm, out, xy, ne, e)))
+            break;
+        for (size_t k = 0; k < ne; k++) {
+            unsigned char c = logit ? out[k] >= 0 : out[k] >= 0.5;
+            double t = 0.5 * (lo[k] + hi[k]);
+            if (c == g->cls[cell[k]])
+                lo[k] = t;
+            else
+                hi[k] = t;
+        }
+    }
+    for (size_t k = 0; k < ne && !rc; k++)
+        (dir[k] == 0 ? g->tx : g->ty)[cell[k]] = 0.5 * (lo[k] + hi[k]);
+done:
+    free(lo), free(hi), free(xy), free(out), free(cell), free(dir);
+    return rc;
+}
+
 /* The boundary by marching squares over the grid's cells, as segments (blank lines apart),
  * in the data's coordinates. Returns the number of segments. */
-static long write_boundary(FILE *f, const grid *g, double level)
+static long write_boundary(FILE *f, const grid *g)
 {
     const int n = g->res;
     long segs = 0;
@@ -124,13 +194,16 @@ static long write_boundary(FILE *f, const grid *g, double level)
                 int a = k, b = (k + 1) % 4;
                 if (in[a] == in[b])
                     continue;
-                double va = g->v[ci[a] * n + cj[a]], vb = g->v[ci[b] * n + cj[b]];
-                double t = vb != va ? (level - va) / (vb - va) : 0.5;
-                t = t < 0 ? 0 : t > 1 ? 1 : t;
-                double xa = lin(g->lo[0], g->hi[0], ci[a], n), ya = lin(g->lo[1], g->hi[1], cj[a], n);
-                double xb = lin(g->lo[0], g->hi[0], ci[b], n), yb = lin(g->lo[1], g->hi[1], cj[b], n);
-                px[k] = xa + t * (xb - xa);
-                py[k] = ya + t * (yb - ya);
+                /* the crossing found on this grid edge, from its lower corner: computed the
+                 * same way in both cells that share the edge, so their pieces join */
+                int lo_i = ci[a] < ci[b] ? ci[a] : ci[b], lo_j = cj[a] < cj[b] ? cj[a] : cj[b];
+                int hi_i = ci[a] > ci[b] ? ci[a] : ci[b], hi_j = cj[a] > cj[b] ? cj[a] : cj[b];
+                double t = ci[a] != ci[b] ? g->tx[lo_i * n + lo_j] : g->ty[lo_i * n + lo_j];
+                t = isnan(t) ? 0.5 : t;
+                double xl = lin(g->lo[0], g->hi[0], lo_i, n), yl = lin(g->lo[1], g->hi[1], lo_j, n);
+                double xh = lin(g->lo[0], g->hi[0], hi_i, n), yh = lin(g->lo[1], g->hi[1], hi_j, n);
+                px[k] = xl + t * (xh - xl);
+                py[k] = yl + t * (yh - yl);
                 have[k] = 1;
             }
             int e[4], ne = 0;
@@ -144,7 +217,7 @@ static long write_boundary(FILE *f, const grid *g, double level)
                 double centre = 0;
                 for (int k = 0; k < 4; k++)
                     centre += g->v[ci[k] * n + cj[k]];
-                bool c_in = centre / 4 >= level;
+                bool c_in = centre / 4 >= 0.5;
                 /* edges k and k+1 meet at corner k+1; join around the corners unlike the centre */
                 if (c_in == (bool)in[0]) {
                     pairs[0][0] = 0, pairs[0][1] = 1;   /* around corner 1 */
@@ -267,8 +340,10 @@ static int one_model(nn_study_ctx *c, const decision_opts *sp, const char *label
     int *pred = malloc(pts->n * sizeof *pred);
     g.v = malloc(N * sizeof *g.v);
     g.cls = malloc(N);
+    g.tx = malloc(N * sizeof *g.tx);
+    g.ty = malloc(N * sizeof *g.ty);
     int rc = NN_OK;
-    if (!xy || !g.v || !g.cls || !pout || !pred) {
+    if (!xy || !g.v || !g.cls || !g.tx || !g.ty || !pout || !pred) {
         rc = nn_err_set(e, NN_ENOMEM, label, "out of memory for the decision grid");
         goto done;
     }
@@ -292,21 +367,23 @@ static int one_model(nn_study_ctx *c, const decision_opts *sp, const char *label
         }
     }
     rc = nn_model_predict(gm, g.v, xy, N, e);
+    bool logit = c->plan->train.loss == NN_LOSS_BCE_LOGITS;
+    for (size_t k = 0; k < N; k++)
+        g.cls[k] = logit ? g.v[k] >= 0 : g.v[k] >= 0.5;
+    if (!rc && c->draw)
+        rc = find_crossings(gm, &g, logit, e);
     if (gm != m)
         nn_model_free(gm);
     if (rc || (rc = nn_model_predict(m, pout, pts->x, pts->n, e)))
         goto done;
     /* classes as training measures them */
     size_t wrong = 0, pos = 0;
-    bool logit = c->plan->train.loss == NN_LOSS_BCE_LOGITS;
     for (size_t s = 0; s < pts->n; s++) {
         pred[s] = logit ? pout[s] >= 0 : pout[s] >= 0.5;
         wrong += pred[s] != (pts->y[s] >= 0.5);
     }
-    for (size_t k = 0; k < N; k++) {
-        g.cls[k] = logit ? g.v[k] >= 0 : g.v[k] >= 0.5;
+    for (size_t k = 0; k < N; k++)
         pos += g.cls[k];
-    }
     if (logit)                       /* colour logits as probabilities */
         for (size_t k = 0; k < N; k++)
             g.v[k] = 1.0 / (1.0 + exp(-g.v[k]));
@@ -335,7 +412,7 @@ static int one_model(nn_study_ctx *c, const decision_opts *sp, const char *label
         if ((rc = nn_file_open(&w, path, e)))
             goto done;
         fprintf(w.f, "%s,%s\n", xn, yn);
-        segs = write_boundary(w.f, &g, logit ? 0.5 : 0.5);
+        segs = write_boundary(w.f, &g);
         if ((rc = nn_file_commit(&w, e)))
             goto done;
     }
@@ -384,6 +461,8 @@ done:
     free(xy);
     free(g.v);
     free(g.cls);
+    free(g.tx);
+    free(g.ty);
     free(pout);
     free(pred);
     nn_model_free(m);

@@ -66,6 +66,29 @@ expect_eq "$("$J" "$A/summary.json" 'models[label=tanh-xavier].converged_epoch')
 expect_eq "$(tail -1 "$A/relu-he/metrics.csv" | cut -d, -f1)" 1183 "metrics stop at the converged epoch"
 # the redraw rule takes the 2nd, 8th and 127th draw (reference run of notebook 001)
 expect_eq "$("$J" "$A/summary.json" 'models[label=relu-he].init_draws')" "[2,8,127]" "redraws"
+# the decision boundary: the ReLU net's wedge is one unbroken line (its two crossings of a
+# shared grid edge are the same point); the tanh net's two arms are one piece too
+expect_eq "$(awk -f tests/cli/boundary_pieces.awk "$A/decision-relu-he-boundary.csv" | cut -d' ' -f2)" 1 "relu boundary in one piece"
+expect_eq "$(awk -f tests/cli/boundary_pieces.awk "$A/decision-tanh-xavier-boundary.csv" | cut -d' ' -f2)" 1 "tanh boundary in one piece"
+# notebook 001's Example 3 ReLU net outputs exactly 0.5 on 5647 of its 22500 grid points
+# (dead units): those regions are class 1 by the prediction rule, so they get an edge and
+# no speckle: 8 straight pieces from the centre, as the figure shows
+expect_exit 0 "$NNLAB" run experiments/init-3.json --out "$tmp/i3" --quiet --set 'studies=[{"name":"decision","range":[-5,5]}]'
+expect_eq "$(awk -F, 'NR > 1 && $3 == 0.5' "$tmp/i3/decision-relu-he.csv" | wc -l | tr -d ' ')" 5647 "grid points at exactly 0.5"
+expect_eq "$(awk -f tests/cli/boundary_pieces.awk "$tmp/i3/decision-relu-he-boundary.csv" | cut -d' ' -f2)" 8 "the plateaus' edges, 8 pieces"
+# a CSV's own column names stay: in data.csv, the tables and the figures' axes
+printf 'sepal,petal,label\n' > "$tmp/named.csv"
+tail -n +2 data/wedges-seed8.csv >> "$tmp/named.csv"
+cat > "$tmp/named.json" <<EOF2
+{ "data": { "generator": "csv", "path": "$tmp/named.csv", "target": "label" },
+  "train": { "max_epochs": 5 }, "model": { "hidden": [3] }, "studies": ["dataset", "decision"] }
+EOF2
+expect_exit 0 "$NNLAB" run "$tmp/named.json" --out "$tmp/named" --quiet
+expect_eq "$(head -1 "$tmp/named/data.csv")" "sepal,petal,label" "data.csv keeps the names"
+expect_eq "$(head -1 "$tmp/named/decision-model-points.csv")" "sepal,petal,label,output,predicted,correct" "points table"
+grep -q "^set xlabel 'sepal'" "$tmp/named/decision-model.gp" && grep -q "^set ylabel 'petal'" "$tmp/named/decision-model.gp" \
+    && grep -q "^set xlabel 'sepal'" "$tmp/named/dataset.gp" && ok || no "the axes keep the names"
+expect_exit 0 "$NNLAB" analyze "$tmp/named" --quiet
 
 # ---- never overwrite; --force only over a run --------------------------------------
 before=$(cksum < "$A/summary.json")
