@@ -92,23 +92,16 @@ fuzz-merge: build/fuzz/fuzz_spec build/fuzz/fuzz_files
 
 # make figures: every experiment in experiments/ into runs/<name> (replacing the last
 # make figures' runs there), the 100-seed sweep of init.json into runs/init-sweep, two at a
-# time on two cores, and the README's figures copied into docs/figures.
+# time on two cores; then the gallery: each figure docs/gallery.tsv lists copied into
+# docs/figures, and docs/gallery.md written from the table.
 FIGURE_RUNS := fig-init-3-deep $(filter-out fig-init-3-deep,$(patsubst experiments/%.json,fig-%,$(wildcard experiments/*.json))) fig-init-sweep
-DOC_FIGURES := alignment/alignment-relu-loss.png alignment/alignment-relu.png \
-    barrier/barrier-relu-s3-relu-s13.png init/curves.png init/decision-relu-he.png \
-    init/decision-tanh-xavier.png distribution/distribution-relu.png \
-    regression/fit-sigmoid.png=fit-regression.png \
-    regression-flipped/fit-sigmoid.png=fit-regression-flipped.png \
-    circles/hidden-3d-sigmoid-w3-0-1-2.png circles/unit-lines-sigmoid-w3.png \
-    distance/iterates-relu-s3.png mass-shuffle/movie-logit-trajectory.png \
-    mass-shuffle/movie-logit-frames.png=movie-logit.png neuron-rank/neuron-rank-relu-mean.png \
-    oscillation/oscillation-relu-layers.png oscillation/oscillation-relu.png prune/prune-relu.png \
-    seed-pairs/seed-pairs.png init-sweep/collect-converged_epoch.png=sweep-init-converged_epoch.png
 figures: all
 	@t0=$$(date +%s.%N); $(MAKE) --no-print-directory -j$$(nproc) $(FIGURE_RUNS) && \
-	for f in $(DOC_FIGURES); do src=$${f%%=*}; dst=$${f#*=}; [ "$$dst" = "$$f" ] && dst=$${src#*/}; \
-	    cp runs/$$src docs/figures/$$dst || exit 1; done && \
-	t1=$$(date +%s.%N); echo "make figures: $(words $(FIGURE_RUNS)) runs in $$(awk -v a=$$t0 -v b=$$t1 'BEGIN { printf "%.1f", b - a }') s; README figures in docs/figures"
+	awk -F'\t' '!/^#|^==|^--|^[ \t]*$$/ && NF == 6 { print "runs/" $$1 "/" $$2 "\t" "docs/figures/" $$3 }' \
+	    docs/gallery.tsv | while IFS="$$(printf '\t')" read -r src dst; do \
+	    cp "$$src" "$$dst" || exit 1; done && \
+	awk -f docs/gallery.awk docs/gallery.tsv > docs/gallery.md.tmp && mv docs/gallery.md.tmp docs/gallery.md && \
+	t1=$$(date +%s.%N); echo "make figures: $(words $(FIGURE_RUNS)) runs in $$(awk -v a=$$t0 -v b=$$t1 'BEGIN { printf "%.1f", b - a }') s; the gallery in docs/gallery.md"
 fig-init-sweep:
 	@rm -rf runs/init-sweep
 	@./nnlab sweep experiments/init.json --set seed=0:100 --out runs/init-sweep --no-plots --quiet --jobs 1

@@ -1106,7 +1106,8 @@ static int check_studies(V *v, cJSON *root, nn_plan *p)
     if (!cJSON_IsArray(s)) {
         char g[128];
         got(g, sizeof g, s);
-        rc = fail(v, "expected a list of studies such as [\"decision\", \"curves\"], %s", g);
+        rc = fail(v, "expected a list of studies, each a name or an object with a \"name\" "
+                  "(nnlab list studies shows them), %s", g);
         pop(v, m);
         return rc;
     }
@@ -1118,7 +1119,7 @@ static int check_studies(V *v, cJSON *root, nn_plan *p)
     for (cJSON *c = s->child; c && !rc; c = c->next, i++) {
         size_t m2 = push_index(v, i);
         cJSON *obj = c;
-        if (cJSON_IsString(c)) {           /* "decision" is {"name": "decision"} */
+        if (cJSON_IsString(c)) {           /* "NAME" is {"name": "NAME"} */
             obj = cJSON_CreateObject();
             cJSON_AddItemToObject(obj, "name", cJSON_CreateString(c->valuestring));
             cJSON_ReplaceItemViaPointer(s, c, obj);
