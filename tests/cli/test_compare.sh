@@ -42,7 +42,7 @@ expect_exit 2 "$NNLAB" distance "$D/relu-s3" "$D/relu-s13" --metric l3
 
 # ---- barrier.json: linear mode connectivity ------------------------------------------------
 B="$tmp/barrier"
-"$NNLAB" run experiments/barrier.json --out "$B" --quiet --no-plots || no "barrier run"
+"$NNLAB" run experiments/barrier.json --out "$B" --quiet || no "barrier run"
 expect_eq "$(($(wc -l < "$B/barrier-relu-s3-relu-s13.csv") - 1))" 25 "25 values of t"
 expect_eq "$(sed -n 2p "$B/barrier-relu-s3-relu-s13.csv" | cut -d, -f1)" 0 "t starts at 0"
 expect_eq "$(tail -1 "$B/barrier-relu-s3-relu-s13.csv" | cut -d, -f1)" 1 "and ends at 1"
@@ -52,12 +52,82 @@ expect_eq "$(tail -1 "$B/barrier-relu-s3-relu-s13.csv" | awk -F, '{ d = $2 - $6;
 [ "$(awk -v a="$("$J" "$B/summary.json" analyses.barrier.barrier_weight_matching)" \
          -v b="$("$J" "$B/summary.json" analyses.barrier.barrier)" 'BEGIN { print (a < b) }')" = 1 ] \
     && ok || no "aligning lowers this pair's barrier"
+# the figure: one key, off the data in a column of its own; t says which end is which net
+BG="$B/barrier-relu-s3-relu-s13.gp"
+expect_eq "$(grep -c '^set key at screen' "$BG")" 1 "one key, placed in the right-hand column"
+expect_eq "$(grep -c 'keyentry' "$BG")" 3 "the key names the three alignments"
+grep -q "set xlabel 't (0: relu-s3, 1: relu-s13)'" "$BG" && ok || no "the x axis says t runs from A to B"
+expect_eq "$(grep 'using 1:' "$BG" | grep -c ' title ')" 0 "the curves themselves carry no key entries"
+if command -v gnuplot > /dev/null; then
+    expect_eq "$(head -c 4 "$B/barrier-relu-s3-relu-s13.png" | tail -c 3)" PNG "barrier figure drawn"
+fi
 
 # ---- seed-pairs.json ----------------------------------------------------------------------
 P="$tmp/pairs"
-"$NNLAB" run experiments/seed-pairs.json --out "$P" --quiet --no-plots || no "seed-pairs run"
+"$NNLAB" run experiments/seed-pairs.json --out "$P" --quiet || no "seed-pairs run"
 expect_eq "$("$J" "$P/summary.json" analyses.seed_pairs.pairs)" 45 "45 pairs of 10 seeds"
 expect_eq "$(($(wc -l < "$P/seed-pairs.csv") - 1))" 45 "one row per pair"
+# seed-pairs-matrix.csv: seed-pairs.csv in square form, every ordered pair (a, b) with the
+# pair's values under both orders, 0 on the diagonal
+M="$P/seed-pairs-matrix.csv"
+expect_eq "$(head -1 "$M")" "i,j,a,b,$(head -1 "$P/seed-pairs.csv" | cut -d, -f4-)" "matrix header"
+expect_eq "$(($(wc -l < "$M") - 1))" 100 "10 x 10 cells"
+expect_eq "$(awk -F, 'NR == FNR { if (FNR > 1) { v = $4; for (k = 5; k <= 11; k++) v = v "," $k
+                                                  p[$2 "," $3] = v; p[$3 "," $2] = v }; next }
+    FNR > 1 { v = $5; for (k = 6; k <= 12; k++) v = v "," $k
+              if ($3 == $4) { if (v != "0,0,0,0,0,0,0,0") bad++ }
+              else if (p[$3 "," $4] != v) bad++
+              if ($1 != (FNR - 2) % 10 || $2 != int((FNR - 2) / 10)) bad++
+              n++ }
+    END { print n " " bad + 0 }' "$P/seed-pairs.csv" "$M")" "100 0" "every cell is its pair's row of seed-pairs.csv"
+# a few cells by hand: (relu-s3, relu-s7) and (relu-s7, relu-s3), barrier after weight matching
+want=$(awk -F, '$2 == "relu-s3" && $3 == "relu-s7" { print $11 }' "$P/seed-pairs.csv")
+[ -n "$want" ] && ok || no "seed-pairs.csv has the pair relu-s3, relu-s7"
+expect_eq "$(awk -F, '$1 == 3 && $2 == 7 { print $12 }' "$M")" "$want" "cell (3, 7)"
+expect_eq "$(awk -F, '$1 == 7 && $2 == 3 { print $12 }' "$M")" "$want" "cell (7, 3)"
+expect_eq "$(awk -F, '$1 == 4 && $2 == 4 { print $8 }' "$M")" 0 "the diagonal: a net is 0 from itself"
+# the figure: four seed x seed matrices drawn from it, each with a colour bar, values printed
+SG="$P/seed-pairs.gp"
+expect_eq "$(grep -c "^plot 'seed-pairs-matrix.csv' .* with image pixels" "$SG")" 4 "four matrices"
+for k in 8 10 11 12; do
+    grep -q "cell($k)" "$SG" && ok || no "a matrix of column $k of the matrix table"
+done
+expect_eq "$(grep -c 'set colorbox' "$SG")" 4 "a colour bar per panel"
+expect_eq "$(grep -c 'with labels' "$SG")" 4 "values printed in the cells"
+grep -q "set xtics ('0' 0, '1' 1, .*'8' 8)" "$SG" && ok || no "columns labelled by seed"
+grep -q "set ytics ('1' 1, '2' 2, .*'9' 9)" "$SG" && ok || no "rows labelled by seed"
+grep -q "pair of seeds" "$SG" && no "the old x axis, an arbitrary pair index" || ok
+# the panels showing one quantity share a colour range
+expect_eq "$(grep '^set cbrange' "$SG" | sort -u | wc -l)" 2 "two colour ranges: distance, barrier"
+expect_eq "$(grep '^set cbrange' "$SG" | sed -n 1p)" "$(grep '^set cbrange' "$SG" | sed -n 2p)" \
+    "both distance matrices on one range"
+if command -v gnuplot > /dev/null; then
+    expect_eq "$("$J" "$P/summary.json" analyses.seed_pairs.figure)" seed-pairs.png "seed-pairs figure drawn"
+    expect_eq "$(head -c 4 "$P/seed-pairs.png" | tail -c 3)" PNG "a PNG"
+fi
+
+# ---- iterates-10.json: notebook 000's larger net, its raw iterates not reordered ---------------
+I="$tmp/it10"
+"$NNLAB" run experiments/iterates-10.json --out "$I" --quiet || no "iterates-10 run"
+# the seed-1 net of oscillation.json, trained the same way
+expect_eq "$("$J" "$I/summary.json" 'models.0.converged_epoch')" 354 "the seed-1 [9, 9, 9, 9] net converges in epoch 354"
+expect_eq "$("$J" "$I/summary.json" analyses.iterates.relu.epochs)" 354 "every epoch compared"
+expect_eq "$(($(wc -l < "$I/iterates-relu.csv") - 1))" 354 "one row per epoch"
+grep -q "hidden units not reordered" "$I/iterates-relu.gp" && ok || no "the notebook does not reorder for this net"
+for g in iterates-relu iterates-relu-cosine; do
+    grep -q "^set xlabel 'epoch (one full-batch step each)'" "$I/$g.gp" && ok || no "$g: x axis in epochs"
+    grep -qi "xlabel '\(step\|iteration\)" "$I/$g.gp" && no "$g: x axis in steps" || ok
+done
+grep -q '^set key at screen' "$I/iterates-relu-cosine.gp" && ok || no "the cosine key off the data"
+grep -q 'set yrange \[0:1.1\]' "$I/iterates-relu-cosine.gp" && ok || no "cosines on the notebook's 0 to 1.1"
+if command -v gnuplot > /dev/null; then
+    expect_eq "$("$J" "$I/summary.json" analyses.iterates.relu.figure)" iterates-relu.png "distances drawn"
+    expect_eq "$("$J" "$I/summary.json" analyses.iterates.relu.figure_cosine)" iterates-relu-cosine.png \
+        "cosines drawn"
+    for g in iterates-relu iterates-relu-cosine; do
+        expect_eq "$(head -c 4 "$I/$g.png" | tail -c 3)" PNG "$g.png"
+    done
+fi
 
 # ---- regression data: no error panel, and nothing gnuplot refuses ----------------------------
 R="$tmp/reg"
@@ -136,7 +206,8 @@ expect_eq "$(sed -n 2p "$H/barrier-m-s1-m-s2.csv" | cut -d, -f2)" inf "L(0) is i
 scale "$H/m-s2/model.json" 1e40          # now no pair has a finite barrier
 expect_exit 0 "$NNLAB" analyze "$H" --force --study seed_pairs
 expect_eq "$("$J" "$H/summary.json" analyses.seed_pairs.mean.barrier_none)" null "no finite barrier: null"
-grep -q "1:10" "$H/seed-pairs.gp" && no "an all-nan column handed to gnuplot" || ok
+grep -q "cell(1[12])" "$H/seed-pairs.gp" && no "an all-nan column handed to gnuplot" || ok
+grep -q "cell(10)" "$H/seed-pairs.gp" && ok || no "the distances stay"
 expect_eq "$("$J" "$H/summary.json" analyses.seed_pairs.not_plotted.0)" \
     "loss barrier between the trained nets: no finite value, panel not drawn" "and said so"
 expect_exit 0 "$NNLAB" analyze "$H" --force --study barrier
