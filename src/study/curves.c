@@ -5,6 +5,7 @@
  * the spec) in every figure of the run. The script stays in the run directory so anyone can
  * restyle and redraw it. */
 #include <cJSON.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -154,6 +155,11 @@ static int run(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e)
     fputc('\n', f);
     if (rows > 20000)   /* 100000-wide tic labels run into each other: 20k, 40k, ... */
         fputs("set format x '%.0s%c'\n", f);
+    if (rows > 2) {     /* at most about five labels on a panel's axis */
+        double raw = (double)(rows - 1) / 4, p = pow(10, floor(log10(raw))), m = raw / p;
+        double step = (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
+        fprintf(f, "set xtics %.17g\n", step < 1 ? 1 : step);
+    }
     snprintf(title, sizeof title, "%s: training curves%s", c->plan->name,
              test ? " (test set dashed)" : "");
     fputs("set multiplot title ", f);

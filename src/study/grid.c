@@ -54,11 +54,29 @@ int draw_cellgrid(nn_study_ctx *c, const char *base, const cellgrid *g, cJSON *o
         y_bottom -= p + gap;
         row0 += n;
     }
+    /* each cell a block of pixels: a viewer scaling a one-pixel-a-cell image up blurs it
+     * (rsvg, PDF viewers), one scaling blocks up keeps the cells sharp */
+    int fx = (int)(1000 / bins) > 1 ? (int)(1000 / bins) : 1, fy = 600 / H > 1 ? 600 / H : 1;
+    fx = fx > 8 ? 8 : fx;
+    fy = fy > 8 ? 8 : fy;
+    nn_canvas *big = fx * fy > 1 ? nn_canvas_create((int)bins * fx, H * fy, (nn_rgb){255, 255, 255})
+                                 : cv;
+    if (!big) {
+        nn_canvas_free(cv);
+        return nn_err_set(e, NN_ENOMEM, base, "out of memory for the figure");
+    }
+    if (big != cv) {
+        for (int y = 0; y < big->h; y++)
+            for (int x = 0; x < big->w; x++)
+                memcpy(big->px + 3 * ((size_t)y * (size_t)big->w + (size_t)x),
+                       cv->px + 3 * ((size_t)(y / fy) * (size_t)cv->w + (size_t)(x / fx)), 3);
+        nn_canvas_free(cv);
+    }
     char path[4400], name[300];
     snprintf(name, sizeof name, "%s.layer.png", base);
     nn_path_join(path, sizeof path, c->dir, name);
-    int rc = nn_canvas_write_png(cv, path, e);
-    nn_canvas_free(cv);
+    int rc = nn_canvas_write_png(big, path, e);
+    nn_canvas_free(big);
     if (rc)
         return rc;
     /* the figure: the plot area 1000 pixels wide and 2 pixels a row (300 to 700), layer
@@ -116,11 +134,11 @@ int draw_cellgrid(nn_study_ctx *c, const char *base, const cellgrid *g, cJSON *o
         fputs("unset colorbox\n", f);
     }
     snprintf(name, sizeof name, "%s.layer.png", base);
-    double dx = (x1 - x0) / (double)bins;
+    double dx = (x1 - x0) / (double)(bins * fx), dy = 1.0 / fy;
     fputs("plot ", f);
     nn_gp_str(&gp, name);
-    fprintf(f, " binary filetype=png dx=%.17g dy=1 origin=(%.17g,0.5) with rgbimage notitle",
-            dx, x0 + dx / 2);
+    fprintf(f, " binary filetype=png dx=%.17g dy=%.17g origin=(%.17g,%.17g) with rgbimage notitle",
+            dx, dy, x0 + dx / 2, dy / 2);
     for (int k = 0; k < g->n_legend; k++) {
         nn_rgb col = g->legend_col[k];
         fprintf(f, ", \\\n     keyentry with boxes fc rgb '#%02x%02x%02x' title ", col.r, col.g,

@@ -383,6 +383,6 @@ const nn_study nn_study_seed_pairs = {
              .needs = NN_NEEDS_SAME_SHAPE | NN_NEEDS_PAIRS, .options = options,
              .n_options = sizeof options / sizeof *options,
              .options_size = sizeof(seed_pairs_opts)},
-    .figures = "`seed-pairs.png`; `seed-pairs.csv`",
+    .figures = "`seed-pairs.png` (seed x seed matrices); `seed-pairs.csv`, `seed-pairs-matrix.csv`",
     .run = run,
 };
