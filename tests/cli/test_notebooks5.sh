@@ -5,6 +5,21 @@
 gt() { # a b what: a > b
     if awk -v a="$1" -v b="$2" 'BEGIN { exit !(a > b) }'; then ok; else no "$3: $1 is not above $2"; fi
 }
+gif_frames() { # a GIF's images, counted by walking its blocks (no ImageMagick); -1 if malformed
+    od -An -v -tu1 "$1" | awk '
+        { for (i = 1; i <= NF; i++) b[n++] = $i }
+        function table(p) { return p >= 128 ? 3 * 2 ^ (p % 8 + 1) : 0 }   # a colour table
+        function blocks() { while (p < n && b[p] != 0) p += b[p] + 1; p++ }  # data sub-blocks
+        END {
+            p = 13 + table(b[10]); frames = 0        # header, screen descriptor, global table
+            while (p < n) {
+                if (b[p] == 59) { print frames; exit }                           # the trailer
+                if (b[p] == 33) { p += 2; blocks(); continue }                   # an extension
+                if (b[p] != 44) break
+                p += 10 + table(b[p + 9]) + 1; blocks(); frames++               # an image
+            }
+            print -1 }'
+}
 
 # ---- notebook 002: mass shuffling in logistic regression -------------------------------
 M="$tmp/ms"
@@ -26,6 +41,36 @@ expect_eq "$(($(wc -l < "$M/logit/weights.csv") - 1))" 751 "weights every 40 ste
 expect_eq "$(head -1 "$M/movie-logit.csv")" "frame,epoch,row,col,weight" "movie table header"
 expect_eq "$(($(wc -l < "$M/movie-logit.csv") - 1))" $((751 * 15)) "15 weights per frame"
 expect_eq "$(tail -1 "$M/movie-logit-trajectory.csv" | cut -d, -f1)" 30000 "trajectory ends at the last step"
+# every weight over training (the notebook's cell 27): one column per weight, every recorded row
+expect_eq "$(head -1 "$M/movie-logit-weights.csv")" "epoch$(seq 0 14 | sed 's/^/,w/' | tr -d '\n')" \
+    "the all-weights table has a column per weight"
+expect_eq "$(($(wc -l < "$M/movie-logit-weights.csv") - 1))" 751 "the all-weights table has every recorded row"
+expect_eq "$("$J" "$S" analyses.movie.logit.layer_weights) $("$J" "$S" analyses.movie.logit.weights_drawn)" \
+    "15 15" "all 15 weights drawn"
+expect_eq "$(sed -n 752p "$M/movie-logit-weights.csv" | cut -d, -f2,3)" \
+    "$(sed -n 752p "$M/movie-logit-trajectory.csv" | cut -d, -f2,3)" "its W[0] and W[1] are the trajectory's"
+# the averaged movie (cell 30): W[0], W[1] and the mean of the other 13, a row per frame
+expect_eq "$(head -1 "$M/movie-logit-averaged.csv")" "frame,epoch,w0,w1,rest" "averaged movie table header"
+expect_eq "$(($(wc -l < "$M/movie-logit-averaged.csv") - 1))" 751 "the averaged movie has a row per frame"
+close_to "$(tail -1 "$M/movie-logit-averaged.csv" | cut -d, -f5)" \
+    "$(awk -F, '$1 == 750 && $4 >= 2 { s += $5; n++ } END { printf "%.17g", s / n }' "$M/movie-logit.csv")" \
+    1e-12 "its rest is the mean of the last frame's other 13 weights"
+expect_eq "$(tail -1 "$M/movie-logit-averaged.csv" | cut -d, -f2-4)" \
+    "$(tail -1 "$M/movie-logit-trajectory.csv" | cut -d, -f1-3)" "its last frame is the last step's W[0], W[1]"
+for f in movie-logit-weights.gp movie-logit-averaged-gif.gp movie-logit-averaged-frames.gp \
+         movie-logit-frames.layer.png movie-logit-averaged-frames.layer.png; do
+    [ -s "$M/$f" ] && ok || no "$f missing"
+done
+grep -q "title 'W\[14\]'" "$M/movie-logit-weights.gp" && ok || no "the all-weights figure labels W[14]"
+# both movies and their stills on the signed map (purple to green) over [-max |w|, max |w|]
+m=$(awk -v a="$("$J" "$S" analyses.movie.logit.colour_scale.0)" -v b="$("$J" "$S" analyses.movie.logit.colour_scale.1)" \
+    'BEGIN { a = a < 0 ? -a : a; b = b < 0 ? -b : b; printf "%.17g", (a > b ? a : b) }')
+for f in movie-logit-gif.gp movie-logit-averaged-gif.gp movie-logit-frames.gp movie-logit-averaged-frames.gp; do
+    expect_eq "$(grep -c "^set palette defined (0 '#762a83'.* 1 '#1b7837')" "$M/$f")" 1 "$f: the signed map"
+    r=$(sed -n 's/^set cbrange \[\(.*\)\]$/\1/p' "$M/$f")
+    close_to "${r%%:*}" "-$m" 1e-12 "$f: the colour scale from -max |w|"
+    close_to "${r#*:}" "$m" 1e-12 "$f: the colour scale to max |w|"
+done
 # at most max_frames frames, evenly spaced, first and last kept; analyze recomputes from files
 "$NNLAB" analyze "$M" --study movie --no-plots >/dev/null 2>&1 || no "analyze movie"
 expect_eq "$("$J" "$S" analyses.movie.logit.frames)" 751 "every recorded row is a frame"
@@ -36,6 +81,14 @@ expect_eq "$("$J" "$tmp/ms100/summary.json" analyses.movie.logit.frames)" 100 "m
 expect_eq "$(sed -n 2p "$tmp/ms100/movie-logit.csv" | cut -d, -f2) $(tail -1 "$tmp/ms100/movie-logit.csv" | cut -d, -f1-2)" \
     "0 99,30000" "first and last rows kept"
 expect_eq "$(sed 1d "$tmp/ms100/movie-logit.csv" | cut -d, -f1 | sort -un | wc -l)" 100 "frames numbered 0-99"
+expect_eq "$(($(wc -l < "$tmp/ms100/movie-logit-averaged.csv") - 1))" 100 "the averaged movie follows max_frames"
+# a layer of more than 20 weights: the first 20 drawn, and said so
+"$NNLAB" run experiments/alignment.json --out "$tmp/al60" --quiet --no-plots --set train.max_epochs=50 \
+    --set 'studies=[{"name": "movie", "layer": 2}]' || no "movie of a 60-weight layer"
+expect_eq "$("$J" "$tmp/al60/summary.json" analyses.movie.relu.layer_weights) $("$J" "$tmp/al60/summary.json" analyses.movie.relu.weights_drawn)" \
+    "60 20" "a 60-weight layer: 20 drawn"
+expect_eq "$(head -1 "$tmp/al60/movie-relu-weights.csv" | tr ',' '\n' | wc -l)" 21 "its table: epoch and 20 weights"
+grep -q "the first 20 of the 60 weights" "$tmp/al60/movie-relu-weights.gp" && ok || no "the figure says 20 of 60"
 # adam and adam_tf are different algorithms (eps placement), seen in the first steps
 "$NNLAB" run experiments/mass-shuffle.json --out "$tmp/pt" --quiet --no-plots --set train.optimizer=adam \
     --set train.max_epochs=50 --set 'studies=[]' --set record.weights=none || no "adam run"
@@ -107,5 +160,12 @@ if command -v "${NNLAB_GNUPLOT:-gnuplot}" >/dev/null 2>&1; then
     done
     expect_eq "$("$J" "$tmp/g1/summary.json" analyses.alignment.relu.figures.0)" alignment-relu.gif \
         "the GIF is listed"
+    # the weight movies: the averaged one has a frame for each of the full one's
+    "$NNLAB" analyze "$tmp/ms100" --study movie --force >/dev/null 2>&1 || no "movie with figures"
+    expect_eq "$(gif_frames "$tmp/ms100/movie-logit.gif") $(gif_frames "$tmp/ms100/movie-logit-averaged.gif")" \
+        "100 100" "each movie has a frame per frame"
+    expect_eq "$("$J" "$tmp/ms100/summary.json" analyses.movie.logit.figures)" \
+        '["movie-logit.gif","movie-logit-frames.png","movie-logit-trajectory.png","movie-logit-weights.png","movie-logit-averaged.gif","movie-logit-averaged-frames.png"]' \
+        "the movie's figures, listed"
 fi
 finish test_notebooks5
