@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -473,8 +472,20 @@ int nn_gp_draw(const char *dir, const char *base, bool animation, const nn_fig_o
         if (drawn && cap && !drawn[0])
             snprintf(drawn, cap, "%s", out);
     }
-    struct stat st;            /* a clean run leaves no log behind */
-    if (stat(log, &st) == 0 && st.st_size == 0)
-        unlink(log);
+    /* a clean run leaves no log behind: the gif terminal's "N frames in animation sequence"
+     * is news of success, not a message */
+    FILE *lf = fopen(log, "rb");
+    bool news = true;
+    if (lf) {
+        char line[512];
+        while (news && fgets(line, sizeof line, lf)) {
+            int frames, used = 0;
+            news = line[strspn(line, " \r\n")] == '\0' ||
+                   (sscanf(line, "%d frames in animation sequence%n", &frames, &used) == 1 && used > 0);
+        }
+        fclose(lf);
+        if (news)
+            unlink(log);
+    }
     return NN_OK;
 }

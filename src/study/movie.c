@@ -840,7 +840,9 @@ const nn_study nn_study_movie = {
              .needs = NN_NEEDS_WEIGHTS, .options = options,
              .n_options = sizeof options / sizeof *options, .options_size = sizeof(movie_opts),
              .check = check_movie},
-    .figures = "`movie-<label>.gif` (animated), `movie-<label>.png` (every frame), "
-               "`movie-<label>-trajectory.png`; their CSVs",
+    .figures = "`movie-<label>.gif` (animated) and `movie-<label>-frames.png` (every frame "
+               "stacked), `movie-<label>-weights.png` (every weight by epoch), "
+               "`movie-<label>-averaged.gif` and `-averaged-frames.png` (W[0], W[1] and the mean "
+               "of the rest), `movie-<label>-trajectory.png`; their CSVs",
     .run = run,
 };
