@@ -152,7 +152,7 @@ static int run(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e)
         snprintf(xlabel, sizeof xlabel, "epoch (steps of %zu samples)", B);
     fputs("set xlabel ", f);
     nn_gp_str(&g, xlabel);
-    fputc('\n', f);
+    fputs("\nset autoscale xfix\n", f);
     if (rows > 20000)   /* 100000-wide tic labels run into each other: 20k, 40k, ... */
         fputs("set format x '%.0s%c'\n", f);
     if (rows > 2) {     /* at most about five labels on a panel's axis */

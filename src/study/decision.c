@@ -284,6 +284,8 @@ static int write_script(nn_study_ctx *c, const char *label, const grid *g, const
     /* the layer's pixels are centred: origin is the centre of the bottom-left one */
     enum { P = 600 };
     double dx = sx / P, dy = sy / P;
+    /* smaller points where there are many, so they do not cover the map */
+    fprintf(f, "PT = %s\n", pts->n > 1000 ? "0.6" : pts->n > 400 ? "0.8" : "1.0");
     snprintf(q, sizeof q, "%s.layer.png", base);
     fputs("plot ", f);
     nn_gp_str(gp, q);
@@ -312,13 +314,13 @@ static int write_script(nn_study_ctx *c, const char *label, const grid *g, const
         nn_gp_str(gp, q);
         /* right: a filled disk with a dark rim; wrong: a thick ring in the class's colour */
         if (right) {
-            fprintf(f, " skip 1 using ((%s) ? $1 : NaN):2 with points pt 7 ps 1.0*PS lc rgb %s "
+            fprintf(f, " skip 1 using ((%s) ? $1 : NaN):2 with points pt 7 ps PT*PS lc rgb %s "
                        "title '%s', \\\n     ", kinds[k][0], kinds[k][1], kinds[k][2]);
             nn_gp_str(gp, q);
-            fprintf(f, " skip 1 using ((%s) ? $1 : NaN):2 with points pt 6 ps 1.0*PS lw 0.8 "
+            fprintf(f, " skip 1 using ((%s) ? $1 : NaN):2 with points pt 6 ps PT*PS lw 0.6 "
                        "lc rgb INK notitle%s\n", kinds[k][0], more);
         } else {
-            fprintf(f, " skip 1 using ((%s) ? $1 : NaN):2 with points pt 6 ps 1.05*PS lw 2.2 "
+            fprintf(f, " skip 1 using ((%s) ? $1 : NaN):2 with points pt 6 ps 1.05*PT*PS lw 2.2 "
                        "lc rgb %s title '%s'%s\n", kinds[k][0], kinds[k][1], kinds[k][2], more);
         }
     }

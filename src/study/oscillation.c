@@ -278,7 +278,7 @@ static int one_model(nn_study_ctx *c, const oscillation_opts *sp, const char *la
              "direction, by epoch (moving average over %d epochs)", win);
     if ((rc = study_figure_begin(c, &gp, base, what, 900, 460, e)))
         goto done;
-    fputs("set xlabel 'epoch'\nset ylabel 'fraction of the layer’s weights changing direction'\n"
+    fputs("set xlabel 'epoch'\nset autoscale xfix\nset ylabel 'fraction of the layer’s weights changing direction'\n"
           "set yrange [0:*]\n", gp.f);
     snprintf(title, sizeof title, "%s: direction changes by layer (moving average over %d epochs)",
              label, win);
