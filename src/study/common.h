@@ -80,6 +80,7 @@ typedef struct cellgrid {
     const char *title, *subtitle;
     const char *row_word;          /* "weights", "neurons": the y axis says what a row is */
     const char *group_word;        /* "layer", "hidden layer": what a group is */
+    const char *bin_note;          /* how a binned column's colour reads, or NULL */
     int n_legend;
     const char *legend[4];
     nn_rgb legend_col[4];
@@ -92,7 +93,7 @@ typedef struct cellgrid {
 } cellgrid;
 
 /* Draw it as the figure base: the cells a raster layer (<base>.layer.png), output side at the
- * top, a gap between layers; axes, layer names, key and colour bar by gnuplot. More than 2400
- * steps are binned into 2400 columns, and more than 900 rows into about 900 pixel rows (each
+ * top, a gap between layers; axes, layer names, key and colour bar by gnuplot. More than 1000
+ * steps are binned into 1000 columns, and more than 500 rows into about 500 pixel rows (each
  * layer keeps at least one). out (may be NULL) gets the figure's names. */
 int draw_cellgrid(nn_study_ctx *c, const char *base, const cellgrid *g, cJSON *out, nn_err *e);

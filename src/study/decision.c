@@ -77,7 +77,7 @@ static void window(const decision_opts *o, const nn_data *pts, double lo[2], dou
 /* The colour layer: P x P pixels over the window, bilinear between grid points. */
 static int write_layer(const char *path, const grid *g, double vmin, double vmax, nn_err *e)
 {
-    enum { P = 600 };
+    enum { P = 480 };   /* gnuplot holds an image as about 90 bytes a pixel */
     nn_canvas *c = nn_canvas_create(P, P, (nn_rgb){255, 255, 255});
     if (!c)
         return nn_err_set(e, NN_ENOMEM, path, "out of memory for the figure");
@@ -282,7 +282,7 @@ static int write_script(nn_study_ctx *c, const char *label, const grid *g, const
     fprintf(f, "set key at screen %.4f, screen %.4f left top vertical Left reverse samplen 1.5\n",
             (LEFT + pw + 22) / W, (BOTTOM + ph * 0.46) / H);
     /* the layer's pixels are centred: origin is the centre of the bottom-left one */
-    enum { P = 600 };
+    enum { P = 480 };   /* gnuplot holds an image as about 90 bytes a pixel */
     double dx = sx / P, dy = sy / P;
     /* smaller points where there are many, so they do not cover the map */
     fprintf(f, "PT = %s\n", pts->n > 1000 ? "0.6" : pts->n > 400 ? "0.8" : "1.0");

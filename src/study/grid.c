@@ -10,7 +10,9 @@
 
 #include "common.h"
 
-enum { MAXCOLS = 2400, MAXROWS = 900, GAP = 1 };
+/* gnuplot holds an image as about 90 bytes a pixel: the layer stays under 1000 x 500 pixels
+ * (about 45 MB in gnuplot), cells binned past that, blocks of pixels below it */
+enum { MAXCOLS = 1000, MAXROWS = 500, GAP = 1 };
 
 int draw_cellgrid(nn_study_ctx *c, const char *base, const cellgrid *g, cJSON *out, nn_err *e)
 {
@@ -56,7 +58,7 @@ int draw_cellgrid(nn_study_ctx *c, const char *base, const cellgrid *g, cJSON *o
     }
     /* each cell a block of pixels: a viewer scaling a one-pixel-a-cell image up blurs it
      * (rsvg, PDF viewers), one scaling blocks up keeps the cells sharp */
-    int fx = (int)(1000 / bins) > 1 ? (int)(1000 / bins) : 1, fy = 600 / H > 1 ? 600 / H : 1;
+    int fx = (int)(MAXCOLS / bins) > 1 ? (int)(MAXCOLS / bins) : 1, fy = 600 / H > 1 ? 600 / H : 1;
     fx = fx > 8 ? 8 : fx;
     fy = fy > 8 ? 8 : fy;
     nn_canvas *big = fx * fy > 1 ? nn_canvas_create((int)bins * fx, H * fy, (nn_rgb){255, 255, 255})
@@ -92,7 +94,15 @@ int draw_cellgrid(nn_study_ctx *c, const char *base, const cellgrid *g, cJSON *o
                "set tmargin at screen %.4f; set bmargin at screen %.4f\n",
             (double)LEFT / W, (double)(LEFT + PLOT_W) / W, (double)(Hf - TOP) / Hf,
             (double)BOTTOM / Hf);
-    nn_gp_title(&gp, g->title, g->subtitle);
+    char sub[600];
+    if (g->cols > bins)       /* say what a column is when it holds several epochs */
+        snprintf(sub, sizeof sub, "%s%sa column holds %.3g epochs%s%s",
+                 g->subtitle ? g->subtitle : "", g->subtitle ? "; " : "",
+                 (double)g->cols / (double)bins, g->bin_note ? ", " : "",
+                 g->bin_note ? g->bin_note : "");
+    else
+        snprintf(sub, sizeof sub, "%s", g->subtitle ? g->subtitle : "");
+    nn_gp_title(&gp, g->title, sub);
     long first = g->cols ? g->col_epoch[0] : 0, last = g->cols ? g->col_epoch[g->cols - 1] : 1;
     double x0 = (double)first - 0.5, x1 = (double)last + 0.5;
     fprintf(f, "set xrange [%.17g:%.17g]\nset yrange [0:%d]\n", x0, x1, H);

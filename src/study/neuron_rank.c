@@ -184,6 +184,7 @@ static int one_model(nn_study_ctx *c, const rank_opts *sp, const char *label, cJ
                           .col_epoch = epochs + 1, .color = change_color, .ctx = &ch[k],
                           .title = title, .subtitle = sub, .n_legend = 3,
                           .row_word = "hidden neurons, by layer", .group_word = "hidden layer",
+                          .bin_note = "the more frequent change, paler where fewer changed",
                           .what = "where each hidden neuron's rank rose or fell (notebook 000's "
                                   "neuron importance)"};
             g.legend[0] = "rank rose", g.legend_col[0] = GREEN;

@@ -297,7 +297,8 @@ static int one_model(nn_study_ctx *c, const oscillation_opts *sp, const char *la
         char sub[300];
         cellgrid g = {.rows = (int)o.n, .cols = o.S, .n_groups = L, .group_rows = counts,
                       .col_epoch = epochs + 1, .color = flip_color, .ctx = &o,
-                      .row_word = "working weights, by layer", .group_word = "layer"};
+                      .row_word = "working weights, by layer", .group_word = "layer",
+                      .bin_note = "paler where fewer of them changed"};
         g.what = "where each working weight changed direction (notebook 000's coefficient "
                  "directions)";
         snprintf(title, sizeof title, "%s: where each weight changed direction", label);
@@ -312,10 +313,10 @@ static int one_model(nn_study_ctx *c, const oscillation_opts *sp, const char *la
         if ((rc = draw_cellgrid(c, base, &g, NULL, e)))
             goto done;
         g.color = size_color;
+        g.bin_note = "coloured by its largest step";
         g.what = "direction changes shaded by the size of the step";
         snprintf(title, sizeof title, "%s: direction changes by the size of the step", label);
-        snprintf(sub, sizeof sub, "the step's size relative to the weight's mean absolute step; "
-                 "the largest in a bin of cells");
+        snprintf(sub, sizeof sub, "the step's size relative to the weight's mean absolute step");
         g.n_legend = 1;
         g.legend[0] = "no change", g.legend_col[0] = WHITE;
         g.colorbar = true;
