@@ -15,8 +15,7 @@ NF == 6 {
     print ""
     print "![" $5 "](figures/" $3 ")"
     print ""
-    line = $5 " `" $4 "`"
-    if ($6 != "-") line = line "; the notebook's " $6 "."
-    else line = line "."
+    line = $5 " Drawn by `" $4 "`."
+    if ($6 != "-") line = line " The notebook's figure: " $6 "."
     print line
 }

@@ -53,4 +53,10 @@ else ok; fi
 if grep -rn "set term" src | grep -v '^src/figure/' >"$tmp/t"; then
     no "set terminal outside src/figure: $(head -3 "$tmp/t")"
 else ok; fi
+# the gallery: docs/gallery.md is what docs/gallery.tsv makes, and every figure the gallery
+# and the README show is in docs/figures (make figures refreshes them)
+awk -f docs/gallery.awk docs/gallery.tsv | cmp -s - docs/gallery.md && ok || no "docs/gallery.md is stale (make figures)"
+for f in $(grep -o '(figures/[^)]*)' docs/gallery.md | tr -d '()'; grep -o '(docs/figures/[^)]*)' README.md | tr -d '()' | sed 's|^docs/||'); do
+    [ -s "docs/$f" ] && ok || no "docs/$f, shown in the gallery or the README, is missing"
+done
 finish test_figures
