@@ -394,6 +394,36 @@ static bool whole(const char *path, const char *fmt)
     return ok;
 }
 
+/* cairo stamps a PDF with the time it was drawn, /CreationDate (D:YYYYMMDDHHmmSS...): the
+ * same figure must be the same bytes, so the stamp becomes 1970-01-01 00:00:00, in place
+ * (same length: the cross-reference table's offsets stay right). gnuplot runs with TZ=UTC, so
+ * what follows the digits is always Z. */
+static int fix_pdf_date(const char *path)
+{
+    FILE *f = fopen(path, "r+b");
+    if (!f)
+        return -1;
+    static const char key[] = "/CreationDate (D:";
+    enum { K = sizeof key - 1, TAIL = K + 14 };
+    char buf[8192];
+    long base = 0;
+    size_t keep = 0, n;
+    while ((n = fread(buf + keep, 1, sizeof buf - keep, f)) > 0) {
+        size_t len = keep + n;
+        for (size_t i = 0; i + TAIL <= len; i++)
+            if (!memcmp(buf + i, key, K)) {
+                int rc = fseek(f, base + (long)(i + K), SEEK_SET) != 0 ||
+                         fwrite("19700101000000", 1, 14, f) != 14;
+                return fclose(f) != 0 || rc ? -1 : 0;
+            }
+        keep = len < TAIL ? len : TAIL;     /* a key that straddles two reads */
+        memmove(buf, buf + len - keep, keep);
+        base += (long)(len - keep);
+    }
+    fclose(f);
+    return 0;
+}
+
 static int run_one(const char *dir, const char *script, const char *fmt, const char *out,
                    const char *prog, bool *missing, nn_err *e)
 {
@@ -421,6 +451,7 @@ static int run_one(const char *dir, const char *script, const char *fmt, const c
         }
         if (nul >= 0)
             dup2(nul, 0);
+        setenv("TZ", "UTC", 1);            /* what a PDF's date stamp ends with (fix_pdf_date) */
         execlp(prog, prog, "-e", def, script, (char *)NULL);
         _exit(errno == ENOENT ? 127 : 126);
     }
@@ -441,6 +472,11 @@ static int run_one(const char *dir, const char *script, const char *fmt, const c
     if (!whole(full_part, fmt ? fmt : "gif")) {
         unlink(full_part);
         return nn_err_set(e, NN_EIO, out, "gnuplot wrote no complete figure (a full disk?)");
+    }
+    if (fmt && !strcmp(fmt, "pdf") && fix_pdf_date(full_part) != 0) {
+        int err = errno;
+        unlink(full_part);
+        return nn_err_set(e, NN_EIO, out, "cannot write the figure: %s", strerror(err));
     }
     if (rename(full_part, full_out) != 0) {
         int err = errno;

@@ -45,6 +45,19 @@ for spec in experiments/*.json; do
         [ -f "${png%.png}.gp" ] && ok || no "$name: $(basename "$png") has no gnuplot script"
     done
 done
+# the same spec and seed give the same bytes, figures included: cairo stamps a PDF with the
+# time it was drawn, which nnlab sets to 1970 (two runs a second apart)
+for k in 1 2; do
+    "$NNLAB" run experiments/init.json --out "$tmp/same$k" --quiet --format png,svg,pdf \
+        --set train.max_epochs=30 || no "run $k for the same bytes"
+    [ $k = 1 ] && sleep 1.1
+done
+for f in "$tmp/same1"/*; do
+    b=$(basename "$f")
+    [ -f "$f" ] && [ "$b" != manifest.json ] || continue
+    cmp -s "$f" "$tmp/same2/$b" && ok || no "$b differs between two runs of one spec"
+done
+grep -q 'CreationDate (D:19700101000000' "$tmp/same1/curves.pdf" && ok || no "the PDF's date stamp"
 # the bitmap font is gone: no glyph table, no text on a raster canvas
 if nm "$(dirname "$TESTBIN")/libnnlab.a" 2>/dev/null | grep -q 'nn_canvas_text\|glyphs'; then
     no "libnnlab.a still draws text of its own"
