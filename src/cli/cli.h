@@ -58,6 +58,10 @@ int cli_parse_size(const char *command, const char *s, double *bytes);
  * the fixed argument, and return 2; else 0. val is argv[i], the --set's value. */
 int cli_set_split(const char *val, int i, int argc, char **argv, bool have_spec);
 
+/* Parse a --size value: a decimal number from 0.25 to 8. Returns 0, or prints the usage error
+ * and returns 2. */
+int cli_parse_fig_size(const char *command, const char *s, double *size);
+
 /* Parse argv for run/check; allowed lists the long options this command accepts. */
 int parse_spec_args(int argc, char **argv, spec_args *a, const char *const *allowed, int n);
 

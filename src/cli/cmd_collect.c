@@ -482,14 +482,12 @@ static int plot(const table *t, const char *col, const char *dir)
         for (int c = 0; c < t->n_cols; c++)
             if (is_group_col(t->cols[c]) || !strcmp(t->cols[c], "model")) {
                 const cJSON *v = cJSON_GetObjectItemCaseSensitive(r, t->cols[c]);
-                char *s = v ? cJSON_PrintUnformatted(v) : NULL;
-                if (s && s[0] == '"') {
-                    memmove(s, s + 1, strlen(s));
-                    s[strlen(s) - 1] = '\0';
-                }
-                len += (size_t)snprintf(g + len, sizeof g - len, "%s%s%s", len ? " " : "",
-                                        strcmp(t->cols[c], "model") ? t->cols[c] + 4 : "",
-                                        s ? s : "");
+                /* a string as it is (no JSON escapes), anything else as JSON */
+                char *s = v && !cJSON_IsString(v) ? cJSON_PrintUnformatted(v) : NULL;
+                const char *val = cJSON_IsString(v) ? v->valuestring : s ? s : "";
+                bool model = !strcmp(t->cols[c], "model");
+                len += (size_t)snprintf(g + len, sizeof g - len, "%s%s%s%s", len ? " " : "",
+                                        model ? "" : t->cols[c] + 4, model ? "" : "=", val);
                 free(s);
                 if (len >= sizeof g)
                     break;
@@ -519,7 +517,9 @@ static int plot(const table *t, const char *col, const char *dir)
     }
     if (nn_file_commit(&w, &e))
         return cli_fail(&e);
-    double width = hi > lo ? (hi - lo) / 20 : 1;
+    if (!(lo <= hi))          /* no number in the column: an empty histogram on [0, 1] */
+        lo = 0, hi = 1;
+    double width = hi > lo ? hi / 20 - lo / 20 : 1;   /* (hi - lo) / 20 can overflow */
     if (dropped)
         fprintf(stderr, "nnlab: collect: --plot %s: more than 32 groups; the first 32 are drawn, "
                 "%zu rows of the others are left out\n", col, dropped);
@@ -563,11 +563,14 @@ static int plot(const table *t, const char *col, const char *dir)
                  "set key below center horizontal maxrows 4\n"
                  "set ytics %ld\nset mytics 1\n"
                  "set style fill transparent solid 0.55 border\nwidth = %.17g\nlo = %.17g\n"
-                 "bin(x) = lo + width * (floor((x - lo) / width) + 0.5)\nset boxwidth width\nplot ",
+                 "bin(x) = lo + width * (floor((x - lo) / width) + 0.5)\nset boxwidth width\n",
             most <= 10 ? 1 : most <= 20 ? 2 : most <= 50 ? 5 : most <= 100 ? 10
                          : (long)pow(10, floor(log10((double)most / 5))),
             width, isfinite(lo) ? lo : 0.0);
-    int drawn = 0;
+    /* the line y = 0 over the axis draws nothing new, and keeps a plot of keyentry items alone
+     * from tripping gnuplot 5.4 (a column with no number) */
+    fprintf(g.f, "set xrange [%.17g:%.17g]\nplot 0 with lines lc rgb INK lw 1 notitle", lo,
+            hi > lo ? hi + width : lo + 1);
     char data[700];
     nn_gp_quote(data, sizeof data, name);
     for (int k = 0; k < ng; k++) {
@@ -577,11 +580,11 @@ static int plot(const table *t, const char *col, const char *dir)
         nn_gp_quote(gq, sizeof gq, groups[k]);
         nn_gp_series(style, sizeof style, k);
         if (!have[k]) {
-            fprintf(g.f, "%skeyentry with boxes %s title %s", drawn++ ? ", \\\n     " : "", style, q);
+            fprintf(g.f, ", \\\n     keyentry with boxes %s title %s", style, q);
             continue;
         }
-        fprintf(g.f, "%s%s skip 1 using (strcol(1) eq %s ? bin($2) : NaN):(1.0) smooth frequency "
-                     "with boxes %s title %s", drawn++ ? ", \\\n     " : "", data, gq, style, q);
+        fprintf(g.f, ", \\\n     %s skip 1 using (strcol(1) eq %s ? bin($2) : NaN):(1.0) smooth "
+                     "frequency with boxes %s title %s", data, gq, style, q);
     }
     fputc('\n', g.f);
     if (nn_gp_end(&g, &e))

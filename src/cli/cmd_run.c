@@ -317,7 +317,8 @@ int cmd_run(int argc, char **argv)
     if (r.gnuplot_missing && !a.quiet)
         fprintf(stderr, "nnlab: gnuplot not found, so these figures were not drawn: %s; their "
                 "scripts are in %s: install gnuplot (apt-get install gnuplot-nox) and run "
-                "gnuplot on each script there\n", r.undrawn, out);
+                "gnuplot on each script there (gnuplot -e \"fmt='svg'\" X.gp for SVG, 'pdf' "
+                "for PDF)\n", r.undrawn, out);
     if (!a.quiet && r.status == NN_RUN_INTERRUPTED)
         fprintf(stderr, "nnlab: interrupted after %.2f s; what it wrote is in %s\n",
                 r.wall_seconds, out);
@@ -405,15 +406,12 @@ int cmd_analyze(int argc, char **argv)
             size_t k = is_fmt ? 8 : 6;
             const char *val = arg[k] == '=' ? arg + k + 1 : (i + 1 < argc ? argv[++i] : NULL);
             nn_err fe;
-            char *end;
             if (!val)
                 return cli_usage("analyze", "%s needs a value", is_fmt ? "--format" : "--size");
             if (is_fmt && nn_fig_parse_formats(val, &fig.formats, &fe))
                 return cli_usage("analyze", "%s", fe.msg);
-            if (is_size && (fig.size = strtod(val, &end), !*val || *end ||
-                            !(fig.size >= 0.25 && fig.size <= 8)))
-                return cli_usage("analyze", "--size expects a number from 0.25 to 8 (a multiplier "
-                                 "of every figure's size), got \"%s\"", val);
+            if (is_size && cli_parse_fig_size("analyze", val, &fig.size))
+                return 2;
         } else if (!strcmp(arg, "--quiet")) {
             quiet = true;
         } else if (!strcmp(arg, "--no-plots")) {
@@ -456,7 +454,8 @@ int cmd_analyze(int argc, char **argv)
     if (r.gnuplot_missing && !quiet)
         fprintf(stderr, "nnlab: gnuplot not found, so these figures were not drawn: %s; their "
                 "scripts are in %s: install gnuplot (apt-get install gnuplot-nox) and run "
-                "gnuplot on each script there\n", r.undrawn, dir);
+                "gnuplot on each script there (gnuplot -e \"fmt='svg'\" X.gp for SVG, 'pdf' "
+                "for PDF)\n", r.undrawn, dir);
     if (!quiet)
         report_analysis(dir, study, !no_plots, r.status, seconds_between(&t0, &t1));
     if (r.status == NN_RUN_INTERRUPTED)

@@ -33,7 +33,7 @@ const cmd nn_commands[] = {
      "                     parses (--set models.relu.hidden=[8,8,4]), else a string\n"
      "  --force            replace an existing run directory (only an nnlab run)\n"
      "  --quiet            print nothing but errors\n"
-     "  --no-plots         write tables and gnuplot scripts, draw no figures\n"
+     "  --no-plots         draw no figures: tables, summaries and most gnuplot scripts only\n"
      "  --format LIST      draw every figure in these formats: png, svg, pdf (default png;\n"
      "                     the spec's figures.format)\n"
      "  --size S           every figure S times its default size, text and lines too\n"
@@ -258,6 +258,17 @@ static bool spec_like(const char *s)
  * at a time") or PATH reported without its value. Say how to write it and return 2; 0 when
  * the --set at argv[i] (value val) is not such a case. The word after is read as the value
  * only when it cannot be the spec itself (no spec yet and it names a .json or a file). */
+int cli_parse_fig_size(const char *command, const char *s, double *size)
+{
+    char *end;
+    bool decimal = *s && strspn(s, "0123456789.eE+-") == strlen(s);   /* no hex, inf, nan */
+    *size = decimal ? strtod(s, &end) : 0;
+    if (!decimal || *end || !(*size >= 0.25 && *size <= 8))
+        return cli_usage(command, "--size expects a number from 0.25 to 8 (a multiplier of every "
+                         "figure's size), got \"%s\"", s);
+    return 0;
+}
+
 int cli_set_split(const char *val, int i, int argc, char **argv, bool have_spec)
 {
     const char *eq = strchr(val, '=');
@@ -355,17 +366,17 @@ int parse_spec_args(int argc, char **argv, spec_args *a, const char *const *allo
             unsigned formats;
             nn_err fe;
             double size = 0;
-            char *end;
             if (fmt && nn_fig_parse_formats(val, &formats, &fe))
                 return cli_usage(argv[0], "%s", fe.msg);
-            if (!fmt && (size = strtod(val, &end), !*val || *end || !(size >= 0.25 && size <= 8)))
-                return cli_usage(argv[0], "--size expects a number from 0.25 to 8 (a multiplier of "
-                                 "every figure's size), got \"%s\"", val);
+            if (!fmt && cli_parse_fig_size(argv[0], val, &size))
+                return 2;
             if (a->n_sets >= 64)
                 return cli_usage(argv[0], "at most 64 --set options");
             char *buf = a->fig_sets[fmt ? 0 : 1];
-            snprintf(buf, sizeof a->fig_sets[0], "figures.%s=%s%s%s", fmt ? "format" : "size",
-                     fmt ? "\"" : "", val, fmt ? "\"" : "");
+            if (fmt)
+                snprintf(buf, sizeof a->fig_sets[0], "figures.format=\"%s\"", val);
+            else            /* as JSON reads it: .5 and +2 are numbers here, not strings */
+                snprintf(buf, sizeof a->fig_sets[0], "figures.size=%.17g", size);
             a->sets[a->n_sets++] = buf;
         } else if (!strcmp(opt, "--force")) {
             a->force = true;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -96,6 +97,23 @@ int nn_fig_parse_formats(const char *text, unsigned *formats, nn_err *e)
 
 /* ---- scripts ------------------------------------------------------------------------------- */
 
+/* The length of the valid UTF-8 character at s (1-4), or 0 when s does not start one. */
+static size_t utf8_char(const unsigned char *s)
+{
+    unsigned c = s[0];
+    size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    if (!n || (n == 2 && c < 0xC2) || (n == 4 && c > 0xF4))
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    if (n == 3 && ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] >= 0xA0)))
+        return 0;                           /* overlong, or a surrogate */
+    if (n == 4 && ((c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] >= 0x90)))
+        return 0;
+    return n;
+}
+
 void nn_gp_quote(char *buf, size_t cap, const char *s)
 {
     size_t k = 0;
@@ -105,19 +123,41 @@ void nn_gp_quote(char *buf, size_t cap, const char *s)
         return;
     }
     buf[k++] = '\'';
-    for (; *s && k + 4 < cap; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch < 0x20 || ch == 0x7f)
-            continue;                    /* a newline would end the command */
-        if (ch == '\'') {
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        size_t n = utf8_char(p);
+        if (n == 0) {                        /* not UTF-8 (a Latin-1 header): a '?' */
+            if (k + 2 >= cap)
+                break;
+            buf[k++] = '?';
+            p++;
+            continue;
+        }
+        if (n == 1 && (*p < 0x20 || *p == 0x7f)) {
+            p++;                             /* a newline would end the command */
+            continue;
+        }
+        if (*p == '\'') {
             /* gnuplot 5.4 reads '' as a quote inside '...' but not at the start or twice
              * in a row; a typographic apostrophe (U+2019) always reads */
+            if (k + 5 >= cap)
+                break;
             buf[k++] = (char)0xe2;
             buf[k++] = (char)0x80;
             buf[k++] = (char)0x99;
+            p++;
             continue;
         }
-        buf[k++] = (char)ch;
+        if (*p == '>' && k >= 3 && buf[k - 1] == ']' && buf[k - 2] == ']') {
+            if (k + 3 >= cap)                /* "]]>" would end an SVG's CDATA: "]] >" */
+                break;
+            buf[k++] = ' ';
+        }
+        if (k + n + 1 >= cap)                /* whole characters only */
+            break;
+        memcpy(buf + k, p, n);
+        k += n;
+        p += n;
     }
     buf[k++] = '\'';
     buf[k] = '\0';
@@ -464,10 +504,22 @@ static int run_one(const char *dir, const char *script, const char *fmt, const c
         unlink(full_part);
         return nn_err_set(e, NN_ERUN, prog, "gnuplot not found");
     }
+    if (WIFSIGNALED(status) && (WTERMSIG(status) == SIGINT || WTERMSIG(status) == SIGTERM)) {
+        unlink(full_part);                 /* Ctrl-C reached gnuplot too: an interruption */
+        return nn_err_set(e, NN_EINTR, script, "interrupted while gnuplot was drawing");
+    }
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         unlink(full_part);
-        return nn_err_set(e, NN_ERUN, script, "gnuplot failed (see gnuplot.log in the run "
-                          "directory)");
+        char log[4600];
+        struct stat st;
+        nn_path_join(log, sizeof log, dir, "gnuplot.log");
+        if (stat(log, &st) == 0 && st.st_size == 0) {    /* it said nothing: it could not write */
+            unlink(log);
+            return nn_err_set(e, NN_EIO, out, "gnuplot could not write the figure (a full "
+                              "disk?)");
+        }
+        return nn_err_set(e, NN_ERUN, script, "gnuplot failed (its messages are in gnuplot.log "
+                          "beside the script)");
     }
     if (!whole(full_part, fmt ? fmt : "gif")) {
         unlink(full_part);

@@ -546,6 +546,8 @@ int nn_analyze(const char *dir, const char *study, bool draw, bool force,
     rc = nn_plan_check_data(&p, &data, path, e);
     p.studies = spec_list;
     p.n_studies = spec_n;
+    if (rc && study && strstr(e->where, "/studies/"))   /* the study is --study's, not spec.json's */
+        nn_err_where(e, "--study %s", study);
     nn_data_free(&data);
     if (rc) {
         free(one.options);

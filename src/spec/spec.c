@@ -1177,6 +1177,20 @@ int nn_spec_study(const nn_plan *p, const nn_study_table *t, const char *name,
     }
     int rc = resolve_study(&v, obj, p, sp);
     cJSON_Delete(obj);
+    if (!rc) {               /* what the run recorded is what the study can read */
+        const nn_record_plan *r = &p->record;
+        unsigned nd = sp->spec->needs;
+        if ((nd & NN_NEEDS_WEIGHTS_EVERY) && !(r->weights == NN_REC_EVERY && r->every == 1))
+            rc = fail(&v, "the %s study reads the weights of every epoch, and the run recorded "
+                      "%s (record.weights in its spec.json)", name,
+                      r->weights == NN_REC_NONE ? "none" : "them on another schedule");
+        else if ((nd & NN_NEEDS_WEIGHTS) && r->weights == NN_REC_NONE)
+            rc = fail(&v, "the %s study reads the recorded weights, and the run recorded none "
+                      "(record.weights in its spec.json)", name);
+        else if ((nd & NN_NEEDS_RAW) && !r->raw)
+            rc = fail(&v, "the %s study reads asgd's raw iterate, and the run did not record it "
+                      "(record.raw in its spec.json)", name);
+    }
     if (rc) {
         free(sp->options);
         sp->options = NULL;
@@ -1312,7 +1326,7 @@ static int check_figures(V *v, cJSON *f, nn_plan *p)
         char g[128];
         got(g, sizeof g, fm);
         rc = fail(v, "expected a list of figure formats from png, svg, pdf, such as [\"png\", "
-                  "\"svg\"], %s", g);
+                  "\"svg\"], %s", cJSON_IsArray(fm) ? "got an empty list" : g);
     }
     pop(v, m);
     if (rc)
@@ -1468,6 +1482,10 @@ static void set_json_path(const cJSON *root, const char *assignment, char *out, 
             const cJSON *hit = NULL;
             for (const cJSON *c = cur->child; c; c = c->next, i++) {
                 const cJSON *l = cJSON_GetObjectItemCaseSensitive(c, "label");
+                if (!cJSON_IsString(l))        /* as nn_spec_apply_set finds elements */
+                    l = cJSON_GetObjectItemCaseSensitive(c, "name");
+                if (!cJSON_IsString(l) && cJSON_IsString(c))
+                    l = c;
                 if (cJSON_IsString(l) && strcmp(l->valuestring, name) == 0) {
                     hit = c;
                     break;
@@ -1660,17 +1678,34 @@ int nn_spec_apply_set(cJSON *root, const char *assignment, nn_err *e)
         cJSON *next = NULL, *parent = cur;
         bool in_array = cJSON_IsArray(cur);
         if (in_array) {
-            /* a list of labelled objects is addressed by label, other lists by index */
+            /* a list of labelled objects (models) is addressed by label, a list of named ones
+             * (studies: objects with a name, or the name alone) by name, other lists by index */
             const char *labels[NN_MAX_MODELS];
             int nl = 0, i = 0;
+            bool by_label = false;
             for (cJSON *c = cur->child; c; c = c->next, i++) {
                 cJSON *l = cJSON_GetObjectItemCaseSensitive(c, "label");
+                by_label |= cJSON_IsString(l);
+                if (!cJSON_IsString(l))
+                    l = cJSON_GetObjectItemCaseSensitive(c, "name");
+                if (!cJSON_IsString(l) && cJSON_IsString(c))
+                    l = c;
                 if (cJSON_IsString(l)) {
                     if (nl < NN_MAX_MODELS)
                         labels[nl++] = l->valuestring;
-                    if (strcmp(l->valuestring, seg) == 0)
+                    if (strcmp(l->valuestring, seg) == 0 && !next)
                         next = c;
                 }
+            }
+            if (next && cJSON_IsString(next) && dot) {   /* "prune" is {"name": "prune"} */
+                cJSON *obj = cJSON_CreateObject();
+                if (!obj || !cJSON_AddStringToObject(obj, "name", next->valuestring)) {
+                    cJSON_Delete(obj);
+                    cJSON_Delete(val);
+                    return nn_err_set(e, NN_ENOMEM, where, "out of memory");
+                }
+                cJSON_ReplaceItemViaPointer(cur, next, obj);
+                next = obj;
             }
             if (!next && all_digits(seg) && strlen(seg) < 9)
                 next = cJSON_GetArrayItem(cur, atoi(seg));
@@ -1680,9 +1715,10 @@ int nn_spec_apply_set(cJSON *root, const char *assignment, nn_err *e)
                 const char *s = nn_suggest(seg, labels, nl);
                 cJSON_Delete(val);
                 if (nl)
-                    return nn_err_set(e, NN_EUSAGE, where, "no element labelled \"%s\" (labels: "
-                                      "%s%s%s%s)", seg, list, s ? "; did you mean \"" : "",
-                                      s ? s : "", s ? "\"?" : "");
+                    return nn_err_set(e, NN_EUSAGE, where, "no element %s \"%s\" (%s: "
+                                      "%s%s%s%s)", by_label ? "labelled" : "named", seg,
+                                      by_label ? "labels" : "names", list,
+                                      s ? "; did you mean \"" : "", s ? s : "", s ? "\"?" : "");
                 return nn_err_set(e, NN_EUSAGE, where, "no element %s in that list", seg);
             }
         } else if (cJSON_IsObject(cur)) {

@@ -91,8 +91,11 @@ int study_figure_end(nn_study_ctx *c, nn_gp *g, cJSON *out, nn_err *e)
         cJSON_AddStringToObject(out, "script", script);
     if (!c->draw)
         return NN_OK;
+    /* the first format asked for names an undrawn figure */
+    unsigned fm = c->fig.formats ? c->fig.formats : NN_FIG_PNG;
+    const char *ext = anim ? "gif" : fm & NN_FIG_PNG ? "png" : fm & NN_FIG_SVG ? "svg" : "pdf";
     if (c->gnuplot_missing) {
-        snprintf(drawn, sizeof drawn, "%s.%s", base, anim ? "gif" : "png");
+        snprintf(drawn, sizeof drawn, "%s.%s", base, ext);
         note_undrawn(c, drawn, script);
         return NN_OK;
     }
@@ -101,7 +104,7 @@ int study_figure_end(nn_study_ctx *c, nn_gp *g, cJSON *out, nn_err *e)
     rc = nn_gp_draw(c->dir, base, anim, &c->fig, &missing, drawn, sizeof drawn, &ge);
     if (rc && missing) {
         c->gnuplot_missing = true;
-        snprintf(drawn, sizeof drawn, "%s.%s", base, anim ? "gif" : "png");
+        snprintf(drawn, sizeof drawn, "%s.%s", base, ext);
         note_undrawn(c, drawn, script);
         return NN_OK;
     }

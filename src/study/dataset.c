@@ -11,6 +11,7 @@
  *                   axis (notebook 002's two views).
  */
 #include <cJSON.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,10 +133,13 @@ static int run(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e)
                 mn[a] = fmin(mn[a], d.x[s * (size_t)d.d + (size_t)a]);
                 mx[a] = fmax(mx[a], d.x[s * (size_t)d.d + (size_t)a]);
             }
-        double half = 0.54 * fmax(mx[0] - mn[0], mx[1] - mn[1]);
-        half = half > 0 ? half : 1;
-        for (int a = 0; a < 2; a++)
-            lo[a] = 0.5 * (mn[a] + mx[a]) - half, hi[a] = 0.5 * (mn[a] + mx[a]) + half;
+        /* halves first: a span of finite numbers can overflow a double */
+        double half = 1.08 * fmax(0.5 * mx[0] - 0.5 * mn[0], 0.5 * mx[1] - 0.5 * mn[1]);
+        half = half > 0 ? fmin(half, 0.25 * DBL_MAX) : 1;
+        for (int a = 0; a < 2; a++) {
+            double mid = 0.5 * mn[a] + 0.5 * mx[a];
+            lo[a] = fmax(mid - half, -0.5 * DBL_MAX), hi[a] = fmin(mid + half, 0.5 * DBL_MAX);
+        }
     } else {
         lo[0] = lo[1] = o->range[0];
         hi[0] = hi[1] = o->range[1];
@@ -251,7 +255,8 @@ static int check_range(nn_spec_v *v, cJSON *obj, const char *key, void *field)
     if (!ok || !(fabs(lo) <= 1e6 && fabs(hi) <= 1e6) || !(hi - lo >= 1e-6 * big)) {
         size_t m = nn_spec_push(v, key);
         int rc = nn_spec_fail(v, "expected \"auto\" or [low, high] with -1e6 <= low < high <= "
-                              "1e6, such as [-5, 5]");
+                              "1e6 and high - low at least a millionth of their size, such as "
+                              "[-5, 5]");
         nn_spec_pop(v, m);
         return rc;
     }

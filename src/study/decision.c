@@ -17,6 +17,7 @@
  * The window is the spec's range, or by default a square around the data with a margin.
  */
 #include <cJSON.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,13 +65,13 @@ static void window(const decision_opts *o, const nn_data *pts, double lo[2], dou
             mn[a] = fmin(mn[a], pts->x[2 * s + a]);
             mx[a] = fmax(mx[a], pts->x[2 * s + a]);
         }
-    double half = 0.54 * fmax(mx[0] - mn[0], mx[1] - mn[1]);
-    if (!(half > 0))
-        half = 1;
+    /* halves first: a span of finite numbers can overflow a double */
+    double half = 1.08 * fmax(0.5 * mx[0] - 0.5 * mn[0], 0.5 * mx[1] - 0.5 * mn[1]);
+    half = half > 0 ? fmin(half, 0.25 * DBL_MAX) : 1;
     for (int a = 0; a < 2; a++) {
-        double mid = 0.5 * (mn[a] + mx[a]);
-        lo[a] = mid - half;
-        hi[a] = mid + half;
+        double mid = 0.5 * mn[a] + 0.5 * mx[a];
+        lo[a] = fmax(mid - half, -0.5 * DBL_MAX);
+        hi[a] = fmin(mid + half, 0.5 * DBL_MAX);
     }
 }
 

@@ -490,6 +490,11 @@ static int check_fractions(nn_spec_v *v, cJSON *obj, const char *key, void *fiel
                 size_t m2 = nn_spec_push_index(v, i);
                 rc = nn_spec_fail(v, "expected a fraction of each hidden layer in [0, 1)");
                 nn_spec_pop(v, m2);
+            } else if (i > 0 && !(c->valuedouble > o->fractions[i - 1])) {
+                size_t m2 = nn_spec_push_index(v, i);    /* the figure's lines run left to right */
+                rc = nn_spec_fail(v, "fractions must increase, and %g does not follow %g",
+                                  c->valuedouble, o->fractions[i - 1]);
+                nn_spec_pop(v, m2);
             } else {
                 o->fractions[i] = c->valuedouble;
             }
@@ -507,7 +512,7 @@ static const nn_option options[] = {
             "order, and ablation (the loss increase when a neuron is silenced)"},
     {.key = "fractions", .kind = NN_OPTION_CUSTOM, .offset = offsetof(prune_opts, n_fractions),
      .check = check_fractions, .def_doc = "\"auto\"",
-     .values_doc = "`\"auto\"` or a list of up to 64 numbers in [0, 1)",
+     .values_doc = "`\"auto\"` or an increasing list of up to 64 numbers in [0, 1)",
      .doc = "fractions of every hidden layer to remove; auto is 0, 1/w, ..., (w-1)/w for the "
             "widest layer's width w (64 of them spread over that range when w > 64)"},
     {.key = "finetune_epochs", .kind = NN_OPTION_INT,

@@ -53,6 +53,20 @@ for sig in INT TERM; do
     csv_complete "$tmp/s$sig" "SIG$sig"
 done
 
+# ---- Ctrl-C while gnuplot draws: the terminal signals the whole process group, gnuplot dies
+# of SIGINT and nnlab is told too: an interruption (130, "interrupted"), not a failed figure
+cat > "$tmp/ctrl-c-gnuplot" <<'EOF2'
+#!/bin/sh
+kill -INT $PPID
+kill -INT $$
+EOF2
+chmod +x "$tmp/ctrl-c-gnuplot"
+NNLAB_GNUPLOT="$tmp/ctrl-c-gnuplot" "$NNLAB" run experiments/init.json --out "$tmp/cc" --quiet \
+    --set train.max_epochs=20 2>"$tmp/err"; rc=$?
+expect_eq "$rc" 130 "Ctrl-C during gnuplot: exit"
+expect_eq "$("$J" "$tmp/cc/manifest.json" status)" interrupted "Ctrl-C during gnuplot: manifest"
+[ -z "$(find "$tmp/cc" -name '*.part')" ] && ok || no "Ctrl-C during gnuplot left .part files"
+
 # ---- a file that cannot grow (RLIMIT_FSIZE: EFBIG, as a full disk gives ENOSPC) ---------
 # dash counts ulimit -f in 512-byte blocks: 400 KiB here, far less than weights.csv needs
 (trap '' XFSZ; ulimit -f 800; exec "$NNLAB" run experiments/oscillation.json --out "$tmp/big" \

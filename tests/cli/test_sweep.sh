@@ -189,6 +189,14 @@ expect_eq "$(wc -l < "$tmp/err")" 2 "one warning each: $(cat "$tmp/err")"
 if command -v "${NNLAB_GNUPLOT:-gnuplot}" >/dev/null 2>&1; then
     "$NNLAB" collect "$tmp/j1" --plot converged_epoch > /dev/null || no "collect --plot"
     expect_eq "$(head -c 4 "$tmp/j1/collect-converged_epoch.png" | tail -c 3)" PNG "histogram drawn"
+    # counts are whole numbers: the count axis ticks at integers
+    grep -q '^set ytics 1$' "$tmp/j1/collect-converged_epoch.gp" && ok || no "the count axis ticks at whole numbers"
+    # a column without a number (no test split): an empty histogram, not a gnuplot failure
+    "$NNLAB" collect "$tmp/j1" --plot test_error > /dev/null 2>"$tmp/err" && ok || no "collect --plot test_error: $(cat "$tmp/err")"
+    expect_eq "$(head -c 4 "$tmp/j1/collect-test_error.png" | tail -c 3)" PNG "an empty histogram drawn"
+    # the legend names each group PATH=VALUE, as the sweep's folders do, without JSON escapes
+    "$NNLAB" collect "$tmp/str" --plot epochs_run > /dev/null 2>&1
+    grep -q "title 'description=0x10 " "$tmp/str/collect-epochs_run.gp" && ok || no "the legend's groups: $(grep -o "title '[^']*'" "$tmp/str/collect-epochs_run.gp" | head -2)"
 fi
 expect_exit 2 "$NNLAB" collect "$tmp/j1" --plot no_such_column
 finish test_sweep

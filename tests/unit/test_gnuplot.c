@@ -59,6 +59,16 @@ int main(void)
     T_CHECK(!strcmp(q, "'it\xe2\x80\x99s`x`'"), "got %s", q);
     nn_gp_quote(q, 8, "abcdefghij");   /* truncated, still closed */
     T_CHECK(q[0] == '\'' && q[strlen(q) - 1] == '\'' && strlen(q) < 8, "got %s", q);
+    /* only valid UTF-8 reaches a script (an SVG is XML): a Latin-1 byte becomes '?', a cut
+     * falls between characters, and "]]>" cannot end an SVG's CDATA */
+    nn_gp_quote(q, sizeof q, "temp\xe9rature");
+    T_CHECK(!strcmp(q, "'temp?rature'"), "got %s", q);
+    nn_gp_quote(q, 7, "\xc3\xa9\xc3\xa9\xc3\xa9");      /* room for 2 of the 3 */
+    T_CHECK(!strcmp(q, "'\xc3\xa9\xc3\xa9'"), "got %s", q);
+    nn_gp_quote(q, sizeof q, "x ]]> y");
+    T_CHECK(!strcmp(q, "'x ]] > y'"), "got %s", q);
+    nn_gp_quote(q, sizeof q, "\xed\xa0\x80 \xc0\xaf");   /* a surrogate, an overlong '/' */
+    T_CHECK(!strcmp(q, "'???" " ??" "'"), "got %s", q);
 
     nn_fig_opts all = {.formats = NN_FIG_PNG | NN_FIG_SVG | NN_FIG_PDF};
     static const char *const ext[3] = {"png", "svg", "pdf"};
