@@ -475,6 +475,14 @@ static int plot(const table *t, const char *col, const char *dir)
     int ng = 0;
     size_t all = 0, dropped = 0;
     double lo = INFINITY, hi = -INFINITY;
+    struct { int k; double x; } *vals = malloc(((size_t)cJSON_GetArraySize(t->rows) + 1) *
+                                               sizeof *vals);
+    size_t n_vals = 0;
+    if (!vals) {
+        nn_file_abort(&w);
+        nn_err_set(&e, NN_ENOMEM, "collect", "out of memory");
+        return cli_fail(&e);
+    }
     const cJSON *r;
     cJSON_ArrayForEach(r, t->rows) {
         char g[256] = "";
@@ -513,48 +521,49 @@ static int plot(const table *t, const char *col, const char *dir)
             fputc('\n', w.f);
             have[k]++;
             lo = fmin(lo, x), hi = fmax(hi, x);
+            if (isfinite(x))
+                vals[n_vals].k = k, vals[n_vals++].x = x;
         }
     }
-    if (nn_file_commit(&w, &e))
+    if (nn_file_commit(&w, &e)) {
+        free(vals);
         return cli_fail(&e);
+    }
     if (!(lo <= hi))          /* no number in the column: an empty histogram on [0, 1] */
         lo = 0, hi = 1;
     double width = hi > lo ? hi / 20 - lo / 20 : 1;   /* (hi - lo) / 20 can overflow */
+    if (hi == lo) {           /* one value: its bar in the middle, a tenth of it wide */
+        width = fabs(lo) > 0 && isfinite(fabs(lo) / 10 * 10.5) ? fabs(lo) / 10 : 1;
+        lo -= 10.5 * width;
+    }
     if (dropped)
         fprintf(stderr, "nnlab: collect: --plot %s: more than 32 groups; the first 32 are drawn, "
                 "%zu rows of the others are left out\n", col, dropped);
-    /* the tallest bar, so the count axis ticks at whole numbers */
-    long most = 0;
-    {
-        long counts[32][22];
-        memset(counts, 0, sizeof counts);
-        FILE *in = fopen(path, "rb");
-        char line[1024];
-        if (in && fgets(line, sizeof line, in))
-            while (fgets(line, sizeof line, in)) {
-                char *comma = strrchr(line, ',');
-                if (!comma)
-                    continue;
-                *comma = '\0';
-                double x = strtod(comma + 1, NULL);
-                int k = 0;
-                while (k < ng && strcmp(groups[k], line))
-                    k++;
-                long b = isfinite(x) ? (long)floor((x - lo) / width) : -1;
-                if (k < ng && b >= 0 && b < 22 && ++counts[k][b] > most)
-                    most = counts[k][b];
-            }
-        if (in)
-            fclose(in);
+    /* the counts, binned here rather than by gnuplot's smooth frequency, which counts each run
+     * of consecutive rows apart (groups interleave in a sweep); the last bin holds hi */
+    enum { BINS = 20 };
+    long (*counts)[BINS] = calloc(32, sizeof *counts), most = 0;
+    if (!counts) {
+        nn_err_set(&e, NN_ENOMEM, "collect", "out of memory");
+        return cli_fail(&e);
     }
+    for (size_t i = 0; i < n_vals; i++) {
+        double b = floor((vals[i].x - lo) / width);
+        int bi = b < 0 ? 0 : b >= BINS ? BINS - 1 : (int)b;
+        if (++counts[vals[i].k][bi] > most)
+            most = counts[vals[i].k][bi];
+    }
+    free(vals);
     char base[300], q[600], tt[1200];
     snprintf(base, sizeof base, "collect-%s", safe);
     nn_gp g;
     snprintf(tt, sizeof tt, "a histogram of a summary column per group, from %s", name);
     nn_fig_opts fo = {0};
     fo.gnuplot = getenv("NNLAB_GNUPLOT");
-    if (nn_gp_begin(&g, dir, base, tt, 820, 480, &fo, &e))
+    if (nn_gp_begin(&g, dir, base, tt, 820, 480, &fo, &e)) {
+        free(counts);
         return cli_fail(&e);
+    }
     snprintf(tt, sizeof tt, "%s over %zu rows (a row is a model of a run)", col, all - dropped);
     nn_gp_title(&g, tt, NULL);
     fputs("set xlabel ", g.f);
@@ -562,29 +571,44 @@ static int plot(const table *t, const char *col, const char *dir)
     fprintf(g.f, "\nset ylabel 'models'\nset yrange [0:*]\nset offsets 0, 0, graph 0.08, 0\n"
                  "set key below center horizontal maxrows 4\n"
                  "set ytics %ld\nset mytics 1\n"
-                 "set style fill transparent solid 0.55 border\nwidth = %.17g\nlo = %.17g\n"
-                 "bin(x) = lo + width * (floor((x - lo) / width) + 0.5)\nset boxwidth width\n",
+                 "set style fill transparent solid 0.55 border\nset boxwidth %.17g\n",
             most <= 10 ? 1 : most <= 20 ? 2 : most <= 50 ? 5 : most <= 100 ? 10
                          : (long)pow(10, floor(log10((double)most / 5))),
-            width, isfinite(lo) ? lo : 0.0);
+            width);
+    /* each group's bins, written here: bin centre, count (the values are in the CSV) */
+    bool drawn[32] = {false};
+    for (int k = 0; k < ng; k++) {
+        for (int b = 0; b < BINS; b++)
+            drawn[k] |= counts[k][b] > 0;
+        if (!drawn[k])
+            continue;
+        fprintf(g.f, "$bins%d << EOD\n", k);
+        for (int b = 0; b < BINS; b++)
+            if (counts[k][b])
+                fprintf(g.f, "%.17g,%ld\n", lo + width * (b + 0.5), counts[k][b]);
+        fputs("EOD\n", g.f);
+    }
+    free(counts);
+    double x0 = lo, x1 = lo + BINS * width;
+    double step = pow(10, floor(log10((x1 - x0) / 8)));  /* widen to round tics, as autoscale */
+    step *= (x1 - x0) / step > 40 ? 5 : (x1 - x0) / step > 16 ? 2 : 1;
+    if (isfinite(step) && step > 0 && isfinite(floor(x0 / step) * step) &&
+        isfinite(ceil(x1 / step) * step)) {
+        x0 = floor(x0 / step) * step;
+        x1 = ceil(x1 / step) * step;
+    }
     /* the line y = 0 over the axis draws nothing new, and keeps a plot of keyentry items alone
      * from tripping gnuplot 5.4 (a column with no number) */
-    fprintf(g.f, "set xrange [%.17g:%.17g]\nplot 0 with lines lc rgb INK lw 1 notitle", lo,
-            hi > lo ? hi + width : lo + 1);
-    char data[700];
-    nn_gp_quote(data, sizeof data, name);
+    fprintf(g.f, "set xrange [%.17g:%.17g]\nplot 0 with lines lc rgb INK lw 1 notitle", x0, x1);
     for (int k = 0; k < ng; k++) {
         snprintf(tt, sizeof tt, "%s (%zu of %zu have a value)", groups[k], have[k], total[k]);
         nn_gp_quote(q, sizeof q, tt);
-        char gq[300], style[80];
-        nn_gp_quote(gq, sizeof gq, groups[k]);
+        char style[80];
         nn_gp_series(style, sizeof style, k);
-        if (!have[k]) {
+        if (!drawn[k])
             fprintf(g.f, ", \\\n     keyentry with boxes %s title %s", style, q);
-            continue;
-        }
-        fprintf(g.f, ", \\\n     %s skip 1 using (strcol(1) eq %s ? bin($2) : NaN):(1.0) smooth "
-                     "frequency with boxes %s title %s", data, gq, style, q);
+        else
+            fprintf(g.f, ", \\\n     $bins%d using 1:2 with boxes %s title %s", k, style, q);
     }
     fputc('\n', g.f);
     if (nn_gp_end(&g, &e))

@@ -191,6 +191,13 @@ if command -v "${NNLAB_GNUPLOT:-gnuplot}" >/dev/null 2>&1; then
     expect_eq "$(head -c 4 "$tmp/j1/collect-converged_epoch.png" | tail -c 3)" PNG "histogram drawn"
     # counts are whole numbers: the count axis ticks at integers
     grep -q '^set ytics 1$' "$tmp/j1/collect-converged_epoch.gp" && ok || no "the count axis ticks at whole numbers"
+    # every value is counted once in its group, though a sweep's groups interleave row by row
+    # (gnuplot's smooth frequency counted each run of rows apart: bars of height 1)
+    "$NNLAB" collect "$tmp/j1" --plot loss > /dev/null || no "collect --plot loss"
+    expect_eq "$(awk -F, '/^\$bins[0-9]+ << EOD$/ { b = $0; sub(/ .*/, "", b); n[b] = 0; next }
+                          /^EOD$/ { print b, n[b]; b = ""; next } b != "" { n[b] += $2 }' \
+                 "$tmp/j1/collect-loss.gp" | tr '\n' ' ')" '$bins0 3 $bins1 3 $bins2 3 $bins3 3 ' \
+        "each group's 3 seeds counted in its bins (2 models x 2 rates)"
     # a column without a number (no test split): an empty histogram, not a gnuplot failure
     "$NNLAB" collect "$tmp/j1" --plot test_error > /dev/null 2>"$tmp/err" && ok || no "collect --plot test_error: $(cat "$tmp/err")"
     expect_eq "$(head -c 4 "$tmp/j1/collect-test_error.png" | tail -c 3)" PNG "an empty histogram drawn"
