@@ -32,6 +32,10 @@ int nn_err_set(nn_err *e, int code, const char *where, const char *fmt, ...)
 /* Replace e->where (printf-style), keeping the code and message. */
 void nn_err_where(nn_err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Change e's code (when e is not NULL) and return it: a reader's NN_ESPEC is a failed run
+ * when the file is one the run wrote. */
+int nn_err_recode(nn_err *e, int code);
+
 /* Clear a record to NN_OK. */
 void nn_err_clear(nn_err *e);
 

@@ -23,12 +23,32 @@ typedef struct cJSON cJSON;
 int nn_rundir_normalize(char *out, size_t cap, const char *dir, nn_err *e);
 
 /* Check that dir may be used as a new run directory: it does not exist, or force is
- * set and it is an nnlab run directory (or empty). Writes nothing. */
+ * set and it is an nnlab run directory (or empty) that no live nnlab process is writing.
+ * Writes nothing. */
 int nn_rundir_check(const char *dir, bool force, nn_err *e);
 
-/* Create dir (and missing parents), first removing an old run there when force is set
- * (nn_rundir_check must have passed). */
-int nn_rundir_create(const char *dir, bool force, nn_err *e);
+/* The largest manifest.json read back (it keeps the whole command line). */
+#define NN_MANIFEST_MAX_BYTES ((size_t)1 << 28)
+
+/* The run's lock file, in the run directory: a live run or analyze holds it (flock), so no
+ * other nnlab process replaces or rewrites the directory meanwhile. */
+#define NN_RUN_LOCK_FILE ".nnlab.lock"
+
+/* Create dir (and missing parents), or with force replace the old run there (in place: its
+ * contents removed under its lock). lock (may be NULL: no lock, for a sweep's own folder)
+ * receives the descriptor holding the run's lock, or -1 where locks do not work; the caller
+ * keeps it while it writes and then passes it to nn_rundir_unlock. Refuses (NN_EUSAGE) a
+ * directory a live nnlab process is writing, even with force. */
+int nn_rundir_create(const char *dir, bool force, int *lock, nn_err *e);
+
+/* Take an existing run directory's lock (analyze); NN_EUSAGE when a live process holds it. */
+int nn_rundir_lock(const char *dir, int *lock, nn_err *e);
+void nn_rundir_unlock(int lock);
+
+/* Is a live process writing dir? 1: its lock is held; 0: its lock file exists and nobody
+ * holds it (whatever its manifest says, the run is over); -1: cannot tell (no lock file, or
+ * locks do not work there). Writes nothing. */
+int nn_rundir_probe(const char *dir);
 
 /* model.json: save the model (with its label), and load one back (label may be NULL). */
 int nn_model_save(const nn_model *m, const char *label, const char *path, nn_err *e);

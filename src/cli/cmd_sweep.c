@@ -387,7 +387,7 @@ static int prepare_dir(sweep_run *w, nn_err *e)
         }
     } else {
         nn_err made;
-        if (nn_rundir_create(w->dir, false, &made) && !(stat(w->dir, &st) == 0 && S_ISDIR(st.st_mode)))
+        if (nn_rundir_create(w->dir, false, NULL, &made) && !(stat(w->dir, &st) == 0 && S_ISDIR(st.st_mode)))
             return nn_err_set(e, NN_EIO, w->dir, "cannot create the sweep directory: %s",
                               made.msg);
     }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "nnlab/figure.h"
+#include "nnlab/io.h"
 
 const char *const nn_fig_format_names[3] = {"png", "svg", "pdf"};
 
@@ -409,7 +410,7 @@ void nn_gp_key_right(nn_gp *g, int key_px, int top_px)
  * </svg>, a GIF with its trailer byte. gnuplot can exit 0 after failing to write. */
 static bool whole(const char *path, const char *fmt)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = nn_fopen_read(path, "figure", NULL);
     if (!f)
         return false;
     unsigned char tail[64];
@@ -562,7 +563,7 @@ int nn_gp_draw(const char *dir, const char *base, bool animation, const nn_fig_o
     }
     /* a clean run leaves no log behind: the gif terminal's "N frames in animation sequence"
      * is news of success, not a message */
-    FILE *lf = fopen(log, "rb");
+    FILE *lf = nn_fopen_read(log, "log", NULL);
     bool news = true;
     if (lf) {
         char line[512];

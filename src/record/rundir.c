@@ -8,11 +8,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "nnlab/fmt.h"
+#include "nnlab/io.h"
 #include "nnlab/record.h"
+
+static bool only_lock(const char *dir);
 
 static bool dir_is_empty(const char *dir)
 {
@@ -30,30 +35,120 @@ static bool dir_is_empty(const char *dir)
     return empty;
 }
 
+/* Does dir hold nothing but the lock file? */
+static bool only_lock(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return false;
+    struct dirent *ent;
+    bool only = true;
+    while ((ent = readdir(d)))
+        if (strcmp(ent->d_name, ".") && strcmp(ent->d_name, "..") &&
+            strcmp(ent->d_name, NN_RUN_LOCK_FILE)) {
+            only = false;
+            break;
+        }
+    closedir(d);
+    return only;
+}
+
+/* What a folder's manifest.json says of it. */
+enum manifest_kind { NOT_A_RUN, A_RUN, UNREADABLE };
+
 /* An nnlab run directory holds a manifest.json that is a regular file (not a link) and a
- * JSON object naming nnlab_version and spec_sha256: a web app's manifest is not one. */
-static bool is_nnlab_run(const char *dir)
+ * JSON object naming nnlab_version and spec_sha256: a web app's manifest is not one. A
+ * manifest that exists but cannot be read (too large, not ours to read, a FIFO) is neither:
+ * why goes into why. status, host and pid (when not NULL) receive the manifest's. */
+static enum manifest_kind read_manifest(const char *dir, char *why, size_t cap, char *status,
+                                        char *host, long *pid)
 {
     char m[4200];
     nn_path_join(m, sizeof m, dir, "manifest.json");
     struct stat st;
-    if (lstat(m, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (1 << 20))
-        return false;
-    FILE *f = fopen(m, "rb");
-    if (!f)
-        return false;
-    char *buf = malloc((size_t)st.st_size + 1);
-    size_t n = buf ? fread(buf, 1, (size_t)st.st_size, f) : 0;
-    fclose(f);
-    if (!buf)
-        return false;
-    buf[n] = '\0';
-    cJSON *j = cJSON_Parse(buf);
+    if (lstat(m, &st) != 0)
+        return NOT_A_RUN;
+    if (S_ISLNK(st.st_mode))
+        return NOT_A_RUN;
+    size_t n;
+    nn_err e;
+    char *buf = nn_read_file(m, NN_MANIFEST_MAX_BYTES, "manifest", &n, &e);
+    if (!buf) {
+        snprintf(why, cap, "%s", e.msg);
+        return UNREADABLE;
+    }
+    cJSON *j = cJSON_ParseWithLength(buf, n);
     free(buf);
     bool yes = cJSON_IsString(cJSON_GetObjectItemCaseSensitive(j, "nnlab_version")) &&
                cJSON_IsString(cJSON_GetObjectItemCaseSensitive(j, "spec_sha256"));
+    const cJSON *s = cJSON_GetObjectItemCaseSensitive(j, "status");
+    const cJSON *h = cJSON_GetObjectItemCaseSensitive(j, "host");
+    const cJSON *p = cJSON_GetObjectItemCaseSensitive(j, "pid");
+    if (status)
+        snprintf(status, 32, "%s", cJSON_IsString(s) ? s->valuestring : "");
+    if (host)
+        snprintf(host, 256, "%s", cJSON_IsString(h) ? h->valuestring : "");
+    if (pid)
+        *pid = cJSON_IsNumber(p) ? (long)p->valuedouble : 0;
     cJSON_Delete(j);
-    return yes;
+    return yes ? A_RUN : NOT_A_RUN;
+}
+
+/* The run's lock, DIR/.nnlab.lock: a live run (or analyze) holds it with flock for as long
+ * as it writes; the kernel releases it when the process ends however it ends, so a lock
+ * nobody holds is a run that is over. Returns the descriptor holding it, -1 with errno
+ * EWOULDBLOCK when a live process holds it, or -1 with another errno when the lock cannot be
+ * taken here (then the manifest's host and pid are the evidence). create: make the file
+ * when it is missing (else a missing file is a lock nobody holds: -1, ENOENT). */
+static int take_lock(const char *dir, bool create)
+{
+    char path[4200];
+    nn_path_join(path, sizeof path, dir, NN_RUN_LOCK_FILE);
+    int fd = open(path, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | (create ? O_CREAT : 0),
+                  0666);
+    if (fd < 0)
+        return -1;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        errno = EINVAL;
+        return -1;
+    }
+    while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno == EINTR)
+            continue;
+        int err = errno;
+        close(fd);
+        errno = err;
+        return -1;
+    }
+    return fd;
+}
+
+/* Is a live process writing dir? From the lock; where locks do not work here, from the
+ * manifest: "running" on this host under a pid that is alive. */
+static bool in_use(const char *dir, char *who, size_t cap)
+{
+    char status[32] = "", host[256] = "", why[1024], me[256] = "";
+    long pid = 0;
+    read_manifest(dir, why, sizeof why, status, host, &pid);
+    if (pid > 0)
+        snprintf(who, cap, " (pid %ld%s%s, from its manifest)", pid, host[0] ? " on " : "", host);
+    else
+        who[0] = '\0';
+    int fd = take_lock(dir, false);
+    if (fd >= 0) {
+        close(fd);          /* free: nobody writes it */
+        return false;
+    }
+    if (errno == EWOULDBLOCK)
+        return true;
+    if (errno == ENOENT)    /* no lock file: a run from before it had one, or none yet */
+        return false;
+    if (gethostname(me, sizeof me - 1) != 0)
+        me[0] = '\0';
+    return !strcmp(status, "running") && !strcmp(host, me) && pid > 0 &&
+           (kill((pid_t)pid, 0) == 0 || errno == EPERM);
 }
 
 int nn_rundir_normalize(char *out, size_t cap, const char *dir, nn_err *e)
@@ -87,10 +182,20 @@ int nn_rundir_check(const char *dir, bool force, nn_err *e)
     if (!S_ISDIR(st.st_mode))
         return nn_err_set(e, NN_EUSAGE, dir, "exists and is not a directory%s",
                           S_ISLNK(st.st_mode) ? " (a symbolic link is never replaced)" : "");
+    char who[400];
+    if (in_use(d, who, sizeof who))
+        return nn_err_set(e, NN_EUSAGE, dir, "a live nnlab process is writing this run "
+                          "directory%s; nnlab never replaces or rewrites a run while it runs "
+                          "(wait for it, or stop it, or write elsewhere with --out)", who);
     if (!force)
         return nn_err_set(e, NN_EUSAGE, dir, "run directory already exists (pass --force to "
                           "replace it, or --out to write elsewhere)");
-    if (!is_nnlab_run(d) && !dir_is_empty(d))
+    char why[1024];
+    enum manifest_kind mk = read_manifest(d, why, sizeof why, NULL, NULL, NULL);
+    if (mk == UNREADABLE)
+        return nn_err_set(e, NN_EUSAGE, dir, "refusing to replace it with --force: its "
+                          "manifest.json cannot be read (%s)", why);
+    if (mk == NOT_A_RUN && !only_lock(d))
         return nn_err_set(e, NN_EUSAGE, dir, "refusing to replace it with --force: it is not "
                           "an nnlab run directory (no nnlab manifest.json)");
     /* never the folder we stand in, nor one of its parents */
@@ -149,26 +254,110 @@ static int mkdir_parents(const char *dir)
     return 0;
 }
 
-int nn_rundir_create(const char *dir_in, bool force, nn_err *e)
+/* Remove everything in dir but the lock file. */
+static int empty_dir(const char *dir)
 {
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    struct dirent *ent;
+    int rc = 0;
+    char child[4200];
+    while ((ent = readdir(d))) {
+        if (!strcmp(ent->d_name, ".") || !strcmp(ent->d_name, "..") ||
+            !strcmp(ent->d_name, NN_RUN_LOCK_FILE))
+            continue;
+        nn_path_join(child, sizeof child, dir, ent->d_name);
+        if (remove_tree(child))
+            rc = -1;
+    }
+    closedir(d);
+    return rc;
+}
+
+static int lock_failed(const char *dir, nn_err *e)
+{
+    char who[400];
+    in_use(dir, who, sizeof who);
+    return nn_err_set(e, NN_EUSAGE, dir, "a live nnlab process is writing this run directory%s; "
+                      "nnlab never replaces or rewrites a run while it runs (wait for it, or "
+                      "stop it, or write elsewhere with --out)", who);
+}
+
+int nn_rundir_create(const char *dir_in, bool force, int *lock, nn_err *e)
+{
+    if (lock)
+        *lock = -1;
     int rc = nn_rundir_check(dir_in, force, e);
     if (rc)
         return rc;
     char dir[4096];
     nn_rundir_normalize(dir, sizeof dir, dir_in, e);
     struct stat st;
-    if (force && lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) && dir_is_empty(dir))
-        return NN_OK;   /* an empty folder is used as it is (nnlab sweep claims points so) */
-    if (force && nn_path_exists(dir) && remove_tree(dir) != 0)
-        return nn_err_set(e, NN_EIO, dir, "cannot remove the old run: %s", strerror(errno));
+    if (force && lstat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
+        /* the old run is replaced in place, under its lock: two --force runs never both
+         * take it, and a run that starts meanwhile finds it held */
+        int fd = lock ? take_lock(dir, true) : -1;
+        if (lock && fd < 0 && errno == EWOULDBLOCK)
+            return lock_failed(dir_in, e);
+        char why[1024];
+        enum manifest_kind k = read_manifest(dir, why, sizeof why, NULL, NULL, NULL);
+        bool empty = dir_is_empty(dir) || (fd >= 0 && only_lock(dir));
+        if (!empty && k != A_RUN) {       /* it changed since the check */
+            if (fd >= 0)
+                close(fd);
+            return nn_err_set(e, NN_EUSAGE, dir_in, "refusing to replace it with --force: it is "
+                              "not an nnlab run directory (no nnlab manifest.json)");
+        }
+        if (!empty && empty_dir(dir) != 0) {
+            int err = errno;
+            if (fd >= 0)
+                close(fd);
+            return nn_err_set(e, NN_EIO, dir_in, "cannot remove the old run: %s", strerror(err));
+        }
+        if (lock)
+            *lock = fd;
+        return NN_OK;
+    }
     if (mkdir_parents(dir) != 0)
-        return nn_err_set(e, NN_EIO, dir, "cannot create parent folders: %s", strerror(errno));
+        return nn_err_set(e, NN_EIO, dir_in, "cannot create parent folders: %s", strerror(errno));
     if (mkdir(dir, 0777) != 0) {
         if (errno == EEXIST)
-            return nn_err_set(e, NN_EUSAGE, dir, "run directory was created by someone else "
+            return nn_err_set(e, NN_EUSAGE, dir_in, "run directory was created by someone else "
                               "meanwhile");
-        return nn_err_set(e, NN_EIO, dir, "cannot create run directory: %s", strerror(errno));
+        return nn_err_set(e, NN_EIO, dir_in, "cannot create run directory: %s", strerror(errno));
+    }
+    if (lock) {
+        *lock = take_lock(dir, true);
+        if (*lock < 0 && errno == EWOULDBLOCK)   /* a --force run took the new folder first */
+            return lock_failed(dir_in, e);
     }
     return NN_OK;
 }
 
+int nn_rundir_lock(const char *dir, int *lock, nn_err *e)
+{
+    *lock = take_lock(dir, true);
+    if (*lock < 0 && errno == EWOULDBLOCK)
+        return lock_failed(dir, e);
+    char who[400];
+    if (*lock < 0 && in_use(dir, who, sizeof who))
+        return lock_failed(dir, e);
+    return NN_OK;
+}
+
+void nn_rundir_unlock(int lock)
+{
+    if (lock >= 0)
+        close(lock);
+}
+
+int nn_rundir_probe(const char *dir)
+{
+    int fd = take_lock(dir, false);
+    if (fd >= 0) {
+        close(fd);
+        return 0;
+    }
+    return errno == EWOULDBLOCK ? 1 : -1;
+}

@@ -468,10 +468,10 @@ static int run_studies(nn_study_ctx *sc, const nn_study_plan *studies, int n,
     return NN_OK;
 }
 
-static cJSON *read_json(const char *path, nn_err *e)
+static cJSON *read_json(const char *path, size_t max, nn_err *e)
 {
     size_t n;
-    char *text = nn_read_file(path, (size_t)1 << 28, "file", &n, e);
+    char *text = nn_read_file(path, max, "file", &n, e);
     if (!text)
         return NULL;
     cJSON *j = cJSON_ParseWithLength(text, n);
@@ -481,6 +481,9 @@ static cJSON *read_json(const char *path, nn_err *e)
     return j;
 }
 
+static int analyze(const char *dir, const char *study, bool draw, bool force, const char *want,
+                   const nn_fig_opts *fig, volatile const int *stop, nn_run_result *r, nn_err *e);
+
 int nn_analyze(const char *dir, const char *study, bool draw, bool force,
                const nn_fig_opts *fig, volatile const int *stop, nn_run_result *r, nn_err *e)
 {
@@ -488,7 +491,7 @@ int nn_analyze(const char *dir, const char *study, bool draw, bool force,
     r->status = NN_RUN_FAILED;
     char path[4200];
     nn_path_join(path, sizeof path, dir, "manifest.json");
-    cJSON *man = read_json(path, e);
+    cJSON *man = read_json(path, NN_MANIFEST_MAX_BYTES, e);
     if (!man)
         return e->code;
     cJSON *st = cJSON_GetObjectItemCaseSensitive(man, "status");
@@ -498,9 +501,24 @@ int nn_analyze(const char *dir, const char *study, bool draw, bool force,
     if (cJSON_IsString(sha))
         snprintf(want, sizeof want, "%s", sha->valuestring);
     cJSON_Delete(man);
+    /* a live run (or another analyze) holds the run's lock: never rewrite under it */
+    int lock, rc = nn_rundir_lock(dir, &lock, e);
+    if (rc)
+        return rc;
     if (running && !force)
-        return nn_err_set(e, NN_EUSAGE, dir, "its manifest says the run is still going on; "
-                          "analyse it when it has finished (or pass --force if it was killed)");
+        rc = nn_err_set(e, NN_EUSAGE, dir, "its manifest says \"running\", but no nnlab process "
+                        "is writing it: the run was killed (pass --force to analyse what it "
+                        "recorded)");
+    else
+        rc = analyze(dir, study, draw, force, want, fig, stop, r, e);
+    nn_rundir_unlock(lock);
+    return rc;
+}
+
+static int analyze(const char *dir, const char *study, bool draw, bool force, const char *want,
+                   const nn_fig_opts *fig, volatile const int *stop, nn_run_result *r, nn_err *e)
+{
+    char path[4200];
     {   /* the spec must be the one the run used */
         size_t n;
         char *text, have[65];
@@ -555,7 +573,7 @@ int nn_analyze(const char *dir, const char *study, bool draw, bool force,
         return rc;
     }
     nn_path_join(path, sizeof path, dir, "summary.json");
-    cJSON *summary = read_json(path, e);
+    cJSON *summary = read_json(path, (size_t)1 << 28, e);
     if (!summary) {
         free(one.options);
         nn_plan_free(&p);
@@ -726,6 +744,7 @@ int nn_run(nn_plan *p, const nn_run_opts *o, nn_run_result *r, nn_err *e)
     r->status = NN_RUN_FAILED;
     prepared pr;
     manifest man = {0};
+    int lock = -1;             /* the run directory's, held while the run writes it */
     clock_gettime(CLOCK_MONOTONIC, &man.m0);
     man.t0 = time(NULL);
     iso_time(man.started, sizeof man.started, man.t0);
@@ -739,7 +758,7 @@ int nn_run(nn_plan *p, const nn_run_opts *o, nn_run_result *r, nn_err *e)
         rc = nn_err_set(e, NN_EINTR, "", "interrupted before anything was written");
         goto out;
     }
-    if ((rc = nn_rundir_create(o->out_dir, o->force, e)))
+    if ((rc = nn_rundir_create(o->out_dir, o->force, &lock, e)))
         goto out;
     r->wrote = true;
 
@@ -929,6 +948,7 @@ fail:
         write_manifest(&man, o, "failed", true, &ignored);
     }
 out:
+    nn_rundir_unlock(lock);
     prepared_free(&pr, p->n_models);
     return rc;
 }

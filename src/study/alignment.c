@@ -13,12 +13,14 @@
  * counts on how many data points each grown neuron is active (w x + b > 0).
  */
 #include <cJSON.h>
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "nnlab/data.h"
 #include "nnlab/figure.h"
+#include "nnlab/io.h"
 #include "nnlab/record.h"
 #include "nnlab/study.h"
 #include "common.h"
@@ -57,9 +59,11 @@ static int loss_profile(nn_study_ctx *c, const alignment_opts *sp, const char *l
 {
     char path[4200];
     study_path(c, path, sizeof path, "%s/metrics.csv", label);
-    FILE *f = fopen(path, "r");
-    if (!f)
+    FILE *f = nn_fopen_read(path, "metrics", e);
+    if (!f && errno == ENOENT)
         return nn_err_set(e, NN_ERUN, path, "cannot read it (was the run interrupted?)");
+    if (!f)
+        return nn_err_recode(e, NN_ERUN);
     char *line = NULL;
     size_t cap = 0;
     long lineno = 0, epoch, prev_epoch = -1, run_start = -1, below = -1, milli = -1;

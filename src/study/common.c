@@ -12,6 +12,7 @@
 #include "nnlab/act.h"
 #include "nnlab/data.h"
 #include "nnlab/figure.h"
+#include "nnlab/io.h"
 #include "nnlab/record.h"
 
 void study_path(const nn_study_ctx *c, char *buf, size_t cap, const char *fmt, ...)
@@ -200,15 +201,13 @@ int traj_open(traj *t, const nn_study_ctx *c, const char *label, bool raw, const
 {
     memset(t, 0, sizeof *t);
     study_path(c, t->path, sizeof t->path, "%s/%s", label, raw ? "raw_weights.csv" : "weights.csv");
-    struct stat st;
-    if (stat(t->path, &st) != 0 || !S_ISREG(st.st_mode))
+    t->f = nn_fopen_read(t->path, "recorded trajectory", e);
+    if (!t->f && errno == ENOENT)
         return nn_err_set(e, NN_ERUN, t->path, "cannot read the recorded trajectory (the run must "
                           "record %s: %s in the spec)", raw ? "asgd's raw iterate" : "weights",
                           raw ? "record.raw" : "record.weights");
-    t->f = fopen(t->path, "rb");
     if (!t->f)
-        return nn_err_set(e, NN_ERUN, t->path, "cannot read the recorded trajectory: %s",
-                          strerror(errno));
+        return nn_err_recode(e, NN_ERUN);
     t->n = m->n_params;
     bool bad;
     char *h = read_line(t, &bad);

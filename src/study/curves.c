@@ -11,6 +11,7 @@
 
 #include "common.h"
 #include "nnlab/figure.h"
+#include "nnlab/io.h"
 #include "nnlab/record.h"
 #include "nnlab/study.h"
 
@@ -24,7 +25,7 @@ static FILE *open_metrics(const char *dir, const char *label)
     char path[4200], name[200];
     snprintf(name, sizeof name, "%s/metrics.csv", label);
     nn_path_join(path, sizeof path, dir, name);
-    return fopen(path, "rb");
+    return nn_fopen_read(path, "metrics", NULL);
 }
 
 /* What the first model's metrics.csv holds: error values (a classification), the test

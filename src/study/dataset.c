@@ -20,6 +20,7 @@
 #include "common.h"
 #include "nnlab/data.h"
 #include "nnlab/figure.h"
+#include "nnlab/io.h"
 #include "nnlab/study.h"
 
 typedef struct dataset_opts {
@@ -34,7 +35,7 @@ static long rows_of(const nn_study_ctx *c, const char *name)
 {
     char path[4200];
     study_path(c, path, sizeof path, "%s", name);
-    FILE *f = fopen(path, "rb");
+    FILE *f = nn_fopen_read(path, "table", NULL);
     if (!f)
         return -1;
     long n = -1;       /* the header */

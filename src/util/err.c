@@ -63,3 +63,10 @@ void nn_err_prefix(nn_err *e, const char *prefix)
     tmp[k] = '\0';
     memcpy(e->where, tmp, k + 1);
 }
+
+int nn_err_recode(nn_err *e, int code)
+{
+    if (e)
+        e->code = code;
+    return code;
+}

@@ -132,8 +132,8 @@ int main(void)
     }
     /* run directories: never reused without force, force only over nnlab runs */
     snprintf(path, sizeof path, "%s/run", dir);
-    T_CHECK(nn_rundir_create(path, false, &e) == NN_OK, "%s", e.msg);
-    T_CHECK(nn_rundir_create(path, false, &e) == NN_EUSAGE, "existing run reused");
+    T_CHECK(nn_rundir_create(path, false, NULL, &e) == NN_OK, "%s", e.msg);
+    T_CHECK(nn_rundir_create(path, false, NULL, &e) == NN_EUSAGE, "existing run reused");
     char f2[700];
     snprintf(f2, sizeof f2, "%s/precious.txt", path);
     write_file(f2, "keep me");
@@ -143,7 +143,7 @@ int main(void)
     write_file(f2, "{}");   /* any manifest.json (a web app's) does not make a run */
     T_CHECK(nn_rundir_check(path, true, &e) == NN_EUSAGE, "--force over a non-nnlab manifest");
     write_file(f2, "{\"nnlab_version\": \"0.1.0\", \"spec_sha256\": \"ab\"}");
-    T_CHECK(nn_rundir_create(path, true, &e) == NN_OK && !nn_path_exists(f2), "--force over a run");
+    T_CHECK(nn_rundir_create(path, true, NULL, &e) == NN_OK && !nn_path_exists(f2), "--force over a run");
     /* never ".", "..", "/" or the folder holding the working directory */
     char norm[100];
     T_CHECK(nn_rundir_normalize(norm, sizeof norm, ".", &e) == NN_EUSAGE, ". accepted");
