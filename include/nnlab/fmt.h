@@ -9,9 +9,15 @@
 #define NNLAB_FMT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* v as printf("%.17g", v) writes it ("nan", "-inf", "0.10000000000000001", "1e-05",
  * "-2.5"), into out (at least 32 bytes); returns the length. */
 int nn_fmt17(char *out, double v);
+
+/* The n bytes at s as one decimal number ("-2.5", "1e-05", "+.5"; no spaces, hex, or values
+ * beyond the doubles' range such as 1e400 and 1e-400), or with nonfinite also "nan", "inf"
+ * and "-inf" as nn_fmt17 writes them. 1 with *v set, else 0. */
+int nn_parse_num(const char *s, size_t n, double *v, bool nonfinite);
 
 #endif

@@ -62,6 +62,25 @@ int cli_set_split(const char *val, int i, int argc, char **argv, bool have_spec)
  * and returns 2. */
 int cli_parse_fig_size(const char *command, const char *s, double *size);
 
+/* The value of the option opt at argv[*i]: inline (after "=" in the same word, may be NULL)
+ * or the next word, which may not be another option ("--out --help" is an --out without a
+ * value, not a request for help). *i moves past a value taken from the next word. Returns 0,
+ * or prints the usage error and returns 2. */
+int cli_value(const char *command, const char *opt, const char *inline_val, int argc,
+              char **argv, int *i, const char **val);
+
+/* A single-valued option given again: "--out given twice (\"a\" and \"b\")", 2; 0 the
+ * first time (*slot is NULL), when *slot becomes val. */
+int cli_once(const char *command, const char *opt, const char **slot, const char *val);
+
+/* A whole number from 0 to max, in decimal digits only (no sign, spaces, hex or exponent):
+ * 0, or prints "OPT expects an integer from LO to MAX, got ..." and returns 2. */
+int cli_parse_uint(const char *command, const char *opt, const char *s, unsigned long lo,
+                   unsigned long max, unsigned long *out);
+
+/* Does a command's argv ask for its help (--help or -h where an option may stand)? */
+bool cli_wants_help(int argc, char **argv);
+
 /* Parse argv for run/check; allowed lists the long options this command accepts. */
 int parse_spec_args(int argc, char **argv, spec_args *a, const char *const *allowed, int n);
 

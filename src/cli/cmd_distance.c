@@ -76,13 +76,19 @@ int cmd_distance(int argc, char **argv)
     const char *pa = NULL, *pb = NULL;
     int method = NN_ALIGN_NOTEBOOK, metric = NN_METRIC_MEAN_ABS;
     unsigned long seed = 0;
+    const char *seen[3] = {NULL};
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (arg[0] == '-' && arg[1] == '-') {
             const char *eq = strchr(arg, '=');
             char opt[32];
             snprintf(opt, sizeof opt, "%.*s", eq ? (int)(eq - arg) : (int)strlen(arg), arg);
-            const char *val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+            static const char *const opts[] = {"--method", "--metric", "--seed"};
+            const char *val = NULL;
+            int o = nn_name_index(opts, 3, opt);
+            if (o >= 0 && (cli_value("distance", opt, eq ? eq + 1 : NULL, argc, argv, &i, &val) ||
+                           cli_once("distance", opt, &seen[o], val)))
+                return 2;
             if (!strcmp(opt, "--method")) {
                 static const char *const m[] = {"notebook", "weight-matching"};
                 int k = val ? nn_name_index(m, 2, val) : -1;
@@ -95,12 +101,9 @@ int cmd_distance(int argc, char **argv)
                     return cli_usage("distance", "--metric expects mean-abs or l2");
                 metric = k;
             } else if (!strcmp(opt, "--seed")) {
-                char *end;
-                seed = val ? strtoul(val, &end, 10) : 0;
-                if (!val || !*val || *end || seed > 4294967295ul || val[0] == '-')
-                    return cli_usage("distance", "--seed expects an integer from 0 to 4294967295");
+                if (cli_parse_uint("distance", "--seed", val, 0, 4294967295ul, &seed))
+                    return 2;
             } else {
-                static const char *const opts[] = {"--method", "--metric", "--seed"};
                 const char *s = nn_suggest(opt, opts, 3);
                 return cli_usage("distance", "unknown option \"%s\"%s%s%s (see nnlab distance --help)",
                                  opt, s ? " (did you mean \"" : "", s ? s : "", s ? "\"?)" : "");

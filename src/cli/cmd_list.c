@@ -128,6 +128,7 @@ int cmd_data(int argc, char **argv)
     for (int k = 0; k < g->n_params; k++)
         p[k] = g->params[k].def;
     unsigned long seed = g->default_seed;
+    const char *seen_seed = NULL;
     for (int i = 2; i < argc; i++) {
         const char *arg = argv[i], *val = NULL;
         bool is_seed = !strncmp(arg, "--seed", 6) && (arg[6] == '\0' || arg[6] == '=');
@@ -136,18 +137,16 @@ int cmd_data(int argc, char **argv)
             return cli_usage("data", "unknown argument \"%s\" (usage: nnlab data GENERATOR "
                              "[--seed N] [--set PARAM=VALUE]...)", arg);
         const char *eq = strchr(arg, '=');
-        val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
-        if (!val)
-            return cli_usage("data", "%s needs a value", is_seed ? "--seed" : "--set");
+        if (cli_value("data", is_seed ? "--seed" : "--set", eq ? eq + 1 : NULL, argc, argv, &i,
+                      &val) ||
+            (is_seed && cli_once("data", "--seed", &seen_seed, val)))
+            return 2;
         if (is_set && cli_set_split(val, i, argc, argv, true))
             return 2;
         char *end;
         if (is_seed) {
-            errno = 0;
-            seed = strtoul(val, &end, 10);
-            if (!*val || *end || errno || seed > 4294967295ul || val[0] == '-')
-                return cli_usage("data", "--seed expects an integer from 0 to 4294967295, got "
-                                 "\"%s\"", val);
+            if (cli_parse_uint("data", "--seed", val, 0, 4294967295ul, &seed))
+                return 2;
             continue;
         }
         const char *peq = strchr(val, '=');

@@ -398,16 +398,18 @@ int cmd_analyze(int argc, char **argv)
     const char *dir = NULL, *study = NULL;
     bool quiet = false, no_plots = false, force = false;
     nn_fig_opts fig = {.gnuplot = getenv("NNLAB_GNUPLOT")};
+    const char *seen_fmt = NULL, *seen_size = NULL;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         bool is_fmt = !strncmp(arg, "--format", 8) && (arg[8] == '=' || arg[8] == '\0');
         bool is_size = !strncmp(arg, "--size", 6) && (arg[6] == '=' || arg[6] == '\0');
         if (is_fmt || is_size) {
             size_t k = is_fmt ? 8 : 6;
-            const char *val = arg[k] == '=' ? arg + k + 1 : (i + 1 < argc ? argv[++i] : NULL);
+            const char *opt = is_fmt ? "--format" : "--size", *val;
             nn_err fe;
-            if (!val)
-                return cli_usage("analyze", "%s needs a value", is_fmt ? "--format" : "--size");
+            if (cli_value("analyze", opt, arg[k] == '=' ? arg + k + 1 : NULL, argc, argv, &i, &val) ||
+                cli_once("analyze", opt, is_fmt ? &seen_fmt : &seen_size, val))
+                return 2;
             if (is_fmt && nn_fig_parse_formats(val, &fig.formats, &fe))
                 return cli_usage("analyze", "%s", fe.msg);
             if (is_size && cli_parse_fig_size("analyze", val, &fig.size))
@@ -419,8 +421,12 @@ int cmd_analyze(int argc, char **argv)
         } else if (!strcmp(arg, "--force")) {
             force = true;
         } else if (!strncmp(arg, "--study", 7) && (arg[7] == '=' || arg[7] == '\0')) {
-            study = arg[7] == '=' ? arg + 8 : (i + 1 < argc ? argv[++i] : NULL);
-            if (!study || !*study)
+            const char *val;
+            if (cli_value("analyze", "--study", arg[7] == '=' ? arg + 8 : NULL, argc, argv, &i,
+                          &val) ||
+                cli_once("analyze", "--study", &study, val))
+                return 2;
+            if (!*study)
                 return cli_usage("analyze", "--study needs a study name");
         } else if (arg[0] == '-') {
             static const char *const opts[] = {"--study", "--quiet", "--no-plots", "--force",

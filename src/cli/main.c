@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -224,7 +225,16 @@ int cli_parse_size(const char *command, const char *s, double *bytes)
     }
     char *end;
     errno = 0;
-    double v = strtod(s, &end);
+    /* decimal digits and one point: strtod alone also takes 0x10, 1e3, inf and " 5" */
+    size_t digits = strspn(s, "0123456789.");
+    const char *dot = strchr(s, '.');
+    bool decimal = digits > 0 && (!dot || (dot < s + digits && !strchr(dot + 1, '.'))) &&
+                   isdigit((unsigned char)s[0]);
+    double v = decimal ? strtod(s, &end) : 0;
+    if (!decimal)
+        end = (char *)s;
+    else if (end > s + digits)
+        end = (char *)s + digits;      /* "1e3": the exponent is not a unit */
     double unit = 1;
     const char *units = "KMGT";
     const char *u = *end ? strchr(units, toupper((unsigned char)*end)) : NULL;
@@ -237,11 +247,75 @@ int cli_parse_size(const char *command, const char *s, double *bytes)
     } else if (!strcmp(end, "B")) {
         end++;
     }
-    if (end == s || *end || errno || !(v > 0) || !isfinite(v * unit) || !isdigit((unsigned char)*s))
+    /* whole bytes: a fraction of a byte (1.5) is no size; 1.5K is 1536 */
+    if (end == s || *end || errno || !(floor(v * unit) >= 1) || !isfinite(v * unit) ||
+        (!u && v != floor(v)))
         return cli_usage(command, "--max-output expects a size such as 500M, 4G or 2147483648 "
-                         "bytes, or none; got \"%s\"", s);
-    *bytes = v * unit;
+                         "(whole bytes), or none; got \"%s\"", s);
+    *bytes = floor(v * unit);
     return 0;
+}
+
+int cli_value(const char *command, const char *opt, const char *inline_val, int argc,
+              char **argv, int *i, const char **val)
+{
+    if (inline_val) {
+        *val = inline_val;
+        return 0;
+    }
+    if (*i + 1 >= argc)
+        return cli_usage(command, "%s needs a value", opt);
+    const char *next = argv[*i + 1];
+    if ((next[0] == '-' && next[1] == '-' && next[2]) || !strcmp(next, "-h"))
+        return cli_usage(command, "%s needs a value, got the option \"%s\" (write %s=%s if that "
+                         "is the value)", opt, next, opt, next);
+    *val = argv[++*i];
+    return 0;
+}
+
+int cli_once(const char *command, const char *opt, const char **slot, const char *val)
+{
+    if (*slot)
+        return cli_usage(command, "%s given twice (\"%s\" and \"%s\"): give it once", opt,
+                         *slot, val);
+    *slot = val;
+    return 0;
+}
+
+int cli_parse_uint(const char *command, const char *opt, const char *s, unsigned long lo,
+                   unsigned long max, unsigned long *out)
+{
+    errno = 0;
+    char *end;
+    unsigned long v = *s && strspn(s, "0123456789") == strlen(s) ? strtoul(s, &end, 10) : 0;
+    if (!*s || strspn(s, "0123456789") != strlen(s) || errno || v < lo || v > max)
+        return cli_usage(command, "%s expects an integer from %lu to %lu, got \"%s\"", opt, lo,
+                         max, s);
+    *out = v;
+    return 0;
+}
+
+/* The options that take a value, in every command: the word after one is its value. */
+static bool takes_value(const char *a)
+{
+    static const char *const v[] = {"--set", "--out", "--format", "--size", "--max-output",
+                                    "--threads", "--seed", "--jobs", "--throttle", "--point",
+                                    "--emit", "--study", "--plot", "--metric", "--method"};
+    for (size_t k = 0; k < sizeof v / sizeof *v; k++)
+        if (!strcmp(a, v[k]))
+            return true;
+    return false;
+}
+
+bool cli_wants_help(int argc, char **argv)
+{
+    for (int k = 1; k < argc; k++) {
+        if (!strcmp(argv[k], "--"))
+            return false;
+        if ((!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h")) && !takes_value(argv[k - 1]))
+            return true;
+    }
+    return false;
 }
 
 /* Does s look like the spec a command names, rather than a --set value? */
@@ -303,6 +377,7 @@ int cli_set_split(const char *val, int i, int argc, char **argv, bool have_spec)
 int parse_spec_args(int argc, char **argv, spec_args *a, const char *const *allowed, int n)
 {
     memset(a, 0, sizeof *a);
+    const char *seen[5] = {NULL};
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (arg[0] != '-' || strcmp(arg, "-") == 0) {
@@ -333,12 +408,17 @@ int parse_spec_args(int argc, char **argv, spec_args *a, const char *const *allo
                      !strcmp(opt, "--max-output") || !strcmp(opt, "--threads") ||
                      !strcmp(opt, "--format") || !strcmp(opt, "--size");
         if (takes && !val) {
-            if (i + 1 >= argc)
-                return cli_usage(argv[0], "%s needs a value", opt);
-            val = argv[++i];
+            if (cli_value(argv[0], opt, NULL, argc, argv, &i, &val))
+                return 2;
         } else if (!takes && val) {
             return cli_usage(argv[0], "%s takes no value", opt);
         }
+        /* a single-valued option given twice is a mistake, not "the last one wins" */
+        static const char *const single[] = {"--out", "--max-output", "--threads", "--format",
+                                             "--size"};
+        for (size_t k = 0; k < sizeof single / sizeof *single; k++)
+            if (!strcmp(opt, single[k]) && cli_once(argv[0], opt, &seen[k], val))
+                return 2;
         if (!strcmp(opt, "--set")) {
             if (cli_set_split(val, i, argc, argv, a->spec != NULL))
                 return 2;
@@ -350,11 +430,9 @@ int parse_spec_args(int argc, char **argv, spec_args *a, const char *const *allo
                 return cli_usage(argv[0], "--out needs a directory");
             a->out = val;
         } else if (!strcmp(opt, "--threads")) {
-            char *end;
-            long v = strtol(val, &end, 10);
-            if (!*val || *end || v < 1 || v > 64)
-                return cli_usage(argv[0], "--threads expects an integer from 1 to 64, got \"%s\"",
-                                 val);
+            unsigned long v;
+            if (cli_parse_uint(argv[0], "--threads", val, 1, 64, &v))
+                return 2;
             a->threads = (int)v;
         } else if (!strcmp(opt, "--max-output")) {
             int rc = cli_parse_size(argv[0], val, &a->max_output);
@@ -409,6 +487,10 @@ static int dispatch(int argc, char **argv);
 
 int main(int argc, char **argv)
 {
+    /* a file-size limit (ulimit -f) makes a write fail with EFBIG, reported like a full disk
+     * and ending the run as "failed", instead of a SIGXFSZ that kills nnlab mid-write (exit
+     * 153, the manifest left "running", .part files behind) */
+    signal(SIGXFSZ, SIG_IGN);
     return finish(dispatch(argc, argv));
 }
 
@@ -429,9 +511,8 @@ static int dispatch(int argc, char **argv)
     }
     for (int i = 0; i < nn_n_commands; i++)
         if (!strcmp(c, nn_commands[i].name)) {
-            for (int k = 2; k < argc; k++)
-                if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h"))
-                    return cli_help_for(c);
+            if (cli_wants_help(argc - 1, argv + 1))
+                return cli_help_for(c);
             return nn_commands[i].fn(argc - 1, argv + 1);
         }
     const char *names[16];

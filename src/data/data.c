@@ -277,11 +277,9 @@ int nn_data_load_csv(const char *path, const char *target, nn_data *out, nn_err 
         }
         int k = 0;
         for (int c = 0; c < ncol; c++) {
-            char *f = trim(fields[c]), *end;
-            errno = 0;
-            double v = strtod(f, &end);
-            bool decimal = strspn(f, "0123456789+-.eE") == strlen(f);  /* no hex, inf, nan */
-            if (!*f || *end || !decimal || !isfinite(v) || errno == ERANGE) {
+            char *f = trim(fields[c]);
+            double v;
+            if (!nn_parse_num(f, strlen(f), &v, false)) {    /* no hex, inf, nan, 1e400 */
                 snprintf(where, sizeof where, "%s:%zu:%ld", path, lineno,
                          (long)(fields[c] - line) + 1);
                 rc = nn_err_set(e, NN_ESPEC, where, "expected a finite decimal number within "

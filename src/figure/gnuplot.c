@@ -1,5 +1,6 @@
 /* gnuplot.c: gnuplot scripts in the house style, and running gnuplot on them without a
  * shell (see figure.h). */
+#define _GNU_SOURCE   /* pipe2 */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -478,32 +479,73 @@ static int run_one(const char *dir, const char *script, const char *fmt, const c
     nn_path_join(full_part, sizeof full_part, dir, part);
     nn_path_join(full_out, sizeof full_out, dir, out);
     fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0)
+    /* the child reports a failed exec (its errno) through a pipe closed by a successful one:
+     * only "no such program" is gnuplot missing; a gnuplot that starts and exits 127 (its
+     * libraries cannot load, under ulimit -v say) is a gnuplot that failed */
+    int pfd[2];
+    if (pipe2(pfd, O_CLOEXEC) != 0)
         return nn_err_set(e, NN_ERUN, script, "cannot start gnuplot: %s", strerror(errno));
+    pid_t pid = fork();
+    if (pid < 0) {
+        int err = errno;
+        close(pfd[0]);
+        close(pfd[1]);
+        return nn_err_set(e, NN_ERUN, script, "cannot start gnuplot: %s", strerror(err));
+    }
     if (pid == 0) {
+        int why = 0;
+        close(pfd[0]);
         if (chdir(dir) != 0)
-            _exit(126);
-        int fd = open("gnuplot.log", O_WRONLY | O_CREAT | O_APPEND, 0666);
+            why = errno;
+        /* the log is a regular file or nothing: a FIFO planted there must not block */
+        int fd = why ? -1 : open("gnuplot.log", O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW |
+                                 O_NONBLOCK, 0666);
+        struct stat ls;
+        if (!why && (fd < 0 || fstat(fd, &ls) != 0 || !S_ISREG(ls.st_mode)))
+            why = EEXIST;
         int nul = open("/dev/null", O_RDONLY);
-        if (fd >= 0) {
+        if (!why) {
+            fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
             dup2(fd, 1);
             dup2(fd, 2);
+            if (nul >= 0)
+                dup2(nul, 0);
+            setenv("TZ", "UTC", 1);        /* what a PDF's date stamp ends with (fix_pdf_date) */
+            execlp(prog, prog, "-e", def, script, (char *)NULL);
+            why = errno;
         }
-        if (nul >= 0)
-            dup2(nul, 0);
-        setenv("TZ", "UTC", 1);            /* what a PDF's date stamp ends with (fix_pdf_date) */
-        execlp(prog, prog, "-e", def, script, (char *)NULL);
-        _exit(errno == ENOENT ? 127 : 126);
+        ssize_t wr = write(pfd[1], &why, sizeof why);
+        (void)wr;
+        _exit(127);
     }
+    close(pfd[1]);
+    int why = 0;
+    ssize_t got;
+    while ((got = read(pfd[0], &why, sizeof why)) < 0 && errno == EINTR)
+        ;
+    close(pfd[0]);
+    if (got != (ssize_t)sizeof why)
+        why = 0;                           /* the pipe closed on exec: gnuplot started */
     int status;
     while (waitpid(pid, &status, 0) < 0)
         if (errno != EINTR)
             return nn_err_set(e, NN_ERUN, script, "lost track of gnuplot: %s", strerror(errno));
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
-        *missing = true;
+    if (why) {
         unlink(full_part);
-        return nn_err_set(e, NN_ERUN, prog, "gnuplot not found");
+        if (why == ENOENT) {
+            *missing = true;
+            return nn_err_set(e, NN_ERUN, prog, "gnuplot not found");
+        }
+        if (why == EEXIST)
+            return nn_err_set(e, NN_EIO, script, "cannot write gnuplot.log beside the script "
+                              "(is it something other than a file?)");
+        return nn_err_set(e, NN_ERUN, prog, "cannot run gnuplot: %s", strerror(why));
+    }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
+        unlink(full_part);
+        return nn_err_set(e, NN_ERUN, prog, "gnuplot could not start (exit 127: a library it "
+                          "needs did not load? its messages are in gnuplot.log beside %s)",
+                          script);
     }
     if (WIFSIGNALED(status) && (WTERMSIG(status) == SIGINT || WTERMSIG(status) == SIGTERM)) {
         unlink(full_part);                 /* Ctrl-C reached gnuplot too: an interruption */

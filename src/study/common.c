@@ -12,6 +12,7 @@
 #include "nnlab/act.h"
 #include "nnlab/data.h"
 #include "nnlab/figure.h"
+#include "nnlab/fmt.h"
 #include "nnlab/io.h"
 #include "nnlab/record.h"
 
@@ -43,9 +44,27 @@ nn_model *study_load_model(const nn_study_ctx *c, const char *label, bool initia
 {
     char path[4200];
     study_path(c, path, sizeof path, "%s/%s", label, initial ? "model-initial.json" : "model.json");
-    nn_model *m = nn_model_load(path, NULL, e);
+    char lab[NN_LABEL_MAX + 1];
+    nn_model *m = nn_model_load(path, lab, e);
     if (!m)
         return NULL;
+    /* the file must be this model's: a replicate's copied in has another label, and a model
+     * without the normalisation its spec fits would be fed the wrong inputs */
+    if (strcmp(lab, label)) {
+        nn_model_free(m);
+        nn_err_set(e, NN_ERUN, path, "the model file is labelled \"%s\", not \"%s\" (copied "
+                   "from another model?)", lab, label);
+        return NULL;
+    }
+    if (m->normalized != c->plan->zscore) {
+        bool has = m->normalized;
+        nn_model_free(m);
+        nn_err_set(e, NN_ERUN, path, "the model file %s, but spec.json %s (was it edited, or "
+                   "copied from another run?)", has ? "has an input normalization"
+                   : "has no input normalization", c->plan->zscore ? "z-scores the inputs"
+                   : "normalizes none");
+        return NULL;
+    }
     for (int i = 0; i < c->n_models; i++)
         if (!strcmp(c->models[i]->label, label) && !matches(m, &c->models[i]->arch)) {
             nn_model_free(m);
@@ -180,19 +199,25 @@ size_t study_working_weights(const nn_model *m, size_t *idx)
 
 /* ---- weights.csv ------------------------------------------------------------------------- */
 
-/* One line without its end; NULL at the end of the file or on a NUL byte (*bad set). */
-static char *read_line(traj *t, bool *bad)
+/* One line without its end; NULL at the end of the file, or with *bad set on a NUL byte, a
+ * line longer than any row of this model can be, or a last line cut short (no line end). */
+static char *read_line(traj *t, const char **bad)
 {
-    ssize_t n = getline(&t->buf, &t->cap, t->f);
-    *bad = false;
-    if (n <= 0)
-        return NULL;
-    if (memchr(t->buf, '\0', (size_t)n)) {
-        *bad = true;
+    *bad = NULL;
+    if (!fgets(t->buf, (int)t->cap, t->f)) {
+        if (ferror(t->f))
+            *bad = "cannot read it";
         return NULL;
     }
-    if (t->buf[n - 1] == '\n')
-        t->buf[n - 1] = '\0';
+    size_t n = strlen(t->buf);
+    if (n + 1 < t->cap && !feof(t->f) && t->buf[n - 1] != '\n')
+        *bad = "NUL byte in the trajectory";
+    else if (t->buf[n - 1] != '\n')
+        *bad = n + 1 >= t->cap ? "the row is longer than any row of this model"
+                               : "the last row is cut short (no line end: an interrupted write?)";
+    if (*bad)
+        return NULL;
+    t->buf[n - 1] = '\0';
     return t->buf;
 }
 
@@ -209,7 +234,26 @@ int traj_open(traj *t, const nn_study_ctx *c, const char *label, bool raw, const
     if (!t->f)
         return nn_err_recode(e, NN_ERUN);
     t->n = m->n_params;
-    bool bad;
+    t->prev_epoch = -1;
+    /* an epoch and n numbers of at most 24 characters, each after a comma */
+    t->cap = 32 + 26 * (m->n_params + 1);
+    t->buf = malloc(t->cap);
+    t->last = malloc(m->n_params * sizeof *t->last);
+    if (!t->buf || !t->last) {
+        traj_close(t);
+        return nn_err_set(e, NN_ENOMEM, t->path, "out of memory");
+    }
+    /* the rows must be this model's: its first the initial weights, its last (unless raw or
+     * not finite) the final ones, exactly; another replicate's file differs in both */
+    nn_err le;
+    t->initial = study_load_model(c, label, true, &le);
+    t->final = raw ? NULL : study_load_model(c, label, false, &le);
+    if (!t->initial || (!raw && !t->final)) {
+        traj_close(t);
+        *e = le;
+        return nn_err_recode(e, NN_ERUN);
+    }
+    const char *bad;
     char *h = read_line(t, &bad);
     t->line = 1;
     char name[64];
@@ -230,30 +274,64 @@ int traj_open(traj *t, const nn_study_ctx *c, const char *label, bool raw, const
     return NN_OK;
 }
 
+static bool same_params(const double *a, const nn_model *m)
+{
+    for (size_t i = 0; i < m->n_params; i++)
+        if (a[i] != m->params[i])
+            return false;
+    return true;
+}
+
 int traj_next(traj *t, long *epoch, double *params, nn_err *e)
 {
-    bool bad;
+    const char *bad;
     char *s = read_line(t, &bad);
     char where[4300];
     t->line++;
     snprintf(where, sizeof where, "%s:%ld", t->path, t->line);
-    if (!s)
-        return bad ? -nn_err_set(e, NN_ERUN, where, "NUL byte in the trajectory") : 0;
-    char *end;
+    if (!s) {
+        if (bad)
+            return -nn_err_set(e, NN_ERUN, where, "%s", bad);
+        if (t->line == 2)
+            return -nn_err_set(e, NN_ERUN, t->path, "no rows (the run recorded nothing?)");
+        if (t->final && !t->nonfinite && !same_params(t->last, t->final)) {
+            snprintf(where, sizeof where, "%s:%ld", t->path, t->line - 1);
+            return -nn_err_set(e, NN_ERUN, where, "the last row is not the final weights in "
+                               "model.json (copied from another model or run?)");
+        }
+        return 0;
+    }
+    if (t->nonfinite)
+        return -nn_err_set(e, NN_ERUN, where, "a row follows one holding nan or inf (line %ld): "
+                           "only a diverged run's last row may", t->nonfinite);
+    char *end = s;
+    while (*end >= '0' && *end <= '9')
+        end++;
     errno = 0;
-    *epoch = strtol(s, &end, 10);
-    if (end == s || *s == '-' || errno)
-        return -nn_err_set(e, NN_ERUN, where, "expected an epoch number at the start of the row");
+    *epoch = end > s && end - s < 19 ? strtol(s, NULL, 10) : -1;
+    if (*epoch < 0 || *epoch <= t->prev_epoch)
+        return -nn_err_set(e, NN_ERUN, where, "expected an epoch number after the last row's at "
+                           "the start of the row");
+    t->prev_epoch = *epoch;
+    bool finite = true;
     for (size_t i = 0; i < t->n; i++) {
         if (*end != ',')
             return -nn_err_set(e, NN_ERUN, where, "the row has %zu values, the header %zu", i, t->n);
         char *start = end + 1;
-        params[i] = strtod(start, &end);
-        if (end == start)
-            return -nn_err_set(e, NN_ERUN, where, "value %zu is not a number", i + 1);
+        end = start + strcspn(start, ",");
+        if (!nn_parse_num(start, (size_t)(end - start), &params[i], true))
+            return -nn_err_set(e, NN_ERUN, where, "value %zu is not a number as nnlab writes "
+                               "them (\"%.30s\")", i + 1, start);
+        finite &= isfinite(params[i]) != 0;
     }
     if (*end)
         return -nn_err_set(e, NN_ERUN, where, "the row has more values than the header");
+    if (t->line == 2 && (*epoch != 0 || !same_params(params, t->initial)))
+        return -nn_err_set(e, NN_ERUN, where, "the first row is not epoch 0 with the initial "
+                           "weights in model-initial.json (copied from another model or run?)");
+    if (!finite)
+        t->nonfinite = t->line;
+    memcpy(t->last, params, t->n * sizeof *params);
     return 1;
 }
 
@@ -262,5 +340,8 @@ void traj_close(traj *t)
     if (t->f)
         fclose(t->f);
     free(t->buf);
+    free(t->last);
+    nn_model_free(t->initial);
+    nn_model_free(t->final);
     memset(t, 0, sizeof *t);
 }

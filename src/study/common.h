@@ -44,6 +44,10 @@ typedef struct traj {
     long line;
     char *buf;
     size_t cap;
+    long prev_epoch;   /* the last row's (epochs increase) */
+    long nonfinite;    /* the line of a row holding nan or inf (then the last), or 0 */
+    double *last;      /* the last row read */
+    nn_model *initial, *final;   /* model-initial.json, model.json (NULL for raw) */
 } traj;
 
 /* Open <label>/weights.csv (raw false) or raw_weights.csv and check its header against
@@ -51,8 +55,10 @@ typedef struct traj {
 int traj_open(traj *t, const nn_study_ctx *c, const char *label, bool raw, const nn_model *m,
               nn_err *e);
 /* Next row into epoch and params (n values): 1 read, 0 at the end, <0 error (e filled,
- * naming path:line). Every field must be a number; nan and inf are read (a diverged run's
- * last row). */
+ * naming path:line). Every field must be a number as nnlab writes them (as data.csv's
+ * reader takes them: no spaces, hex, 1e400); nan and inf only in the last row (a diverged
+ * run's). Epochs increase from 0; the first row must be model-initial.json's weights and the
+ * last model.json's (exactly), so a file copied from another replicate is refused. */
 int traj_next(traj *t, long *epoch, double *params, nn_err *e);
 void traj_close(traj *t);
 

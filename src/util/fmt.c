@@ -10,10 +10,12 @@
  * fixed notation for exponents -4 to 16, else d.ddde+XX, trailing zeros removed. */
 #include "nnlab/fmt.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define LIMBS 16   /* 1024 bits: m 5^342 needs about 850 */
@@ -176,4 +178,56 @@ int nn_fmt17(char *out, double v)
     }
     *o = '\0';
     return (int)(o - out);
+}
+
+/* [+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)? */
+static size_t decimal_span(const char *s, size_t n)
+{
+    size_t i = 0, d = 0;
+    if (i < n && (s[i] == '+' || s[i] == '-'))
+        i++;
+    while (i < n && s[i] >= '0' && s[i] <= '9')
+        i++, d++;
+    if (i < n && s[i] == '.')
+        for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+            d++;
+    if (!d)
+        return 0;
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        size_t j = i + 1, x = 0;
+        if (j < n && (s[j] == '+' || s[j] == '-'))
+            j++;
+        while (j < n && s[j] >= '0' && s[j] <= '9')
+            j++, x++;
+        if (!x)
+            return 0;
+        i = j;
+    }
+    return i;
+}
+
+int nn_parse_num(const char *s, size_t n, double *v, bool nonfinite)
+{
+    if (nonfinite) {
+        if (n == 3 && !memcmp(s, "nan", 3)) {
+            *v = NAN;
+            return 1;
+        }
+        if ((n == 3 && !memcmp(s, "inf", 3)) || (n == 4 && !memcmp(s, "-inf", 4))) {
+            *v = s[0] == '-' ? -INFINITY : INFINITY;
+            return 1;
+        }
+    }
+    if (n == 0 || n > 400 || decimal_span(s, n) != n)
+        return 0;
+    char buf[408];
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    errno = 0;
+    double x = strtod(buf, NULL);
+    /* out of the doubles' range: 1e400 (inf) and 1e-400 (0); a denormal reads back exactly */
+    if (!isfinite(x) || (errno == ERANGE && x == 0))
+        return 0;
+    *v = x;
+    return 1;
 }

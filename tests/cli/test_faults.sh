@@ -69,7 +69,7 @@ expect_eq "$("$J" "$tmp/cc/manifest.json" status)" interrupted "Ctrl-C during gn
 
 # ---- a file that cannot grow (RLIMIT_FSIZE: EFBIG, as a full disk gives ENOSPC) ---------
 # dash counts ulimit -f in 512-byte blocks: 400 KiB here, far less than weights.csv needs
-(trap '' XFSZ; ulimit -f 800; exec "$NNLAB" run experiments/oscillation.json --out "$tmp/big" \
+(ulimit -f 800; exec "$NNLAB" run experiments/oscillation.json --out "$tmp/big" \
     --no-plots $LONG) >"$tmp/out" 2>"$tmp/err"; rc=$?
 expect_eq "$rc" 1 "a write that fails ends the run with 1"
 expect_eq "$(wc -l < "$tmp/err")" 1 "one line: $(cat "$tmp/err")"
