@@ -37,8 +37,8 @@ typedef struct nn_sweep {
 } nn_sweep;
 
 /* Split the --set arguments into fixed overrides and axes. Errors (NN_EUSAGE) name the
- * argument: a malformed range, an empty list element, an axis given twice, too many
- * points, no axis at all. The struct is zeroed first; free it with nn_sweep_free. */
+ * argument: a malformed range, an empty list element, an axis given twice, a fixed value of
+ * a swept path (it would never take effect), too many points, no axis at all. The struct is zeroed first; free it with nn_sweep_free. */
 int nn_sweep_parse(nn_sweep *s, const char *const *sets, int n_sets, nn_err *e);
 void nn_sweep_free(nn_sweep *s);
 

@@ -2,13 +2,16 @@
  *
  * Every point is validated before anything is written. Points run as child processes,
  * `nnlab run SPEC --set ... --out DIR/<point>`, so each is exactly what a solo run makes;
- * a child's output goes to DIR/logs/<point>.log. A point directory is created by the
- * child's mkdir, which fails if it exists, so two sweeps (or two cluster tasks) never
- * write into one. Resuming decides from each point's manifest.json: complete or diverged
- * points are done; failed and interrupted ones, and running ones whose process is gone
- * from this host, are moved aside (an atomic rename, which only one claimant can win)
- * and run again. Children get a process group of their own, so a terminal's Ctrl-C
- * reaches the parent alone, which passes it on exactly once and waits for them.
+ * a child's output goes to DIR/logs/<point>.log. A point's folder is made under the sweep's
+ * lock by mkdir, which fails if it exists, so two sweeps (or two cluster tasks) never
+ * write into one. Resuming decides from each point's manifest.json and its run's lock
+ * (DIR/<point>/.nnlab.lock, held by a live run): complete or diverged points are done;
+ * failed and interrupted ones, and running ones whose run is over (its lock free, or without
+ * a lock its process gone from this host), are moved aside (an atomic rename, which only one
+ * claimant can win) and run again. A manifest that exists but cannot be read (too large, not
+ * ours to read, a FIFO) is never taken for a dead run: the point is "unreadable", said so and
+ * left as it is. Children get a process group of their own, so a terminal's Ctrl-C reaches
+ * the parent alone, which passes it on exactly once and waits for them.
  */
 #include <cJSON.h>
 #include <dirent.h>
@@ -38,10 +41,16 @@
 #include "nnlab/study.h"
 #include "nnlab/sweep.h"
 
-enum state { TODO, DONE, DIVERGED, STALE, BUSY, FAILED, INTERRUPTED, RUNNING };
+enum state { TODO, DONE, DIVERGED, STALE, BUSY, FAILED, INTERRUPTED, RUNNING, UNREADABLE };
 static const char *const state_names[] = {"pending", "complete", "diverged", "stale",
                                           "running elsewhere", "failed", "interrupted",
-                                          "running"};
+                                          "running", "unreadable"};
+
+/* What is wrong with an unreadable point: its file and why. */
+#define WHY_CAP (PATH_MAX + 2048)
+
+/* The largest sweep.json read back (it lists every point). */
+#define SWEEP_JSON_MAX_BYTES ((size_t)1 << 28)
 
 typedef struct opts {
     const char *spec, *out, *emit;
@@ -80,6 +89,11 @@ static int parse_opts(int argc, char **argv, opts *o)
     static const char *const known[] = {"--set", "--out", "--jobs", "--dry-run", "--keep-going",
                                         "--fail-fast", "--point", "--emit", "--throttle",
                                         "--quiet", "--no-plots", "--max-output"};
+    /* a single-valued option given twice is a mistake, not "the last one wins" */
+    static const char *const single[] = {"--out", "--jobs", "--point", "--emit", "--throttle",
+                                         "--max-output"};
+    const char *seen[sizeof single / sizeof *single] = {NULL};
+    const char *mode = NULL;   /* --keep-going or --fail-fast, whichever was given */
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (arg[0] != '-') {
@@ -102,14 +116,19 @@ static int parse_opts(int argc, char **argv, opts *o)
             return cli_usage("sweep", "unknown option \"%s\"%s%s%s (see nnlab sweep --help)", name,
                              s ? " (did you mean \"" : "", s ? s : "", s ? "\"?)" : "");
         }
-        if (takes && !val) {
-            if (i + 1 >= argc)
-                return cli_usage("sweep", "%s needs a value", name);
-            val = argv[++i];
-        } else if (!takes && val) {
+        /* a value is never the next option ("--out --help" is an --out without one) */
+        if (takes && cli_value("sweep", name, val, argc, argv, &i, &val))
+            return 2;
+        if (!takes && val)
             return cli_usage("sweep", "%s takes no value", name);
+        for (size_t k = 0; k < sizeof single / sizeof *single; k++)
+            if (!strcmp(name, single[k]) && cli_once("sweep", name, &seen[k], val))
+                return 2;
+        if (!strcmp(name, "--keep-going") || !strcmp(name, "--fail-fast")) {
+            if (mode && strcmp(mode, name))
+                return cli_usage("sweep", "--keep-going and --fail-fast both given: give one");
+            mode = argv[i];
         }
-        char *end;
         if (!strcmp(name, "--set")) {
             if (cli_set_split(val, i, argc, argv, o->spec != NULL))
                 return 2;
@@ -121,15 +140,15 @@ static int parse_opts(int argc, char **argv, opts *o)
                 return cli_usage("sweep", "--out needs a directory");
             o->out = val;
         } else if (!strcmp(name, "--jobs") || !strcmp(name, "--throttle")) {
-            long v = strtol(val, &end, 10);
-            if (!*val || *end || v < 1 || v > 4096)
-                return cli_usage("sweep", "%s expects an integer from 1 to 4096, got \"%s\"", name, val);
+            unsigned long v;
+            if (cli_parse_uint("sweep", name, val, 1, 4096, &v))
+                return 2;
             *(!strcmp(name, "--jobs") ? &o->jobs : &o->throttle) = (int)v;
         } else if (!strcmp(name, "--point")) {
-            long v = strtol(val, &end, 10);
-            if (!*val || *end || v < 0)
-                return cli_usage("sweep", "--point expects a point number (0, 1, ...), got \"%s\"", val);
-            o->point = v;
+            unsigned long v;
+            if (cli_parse_uint("sweep", name, val, 0, NN_SWEEP_MAX_POINTS - 1, &v))
+                return 2;
+            o->point = (long)v;
         } else if (!strcmp(name, "--emit")) {
             if (strcmp(val, "slurm") && strcmp(val, "parallel"))
                 return cli_usage("sweep", "--emit expects slurm or parallel, got \"%s\"", val);
@@ -167,34 +186,61 @@ static bool pid_alive(long pid)
     return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
 }
 
-/* What DIR/<name> holds. */
-static enum state point_state(const sweep_run *w, long k)
+/* What DIR/<name> holds. An UNREADABLE point's why (cap bytes) says what is wrong, naming
+ * the file. The run's lock (nn_rundir_probe) says whether a live process writes the point,
+ * on any host that shares the file system; only without one (a run from before the lock, or
+ * a file system without locks) does the manifest's host and pid decide. */
+static enum state point_state(const sweep_run *w, long k, char *why, size_t cap)
 {
     char path[PATH_MAX + 300], mpath[PATH_MAX + 320];
     snprintf(path, sizeof path, "%s/%s", w->dir, w->names[k]);
     struct stat st;
-    if (lstat(path, &st) != 0)
-        return TODO;
-    if (!S_ISDIR(st.st_mode))
-        return BUSY;    /* something else took the name: leave it alone */
+    if (lstat(path, &st) != 0) {
+        if (errno == ENOENT)
+            return TODO;
+        snprintf(why, cap, "%s: cannot look at the point's folder: %s", path, strerror(errno));
+        return UNREADABLE;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        snprintf(why, cap, "%s: is not a folder, so the point cannot run there (move it away)",
+                 path);
+        return UNREADABLE;
+    }
     snprintf(mpath, sizeof mpath, "%s/manifest.json", path);
     size_t n;
     nn_err e;
-    char *text = nn_read_file(mpath, 1 << 20, "manifest", &n, &e);
-    if (!text)   /* being created right now, or a run killed before its manifest */
-        return time(NULL) - st.st_mtime > 60 ? STALE : BUSY;
+    char *text = nn_read_file(mpath, NN_MANIFEST_MAX_BYTES, "manifest", &n, &e);
+    if (!text && errno == ENOENT) {
+        /* being created right now, or a run killed before its manifest: a live one holds
+         * its lock (the probe is taken only once the folder is old, so it never stands in
+         * the way of a run starting in a folder just claimed) */
+        if (time(NULL) - st.st_mtime <= 60)
+            return BUSY;
+        return nn_rundir_probe(path) == 1 ? BUSY : STALE;
+    }
+    if (!text) {   /* a limit or a permission is no sign of a dead run: never remove it */
+        if (nn_rundir_probe(path) == 1)
+            return BUSY;
+        snprintf(why, cap, "%s: %s", e.where, e.msg);
+        return UNREADABLE;
+    }
     cJSON *j = cJSON_ParseWithLength(text, n);
     free(text);
     const cJSON *s = cJSON_GetObjectItemCaseSensitive(j, "status");
     const cJSON *h = cJSON_GetObjectItemCaseSensitive(j, "host");
     const cJSON *p = cJSON_GetObjectItemCaseSensitive(j, "pid");
-    enum state r = STALE;
-    if (cJSON_IsString(s)) {
-        if (!strcmp(s->valuestring, "complete"))
-            r = DONE;
-        else if (!strcmp(s->valuestring, "diverged"))
-            r = DIVERGED;
-        else if (!strcmp(s->valuestring, "running"))
+    enum state r;
+    if (cJSON_IsString(s) && !strcmp(s->valuestring, "complete")) {
+        r = DONE;
+    } else if (cJSON_IsString(s) && !strcmp(s->valuestring, "diverged")) {
+        r = DIVERGED;
+    } else {   /* running, failed, interrupted or unknown: over unless a live process has it */
+        int held = nn_rundir_probe(path);
+        if (held == 1)
+            r = BUSY;
+        else if (held == 0 || !cJSON_IsString(s) || strcmp(s->valuestring, "running"))
+            r = STALE;
+        else   /* no lock to ask: a run of this host whose process is gone is over */
             r = cJSON_IsString(h) && !strcmp(h->valuestring, w->host) && cJSON_IsNumber(p) &&
                         !pid_alive((long)p->valuedouble)
                     ? STALE
@@ -202,6 +248,29 @@ static enum state point_state(const sweep_run *w, long k)
     }
     cJSON_Delete(j);
     return r;
+}
+
+/* After the run the sweep started in point k's folder ended: a folder it left holding nothing
+ * (or nothing but its free lock) is removed, so the next sweep takes the point at once
+ * rather than waiting for it to look abandoned. */
+static void remove_if_unused(const sweep_run *w, long k)
+{
+    char dir[PATH_MAX + 300], lock[PATH_MAX + 320];
+    snprintf(dir, sizeof dir, "%s/%s", w->dir, w->names[k]);
+    if (rmdir(dir) == 0)
+        return;
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    bool only_lock = true;
+    struct dirent *de;
+    while ((de = readdir(d)))
+        only_lock &= !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+                     !strcmp(de->d_name, NN_RUN_LOCK_FILE);
+    closedir(d);
+    snprintf(lock, sizeof lock, "%s/%s", dir, NN_RUN_LOCK_FILE);
+    if (only_lock && nn_rundir_probe(dir) == 0 && unlink(lock) == 0)
+        rmdir(dir);
 }
 
 static int remove_tree(const char *path)
@@ -233,7 +302,13 @@ static int lock_sweep(const sweep_run *w)
 {
     char path[PATH_MAX + 20];
     snprintf(path, sizeof path, "%s/.lock", w->dir);
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    /* never a link followed, nor a FIFO or device waited on */
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0666);
+    struct stat st;
+    if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+        close(fd);
+        return -1;
+    }
     if (fd < 0)
         return -1;
     while (flock(fd, LOCK_EX) != 0)
@@ -252,14 +327,15 @@ static void unlock_sweep(int fd)
 
 /* Take point k: under the lock, look at it afresh; when it is to do, create its (empty)
  * folder, moving a stale one aside first. TODO when this process now owns the folder (the
- * run it starts fills it, with --force), else the state that keeps it from running. */
-static enum state claim(const sweep_run *w, long k)
+ * run it starts fills it, with --force), else the state that keeps it from running (why
+ * says what is wrong with an UNREADABLE one). */
+static enum state claim(const sweep_run *w, long k, char *why, size_t cap)
 {
     char dir[PATH_MAX + 300], aside[PATH_MAX + 340];
     snprintf(dir, sizeof dir, "%s/%s", w->dir, w->names[k]);
     snprintf(aside, sizeof aside, "%s/.stale-%ld-%s", w->dir, (long)getpid(), w->names[k]);
     int fd = lock_sweep(w);
-    enum state s = point_state(w, k);
+    enum state s = point_state(w, k, why, cap);
     bool moved = false;
     if (s == STALE) {
         moved = rename(dir, aside) == 0;
@@ -271,6 +347,20 @@ static enum state claim(const sweep_run *w, long k)
     if (moved)
         remove_tree(aside);
     return s;
+}
+
+/* What the run of point k, started by this process, left once it exited with code. */
+static enum state ended(const sweep_run *w, long k, int code)
+{
+    char why[WHY_CAP];
+    enum state s = point_state(w, k, why, sizeof why);
+    if (code == 0 || s == DONE)
+        return DONE;
+    if (s == DIVERGED)
+        return DIVERGED;
+    if (code == 128 + SIGINT || code == 128 + SIGTERM)
+        return INTERRUPTED;
+    return FAILED;
 }
 
 /* ---- sweep.json and the scripts ---------------------------------------------------------- */
@@ -317,15 +407,43 @@ static cJSON *sweep_json(const sweep_run *w, bool with_state)
     return j;
 }
 
+/* Write sweep.json under the sweep's lock. A --point task records its own point only: the
+ * others keep the status the file gives them then, so tasks running at once (a Slurm array,
+ * GNU parallel) each record their own point without undoing the others'. A sweep.json that
+ * exists but cannot be read is left as it is (an error). */
 static int write_sweep_json(const sweep_run *w, nn_err *e)
 {
     char path[PATH_MAX + 20];
     snprintf(path, sizeof path, "%s/sweep.json", w->dir);
     cJSON *j = sweep_json(w, true);
-    char *text = nn_json_print(j, NN_JSON_SHORTEST);
-    cJSON_Delete(j);
     int fd = lock_sweep(w);
-    int rc = text ? nn_write_text(path, text, e) : nn_err_set(e, NN_ENOMEM, "", "out of memory");
+    int rc = NN_OK;
+    if (w->o.point >= 0) {
+        size_t n;
+        nn_err re;
+        char *old_text = nn_read_file(path, SWEEP_JSON_MAX_BYTES, "sweep file", &n, &re);
+        if (!old_text && errno != ENOENT)
+            rc = nn_err_set(e, NN_EIO, re.where, "%s; sweep.json was not updated", re.msg);
+        cJSON *old = old_text ? cJSON_ParseWithLength(old_text, n) : NULL;
+        free(old_text);
+        const cJSON *op = cJSON_GetObjectItemCaseSensitive(old, "points");
+        const cJSON *np = cJSON_GetObjectItemCaseSensitive(j, "points");
+        const cJSON *o = cJSON_IsArray(op) ? op->child : NULL;
+        cJSON *q = np ? np->child : NULL;
+        for (long k = 0; o && q; k++, o = o->next, q = q->next) {
+            const cJSON *od = cJSON_GetObjectItemCaseSensitive(o, "dir");
+            const cJSON *os = cJSON_GetObjectItemCaseSensitive(o, "status");
+            if (k != w->o.point && cJSON_IsString(od) && !strcmp(od->valuestring, w->names[k]) &&
+                cJSON_IsString(os))
+                cJSON_ReplaceItemInObjectCaseSensitive(q, "status",
+                                                       cJSON_CreateString(os->valuestring));
+        }
+        cJSON_Delete(old);
+    }
+    char *text = rc ? NULL : nn_json_print(j, NN_JSON_SHORTEST);
+    cJSON_Delete(j);
+    if (!rc)
+        rc = text ? nn_write_text(path, text, e) : nn_err_set(e, NN_ENOMEM, "", "out of memory");
     unlock_sweep(fd);
     free(text);
     return rc;
@@ -351,7 +469,14 @@ static int prepare_dir(sweep_run *w, nn_err *e)
             return nn_err_set(e, NN_EUSAGE, w->dir, "exists and is not a directory");
         snprintf(path, sizeof path, "%s/sweep.json", w->dir);
         size_t n;
-        char *text = nn_read_file(path, 1 << 28, "sweep", &n, e);
+        char *text = nn_read_file(path, SWEEP_JSON_MAX_BYTES, "sweep file", &n, e);
+        if (!text && errno != ENOENT) {   /* a FIFO, not ours to read, too large: say so */
+            char msg[sizeof e->msg];
+            snprintf(msg, sizeof msg, "%s", e->msg);
+            return nn_err_set(e, NN_EUSAGE, path, "%s, so what the sweep directory holds is "
+                              "unknown; nothing was run or removed (make it a readable file "
+                              "again, or choose another --out)", msg);
+        }
         if (!text) {
             /* empty, or what another task of this sweep is creating right now */
             DIR *d = opendir(w->dir);
@@ -360,7 +485,8 @@ static int prepare_dir(sweep_run *w, nn_err *e)
             while (d && (de = readdir(d))) {
                 const char *nm = de->d_name;
                 bool ours = !strcmp(nm, ".") || !strcmp(nm, "..") || !strcmp(nm, "logs") ||
-                            !strncmp(nm, "sweep.json", 10) || !strncmp(nm, ".stale-", 7);
+                            !strcmp(nm, ".lock") || !strncmp(nm, "sweep.json", 10) ||
+                            !strncmp(nm, ".stale-", 7);
                 for (long k = 0; k < w->s.n_points && !ours; k++)
                     ours = !strcmp(nm, w->names[k]);
                 entries += !ours;
@@ -397,7 +523,8 @@ static int prepare_dir(sweep_run *w, nn_err *e)
     return NN_OK;
 }
 
-/* s as one shell word. */
+/* s as one shell word: single-quoted unless it is plain (sh takes a newline inside single
+ * quotes as it is). */
 static void shell_word(FILE *f, const char *s)
 {
     bool plain = *s;
@@ -414,6 +541,64 @@ static void shell_word(FILE *f, const char *s)
         else
             fputc(*c, f);
     fputc('\'', f);
+}
+
+/* The first control character in s (a byte below 0x20, or DEL), or 0. */
+static int control_char(const char *s)
+{
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+        if (*c < 0x20 || *c == 0x7f)
+            return *c;
+    return 0;
+}
+
+/* s as one shell word on one line, for a comment or a command shown to copy: as shell_word,
+ * but a control character (a newline would end the comment, or run what follows it when
+ * pasted) makes it bash's $'...' with \n, \t and \xHH. */
+static void line_word(FILE *f, const char *s)
+{
+    if (!control_char(s)) {
+        shell_word(f, s);
+        return;
+    }
+    fputs("$'", f);
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        if (*c == '\\' || *c == '\'')
+            fprintf(f, "\\%c", *c);
+        else if (*c == '\n')
+            fputs("\\n", f);
+        else if (*c == '\t')
+            fputs("\\t", f);
+        else if (*c < 0x20 || *c == 0x7f)
+            fprintf(f, "\\x%02x", *c);
+        else
+            fputc(*c, f);
+    }
+    fputc('\'', f);
+}
+
+/* --emit slurm: sbatch reads its script line by line (the #SBATCH lines up to the first
+ * command) and refuses one with a carriage return before a newline anywhere, even inside
+ * quotes; so no path or value going into it may hold a control character. Checked before
+ * anything is written: NN_EUSAGE naming the option. */
+static int slurm_safe(const sweep_run *w, nn_err *e)
+{
+    const char *what[NN_SWEEP_MAX_SETS + 3], *val[NN_SWEEP_MAX_SETS + 3];
+    int n = 0;
+    what[n] = "--out (the sweep directory)", val[n++] = w->dir;
+    what[n] = "SPEC (the spec's path)", val[n++] = w->spec_abs;
+    what[n] = "the path of the nnlab executable", val[n++] = w->self;
+    for (int i = 0; i < w->o.n_sets; i++)
+        what[n] = "--set", val[n++] = w->o.sets[i];
+    for (int i = 0; i < n; i++) {
+        int c = control_char(val[i]);
+        if (c)
+            return nn_err_set(e, NN_EUSAGE, "sweep", "--emit slurm: %s holds a control character "
+                              "(byte 0x%02x%s), which a Slurm batch script cannot carry safely; "
+                              "nothing was written (rename it, or use --emit parallel)", what[i], c,
+                              c == '\n' ? ", a newline" : c == '\r' ? ", a carriage return" : "");
+    }
+    return NN_OK;
 }
 
 /* "nnlab sweep SPEC --set ... --out DIR" with absolute paths, then the point argument. */
@@ -443,17 +628,21 @@ static int emit(sweep_run *w, nn_err *e)
     nn_file f;
     int rc;
     if (!strcmp(w->o.emit, "slurm")) {
+        /* nothing of the user's before the first command but this comment, on one line:
+         * sbatch reads the #SBATCH lines up to there */
         snprintf(path, sizeof path, "%s/sweep.sbatch", w->dir);
         if ((rc = nn_file_open(&f, path, e)))
             return rc;
         fprintf(f.f, "#!/bin/sh\n# nnlab: one Slurm array task per point of this sweep (%ld points).\n"
-                     "# Submit with: sbatch %s\n# Tasks skip points already complete, so "
+                     "# Submit with: sbatch ", w->s.n_points);
+        line_word(f.f, path);
+        fprintf(f.f, "\n# Tasks skip points already complete, so "
                      "submitting again resumes.\n#SBATCH --job-name=nnlab-sweep\n"
                      "#SBATCH --array=0-%ld%%%d\n#SBATCH --ntasks=1\n#SBATCH --cpus-per-task=1\n"
                      "#SBATCH --output=/dev/null\n"
                      "# each task's output goes to DIR/logs, named by the shell (a folder with\n"
                      "# spaces or %% in its name would not survive an #SBATCH line)\nexec >>",
-                w->s.n_points, path, w->s.n_points - 1, w->o.throttle);
+                w->s.n_points - 1, w->o.throttle);
         char logs[PATH_MAX + 40];
         snprintf(logs, sizeof logs, "%s/logs/slurm-", w->dir);
         shell_word(f.f, logs);
@@ -463,10 +652,14 @@ static int emit(sweep_run *w, nn_err *e)
         if ((rc = nn_file_commit(&f, e)))
             return rc;
         chmod(path, 0755);
-        if (!w->o.quiet)
-            printf("wrote %s (%ld array tasks, at most %d at once)\nsubmit it with:\n  sbatch %s\n"
-                   "then, when the tasks are done:\n  nnlab collect %s\n",
-                   path, w->s.n_points, w->o.throttle, path, w->dir);
+        if (!w->o.quiet) {
+            printf("wrote %s (%ld array tasks, at most %d at once)\nsubmit it with:\n  sbatch ",
+                   path, w->s.n_points, w->o.throttle);
+            line_word(stdout, path);
+            fputs("\nthen, when the tasks are done:\n  nnlab collect ", stdout);
+            line_word(stdout, w->dir);
+            putchar('\n');
+        }
         return NN_OK;
     }
     snprintf(path, sizeof path, "%s/points.txt", w->dir);
@@ -480,25 +673,37 @@ static int emit(sweep_run *w, nn_err *e)
     snprintf(script, sizeof script, "%s/parallel.sh", w->dir);
     if ((rc = nn_file_open(&f, script, e)))
         return rc;
+    /* GNU parallel replaces {}, {.}, {/}, {#}, {1} ... anywhere in its command, quoted or
+     * not, so its command holds no path or value of the user's: it runs this script again
+     * with a point number, which runs that point */
     fprintf(f.f, "#!/bin/sh\n# nnlab: every point of this sweep through GNU parallel (%ld points).\n"
                  "# Run it again to resume: --resume skips what the job log says finished, and\n"
-                 "# nnlab skips points whose run is complete.\nexec parallel --quote --jobs %d "
-                 "--joblog ", w->s.n_points, w->o.jobs);
+                 "# nnlab skips points whose run is complete. Arguments go to parallel (such as\n"
+                 "# --sshlogin, for machines that share this directory).\n"
+                 "# parallel runs this script again for each point, as: parallel.sh --point K\n"
+                 "if [ \"${1-}\" = --point ]; then\n    exec ", w->s.n_points);
+    sweep_command(f.f, w);
+    fputs(" \"$2\"\nfi\nNNLAB_SWEEP_SCRIPT=", f.f);
+    shell_word(f.f, script);
+    fprintf(f.f, "\nexport NNLAB_SWEEP_SCRIPT\nexec parallel --quote --env NNLAB_SWEEP_SCRIPT "
+                 "--jobs %d --joblog ", w->o.jobs);
     snprintf(path, sizeof path, "%s/parallel.joblog", w->dir);
     shell_word(f.f, path);
     fputs(" --resume --arg-file ", f.f);
     snprintf(path, sizeof path, "%s/points.txt", w->dir);
     shell_word(f.f, path);
-    fputc(' ', f.f);
-    sweep_command(f.f, w);
-    fputs(" {}\n", f.f);
+    fputs(" \"$@\" \\\n    sh -c 'exec sh \"$NNLAB_SWEEP_SCRIPT\" --point \"$1\"' sh {}\n", f.f);
     if ((rc = nn_file_commit(&f, e)))
         return rc;
     chmod(script, 0755);
-    if (!w->o.quiet)
-        printf("wrote %s/points.txt (%ld points) and %s\nrun it with:\n  sh %s\nor on more "
-               "machines, with parallel's --sshlogin; then:\n  nnlab collect %s\n",
-               w->dir, w->s.n_points, script, script, w->dir);
+    if (!w->o.quiet) {
+        printf("wrote %s/points.txt (%ld points) and %s\nrun it with:\n  sh ", w->dir,
+               w->s.n_points, script);
+        line_word(stdout, script);
+        fputs("\nor on more machines, with parallel's --sshlogin; then:\n  nnlab collect ", stdout);
+        line_word(stdout, w->dir);
+        putchar('\n');
+    }
     return NN_OK;
 }
 
@@ -530,11 +735,34 @@ static int child_argv(const sweep_run *w, long k, char bufs[][512], char *out, c
         av[c++] = "--max-output";
         av[c++] = w->o.max_output_arg;
     }
+    if (w->o.quiet && w->o.point >= 0)   /* a task's output is its own; a sweep's goes to logs */
+        av[c++] = "--quiet";
     av[c] = NULL;
     return c;
 }
 
-static pid_t start(const sweep_run *w, long k)
+/* A log that is not a regular file (a FIFO would block the open, a link lead elsewhere) is
+ * replaced: it is the sweep's own file. -1 when it cannot be had. */
+static int open_log(const char *log)
+{
+    for (int attempt = 0; attempt < 2; attempt++) {
+        int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
+                      0666);
+        struct stat st;
+        if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+            fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+            return fd;
+        }
+        if (fd >= 0)
+            close(fd);
+        unlink(log);
+    }
+    return -1;
+}
+
+/* Start the run of point k as a child in a process group of its own; its output goes to
+ * DIR/logs/<point>.log (to_log) or where this process's goes (a --point task). */
+static pid_t start(const sweep_run *w, long k, bool to_log)
 {
     char bufs[NN_SWEEP_MAX_AXES][512], out[PATH_MAX + 300], log[PATH_MAX + 300];
     const char *av[2 * (NN_SWEEP_MAX_SETS + NN_SWEEP_MAX_AXES) + 10];
@@ -548,11 +776,15 @@ static pid_t start(const sweep_run *w, long k)
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
     signal(SIGHUP, SIG_DFL);
+    signal(SIGCHLD, SIG_DFL);
+    sigset_t none;   /* a --point task blocks signals while it forks; the run must not */
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
     /* if the sweep dies without passing a signal on (SIGKILL), the point stops too */
     prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (getppid() != w->parent)
         _exit(143);
-    int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    int fd = to_log ? open_log(log) : -1;
     if (fd >= 0) {
         dup2(fd, 1);
         dup2(fd, 2);
@@ -562,6 +794,62 @@ static pid_t start(const sweep_run *w, long k)
         dup2(nul, 0);
     execv(w->self, (char *const *)av);
     _exit(127);
+}
+
+static volatile sig_atomic_t n_signals;
+static void on_task_signal(int sig)
+{
+    got_signal = sig;
+    n_signals++;
+}
+static void on_child(int sig) { (void)sig; }
+
+/* Run point k in a child and wait for it (a --point task: the run is not exec'd in place, so
+ * the task can record in sweep.json how it ended); the run's exit status. Each signal this
+ * process gets is passed on as the other of SIGINT and SIGTERM (SIGHUP as SIGTERM): where
+ * the run gets the signal itself too (Slurm and GNU parallel signal every process of a job),
+ * the two are then one interruption to it, not the second Ctrl-C that ends a run at once; a
+ * second Ctrl-C to this process still does. */
+static int run_task(const sweep_run *w, long k)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_task_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sa.sa_handler = on_child;
+    sigaction(SIGCHLD, &sa, NULL);
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    sigaddset(&block, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &block, &old);   /* none slips between a check and the wait */
+    pid_t pid = start(w, k, false);
+    int code = 1;
+    if (pid < 0) {
+        fprintf(stderr, "nnlab: cannot start %s: %s\n", w->self, strerror(errno));
+    } else {
+        int status;
+        sig_atomic_t passed = 0;
+        for (;;) {
+            for (; passed < n_signals; passed++)
+                kill(pid, got_signal == SIGTERM ? SIGINT : SIGTERM);
+            pid_t r = waitpid(pid, &status, WNOHANG);
+            if (r == pid) {
+                code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+                break;
+            }
+            if (r < 0 && errno != EINTR)
+                break;
+            sigsuspend(&old);
+        }
+    }
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    return code;
 }
 
 /* ran: points this process has seen end, the ETA's measure of time per point */
@@ -610,12 +898,18 @@ static int run_points(sweep_run *w, nn_err *e)
         }
         while (!stop_launching && !got_signal && running < w->o.jobs && next < w->s.n_points) {
             long k = next++;
-            enum state s = claim(w, k);
+            char why[WHY_CAP];
+            enum state s = claim(w, k, why, sizeof why);
+            if (s == UNREADABLE) {   /* an error, said even with --quiet */
+                if (tty)
+                    fputs("\r\033[K", stderr);
+                fprintf(stderr, "nnlab: %s; sweep point %ld is left as it is\n", why, k);
+            }
             if (s != TODO) {
                 w->state[k] = s;
                 continue;
             }
-            pid_t pid = start(w, k);
+            pid_t pid = start(w, k, true);
             if (pid < 0) {
                 w->state[k] = FAILED;
                 continue;
@@ -648,22 +942,9 @@ static int run_points(sweep_run *w, nn_err *e)
             w->pid[k] = 0;
             running--;
             ran++;
-            {   /* a point stopped before its run wrote anything leaves the folder claim()
-                 * made empty: remove it, so a rerun does not take it for a live point */
-                char dir[PATH_MAX + 300];
-                snprintf(dir, sizeof dir, "%s/%s", w->dir, w->names[k]);
-                rmdir(dir);
-            }
+            remove_if_unused(w, k);
             int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-            enum state s = point_state(w, k);
-            if (code == 0 || s == DONE)
-                w->state[k] = DONE;
-            else if (s == DIVERGED)
-                w->state[k] = DIVERGED;
-            else if (code == 130 || code == 143 || code == 128 + SIGINT || code == 128 + SIGTERM)
-                w->state[k] = INTERRUPTED;
-            else
-                w->state[k] = FAILED;
+            w->state[k] = ended(w, k, code);
             if (w->state[k] == FAILED) {
                 if (tty)
                     fputs("\r\033[K", stderr);
@@ -685,6 +966,13 @@ static int run_points(sweep_run *w, nn_err *e)
     }
     if (tty)
         progress_line(w, t0, ran, true);
+    /* the points left to others as they are now: sweep.json and the summary say how the
+     * sweep ends, not how it began */
+    for (long k = 0; k < w->s.n_points && !got_signal; k++) {
+        char why[WHY_CAP];
+        if (w->state[k] == BUSY && (w->state[k] = point_state(w, k, why, sizeof why)) == UNREADABLE)
+            fprintf(stderr, "nnlab: %s; sweep point %ld is left as it is\n", why, k);
+    }
     return write_sweep_json(w, e);
 }
 
@@ -814,63 +1102,75 @@ int cmd_sweep(int argc, char **argv)
             memcpy(w.dir, joined, strlen(joined) + 1);
         }
     }
+    if (w.o.emit && !strcmp(w.o.emit, "slurm") && slurm_safe(&w, &e)) {
+        free_run(&w);
+        return cli_fail(&e);
+    }
     if ((rc = prepare_dir(&w, &e))) {
         free_run(&w);
         return cli_fail(&e);
     }
     /* the states (a --point task needs only its own: on a shared disk, N tasks each looking
      * at N folders would be N^2 calls) */
-    for (long k = 0; k < w.s.n_points; k++)
-        w.state[k] = w.o.point < 0 || k == w.o.point ? point_state(&w, k) : TODO;
+    for (long k = 0; k < w.s.n_points; k++) {
+        char why[WHY_CAP];
+        w.state[k] = w.o.point < 0 || k == w.o.point ? point_state(&w, k, why, sizeof why) : TODO;
+    }
     w.parent = getpid();
     if (w.o.emit) {
         rc = write_sweep_json(&w, &e) || emit(&w, &e);
         free_run(&w);
         return rc ? cli_fail(&e) : 0;
     }
-    if (w.o.point >= 0) {   /* one point, in this process: a cluster task */
+    if (w.o.point >= 0) {   /* one point: a cluster task */
         long k = w.o.point;
-        char path[PATH_MAX + 20];
-        snprintf(path, sizeof path, "%s/sweep.json", w.dir);
-        if (!nn_path_exists(path))
-            write_sweep_json(&w, &e);
-        enum state s = claim(&w, k);
-        if (s != TODO) {
-            if (!w.o.quiet)
+        char why[WHY_CAP];
+        enum state s = claim(&w, k, why, sizeof why);
+        w.state[k] = s == TODO ? RUNNING : s;
+        rc = write_sweep_json(&w, &e);   /* sweep.json names the point's state at once */
+        if (rc)
+            cli_fail(&e);
+        int code;
+        if (s == TODO) {
+            code = run_task(&w, k);
+            remove_if_unused(&w, k);
+            w.state[k] = ended(&w, k, code);
+        } else {
+            if (s == UNREADABLE)
+                fprintf(stderr, "nnlab: %s; sweep point %ld is left as it is\n", why, k);
+            else if (!w.o.quiet)
                 fprintf(stderr, "nnlab: sweep point %ld (%s) is %s; nothing to do\n", k,
                         w.names[k], state_names[s]);
-            free_run(&w);
-            return s == DONE || s == DIVERGED ? 0 : 1;
+            code = s == DONE || s == DIVERGED ? 0 : 1;
         }
-        char bufs[NN_SWEEP_MAX_AXES][512], out[PATH_MAX + 300];
-        const char *av[2 * (NN_SWEEP_MAX_SETS + NN_SWEEP_MAX_AXES) + 10];
-        int n = child_argv(&w, k, bufs, out, av);
-        if (w.o.quiet)
-            av[n++] = "--quiet", av[n] = NULL;
-        fflush(NULL);
-        execv(w.self, (char *const *)av);
-        fprintf(stderr, "nnlab: cannot run %s: %s\n", w.self, strerror(errno));
+        if (write_sweep_json(&w, &e)) {   /* the point's end, under the sweep's lock */
+            cli_fail(&e);
+            code = code ? code : 1;
+        }
         free_run(&w);
-        return 1;
+        if (got_signal)
+            return 128 + got_signal;   /* 130 SIGINT, 143 SIGTERM, 129 SIGHUP */
+        return code ? code : rc ? 1 : 0;
     }
     rc = run_points(&w, &e);
-    long done = 0, diverged = 0, failed = 0, interrupted = 0, busy = 0;
+    long done = 0, diverged = 0, failed = 0, interrupted = 0, busy = 0, unreadable = 0;
     for (long k = 0; k < w.s.n_points; k++) {
         done += w.state[k] == DONE;
         diverged += w.state[k] == DIVERGED;
         failed += w.state[k] == FAILED;
         interrupted += w.state[k] == INTERRUPTED || w.state[k] == TODO || w.state[k] == STALE;
         busy += w.state[k] == BUSY;
+        unreadable += w.state[k] == UNREADABLE;
     }
     if (!w.o.quiet)
         fprintf(stderr, "nnlab: %s: %ld points: %ld complete, %ld diverged, %ld failed, %ld not "
-                "run or interrupted, %ld running elsewhere\n", w.dir, w.s.n_points, done, diverged,
-                failed, interrupted, busy);
+                "run or interrupted, %ld running elsewhere, %ld unreadable\n", w.dir,
+                w.s.n_points, done, diverged, failed, interrupted, busy, unreadable);
     int sig = got_signal;
     free_run(&w);
     if (rc)
         return cli_fail(&e);
     if (sig)
         return 128 + sig;   /* 130 SIGINT, 143 SIGTERM, 129 SIGHUP */
-    return failed || interrupted || busy ? 1 : 0;
+    return failed || interrupted || busy || unreadable ? 1 : 0;
 }

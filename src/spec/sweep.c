@@ -189,6 +189,15 @@ int nn_sweep_parse(nn_sweep *s, const char *const *sets, int n_sets, nn_err *e)
     if (s->n_axes == 0)
         return nn_err_set(e, NN_EUSAGE, "--set", "no override sweeps anything: give a range "
                           "(seed=0:100) or a list (train.lr=0.1,0.25,1)");
+    /* a point's axis values come after the fixed overrides: a fixed value of a swept path
+     * would never take effect */
+    for (int i = 0; i < s->n_fixed; i++)
+        for (int a = 0; a < s->n_axes; a++) {
+            size_t len = strlen(s->axes[a].path);
+            if (!strncmp(s->fixed[i], s->axes[a].path, len) && s->fixed[i][len] == '=')
+                return nn_err_set(e, NN_EUSAGE, "--set", "%s: %s is also swept; give it once",
+                                  s->fixed[i], s->axes[a].path);
+        }
     long n = 1;
     for (int a = 0; a < s->n_axes; a++) {
         if (n > NN_SWEEP_MAX_POINTS / s->axes[a].n)

@@ -152,6 +152,150 @@ wait $pid
 sleep 0.5
 expect_eq "$(pgrep -f "$tmp/hup" | wc -l)" 0 "no point runs on after SIGHUP"
 
+# ---- what a resume cannot read is said and left, never taken for a dead run ---------------
+# (a manifest over the old 1 MiB limit, one that is a FIFO, over the 256 MiB limit or not
+# ours to read: each point complete, its folder two minutes old so the 60 s rule would apply)
+Q="--set seed=0:4 --set train.max_epochs=5 --no-plots"
+U="$tmp/unread"
+"$NNLAB" sweep $S $Q --out "$U" --quiet || no "unreadable: first"
+m="$U/seed=0/manifest.json"   # 1.2 MB (a long command line): read, so the point stays done
+{ head -1 "$m"; printf '  "padding": "'; head -c 1200000 /dev/zero | tr '\0' x; printf '",\n'
+  tail -n +2 "$m"; } > "$tmp/m" && cp "$tmp/m" "$m"
+rm "$U/seed=1/manifest.json" && mkfifo "$U/seed=1/manifest.json"
+truncate -s 300M "$U/seed=2/manifest.json"   # sparse
+touch -d '2 minutes ago' "$U"/seed=*
+timeout $((20 * SCALE)) "$NNLAB" sweep $S $Q --out "$U" --quiet 2>"$tmp/err"
+expect_eq "$?" 1 "a sweep with unreadable points exits 1"
+grep -q '"padding"' "$m" && ok || no "a complete point with a 1.2 MB manifest was run again"
+expect_eq "$(grep -c "^nnlab: $U/seed=1/manifest.json: .*a FIFO.*sweep point 1 is left as it is$" "$tmp/err")" 1 \
+    "a FIFO manifest: one line naming it: $(cat "$tmp/err")"
+expect_eq "$(grep -c "^nnlab: $U/seed=2/manifest.json: manifest is larger than 256 MiB.*sweep point 2 is left as it is$" "$tmp/err")" 1 \
+    "a manifest over the limit: one line naming it"
+[ -p "$U/seed=1/manifest.json" ] && [ -f "$U/seed=1/summary.json" ] && [ -f "$U/seed=2/summary.json" ] \
+    && ok || no "an unreadable point was touched"
+expect_eq "$(for k in 0 1 2 3; do "$J" "$U/sweep.json" points.$k.status; done | tr '\n' ' ')" \
+    "complete unreadable unreadable complete " "sweep.json says which points are unreadable"
+expect_eq "$(ls -a "$U" | grep -c stale)" 0 "nothing moved aside"
+# not ours to read (chmod 000; as root, the sweep runs as nobody)
+chmod 000 "$U/seed=3/manifest.json"
+as_other=""
+if [ "$(id -u)" -eq 0 ] && [ "$SCALE" = 1 ] && command -v setpriv >/dev/null 2>&1; then
+    chmod 755 "$tmp" && chown -R 65534:65534 "$U" && chown 0:0 "$U/seed=3/manifest.json"
+    as_other="setpriv --reuid=65534 --regid=65534 --clear-groups --"
+fi
+if [ "$(id -u)" -ne 0 ] || [ -n "$as_other" ]; then
+    timeout $((20 * SCALE)) $as_other "$NNLAB" sweep $S $Q --out "$U" --quiet 2>"$tmp/err"
+    expect_eq "$?" 1 "a manifest not ours to read: exit 1"
+    grep -q "^nnlab: $U/seed=3/manifest.json: cannot open manifest: Permission denied; sweep point 3 is left as it is$" \
+        "$tmp/err" && ok || no "a manifest not ours: $(cat "$tmp/err")"
+    [ -f "$U/seed=3/summary.json" ] && ok || no "a point whose manifest is not ours was removed"
+fi
+chmod 600 "$U/seed=3/manifest.json"
+# a FIFO at sweep.json: refused at once, nothing run or removed
+F="$tmp/fifo"
+"$NNLAB" sweep $S --set seed=0:2 --set train.max_epochs=5 --no-plots --out "$F" --quiet || no "fifo: first"
+rm "$F/sweep.json" && mkfifo "$F/sweep.json"
+expect_exit 2 timeout $((20 * SCALE)) "$NNLAB" sweep $S --set seed=0:2 --set train.max_epochs=5 --no-plots --out "$F"
+grep -q "^nnlab: $F/sweep.json: cannot read sweep file: it is a FIFO, not a regular file.*nothing was run or removed" \
+    "$tmp/err" && ok || no "a FIFO sweep.json: $(cat "$tmp/err")"
+[ -p "$F/sweep.json" ] && [ -f "$F/seed=0/summary.json" ] && [ -f "$F/seed=1/summary.json" ] && ok \
+    || no "a FIFO sweep.json: something was touched"
+
+# ---- the run's lock decides whether a point is live, on any host ---------------------------
+K="$tmp/lock"
+"$NNLAB" sweep $S $Q --out "$K" --quiet || no "lock: first"
+dead=$(sh -c 'echo $$')   # a pid that is gone
+fake() { # point status host pid
+    sed -e "s/\"status\": \"[a-z]*\"/\"status\": \"$2\"/" -e "s/\"host\": \"[^\"]*\"/\"host\": \"$3\"/" \
+        -e "s/\"pid\": [0-9]*/\"pid\": $4/" "$K/seed=$1/manifest.json" > "$tmp/m" && cp "$tmp/m" "$K/seed=$1/manifest.json"
+    : >> "$K/seed=$1/.nnlab.lock"
+}
+fake 0 running elsewhere.invalid 1   # its lock free: over, though another host's
+fake 1 running "$(hostname)" $$      # its lock free: over, though its pid lives (reused)
+fake 2 failed "$(hostname)" "$dead"  # its lock held (an analyze, a run about to exit): live
+fake 3 running "$(hostname)" "$dead" # its lock held: live, though its pid is gone
+( exec 8>>"$K/seed=2/.nnlab.lock" 9>>"$K/seed=3/.nnlab.lock"; flock 8 && flock 9 && : > "$tmp/locked" \
+    && exec sleep 60 ) &
+holder=$!
+wait_for "$tmp/locked"
+"$NNLAB" sweep $S $Q --out "$K" --quiet
+expect_eq "$?" 1 "points running elsewhere: exit 1"
+kill $holder; wait $holder 2>/dev/null
+expect_eq "$("$J" "$K/seed=0/manifest.json" status) $("$J" "$K/seed=0/manifest.json" host)" "complete $(hostname)" \
+    "another host's run whose lock is free is run again"
+[ "$("$J" "$K/seed=1/manifest.json" status)" = complete ] && [ "$("$J" "$K/seed=1/manifest.json" pid)" != $$ ] \
+    && ok || no "a run whose pid lives but whose lock is free is run again"
+expect_eq "$("$J" "$K/seed=2/manifest.json" status) $("$J" "$K/seed=3/manifest.json" status)" "failed running" \
+    "points whose lock is held are left alone"
+expect_eq "$("$J" "$K/sweep.json" points.2.status)" "running elsewhere" "sweep.json: running elsewhere"
+
+# ---- sweep --point records its point in sweep.json; tasks at once keep each other's ---------
+T="$tmp/tasks"
+for k in 0 1 2 3; do "$NNLAB" sweep $S $Q --out "$T" --point $k --quiet & done
+wait
+expect_eq "$(for k in 0 1 2 3; do "$J" "$T/sweep.json" points.$k.status; done | tr '\n' ' ')" \
+    "complete complete complete complete " "four --point tasks at once: each point's status recorded"
+
+# ---- emitted scripts: hostile paths and values run nothing -------------------------------
+# sbatch reads #SBATCH lines up to the first command: print those, then that command
+sbatch_reads() { awk 'NR == 1 && /^#!/ { next } /^[ \t]*$/ { next } /^#SBATCH/ { print; next }
+                      /^#/ { next } { print "first command: " substr($0, 1, 7); exit }' "$1"; }
+H="$tmp/h \$(touch pwned1) \`touch pwned2\` \"q\" 'q' ; touch pwned3 {} {#} {.}"
+HS="$tmp/spec \$(touch pwned4) 'x.json"
+cp $S "$HS"
+mkdir "$tmp/cwd"
+HQ="--set seed=0:2 --set train.max_epochs=5 --no-plots"
+"$NNLAB" sweep "$HS" $HQ --set 'description=a {} {1} $(touch pwned5) `touch pwned6` b' --out "$H" \
+    --emit slurm > "$tmp/emit.txt" || no "hostile names: --emit slurm"
+sh -n "$H/sweep.sbatch" && ok || no "the sbatch script does not parse"
+expect_eq "$(sbatch_reads "$H/sweep.sbatch" | tr '\n' '|')" \
+    "#SBATCH --job-name=nnlab-sweep|#SBATCH --array=0-1%10|#SBATCH --ntasks=1|#SBATCH --cpus-per-task=1|#SBATCH --output=/dev/null|first command: exec >>|" \
+    "what sbatch reads of the script"
+(cd "$tmp/cwd" && SLURM_ARRAY_JOB_ID=7 SLURM_ARRAY_TASK_ID=1 timeout $((60 * SCALE)) sh "$H/sweep.sbatch") \
+    || no "the sbatch script's task 1"
+expect_eq "$("$J" "$H/seed=1/manifest.json" status)" complete "the task ran its point"
+expect_eq "$("$J" "$H/seed=1/spec.json" description)" 'a {} {1} $(touch pwned5) `touch pwned6` b' "the value reached the run as given"
+[ -f "$H/logs/slurm-7_1.out" ] && ok || no "the task's log"
+"$NNLAB" sweep "$HS" $HQ --set 'description=a {} {1} $(touch pwned5) `touch pwned6` b' --out "$H" \
+    --emit parallel > "$tmp/emit.txt" || no "hostile names: --emit parallel"
+sh -n "$H/parallel.sh" && ok || no "the parallel script does not parse"
+if command -v parallel >/dev/null 2>&1; then
+    (cd "$tmp/cwd" && timeout $((60 * SCALE)) sh "$H/parallel.sh" >/dev/null 2>&1) || no "GNU parallel over hostile names"
+    expect_eq "$("$J" "$H/seed=0/manifest.json" status)" complete "parallel ran point 0"
+    expect_eq "$("$J" "$H/seed=0/spec.json" description)" 'a {} {1} $(touch pwned5) `touch pwned6` b' \
+        "parallel replaced nothing in a value"
+fi
+# a newline: a Slurm script cannot carry it (nothing written); the parallel script quotes it
+N="$tmp/nl
+touch pwned7 #"
+expect_exit 2 "$NNLAB" sweep $S $HQ --out "$N" --emit slurm
+grep -q "^nnlab: sweep: --emit slurm: --out (the sweep directory) holds a control character (byte 0x0a, a newline)" \
+    "$tmp/err" && ok || no "a newline refused: $(cat "$tmp/err")"
+[ ! -e "$N" ] && ok || no "a refused --emit slurm wrote something"
+"$NNLAB" sweep $S $HQ --out "$N" --emit parallel > "$tmp/emit.txt" || no "a newline: --emit parallel"
+expect_eq "$(grep -c '^  sh \$'"'"'.*\\ntouch pwned7' "$tmp/emit.txt")" 1 "the command to run it is one line"
+if command -v parallel >/dev/null 2>&1; then
+    (cd "$tmp/cwd" && timeout $((60 * SCALE)) sh "$N/parallel.sh" >/dev/null 2>&1) || no "GNU parallel over a newline"
+    expect_eq "$("$J" "$N/seed=1/manifest.json" status)" complete "parallel ran point 1 under a newline"
+fi
+expect_eq "$(ls -A "$tmp/cwd")" "" "no injected command ran"
+
+# ---- options: given twice, or without their value ----------------------------------------
+for twice in "--out $tmp/o1 --out $tmp/o2" "--jobs 2 --jobs 3" "--point 0 --point 1" \
+             "--emit slurm --emit parallel" "--throttle 2 --throttle=3" "--max-output 1G --max-output 2G"; do
+    expect_exit 2 "$NNLAB" sweep $S --set seed=0:2 $twice --dry-run
+    grep -q "^nnlab: sweep: --[a-z-]* given twice" "$tmp/err" && ok || no "$twice: $(cat "$tmp/err")"
+done
+expect_exit 2 "$NNLAB" sweep $S --set seed=0:2 --keep-going --fail-fast --dry-run
+expect_exit 2 "$NNLAB" sweep $S --set seed=5 --set seed=0:2 --dry-run   # the fixed one would never apply
+grep -q "^nnlab: --set: seed=5: seed is also swept; give it once$" "$tmp/err" && ok || no "a fixed value of a swept path: $(cat "$tmp/err")"
+expect_exit 2 "$NNLAB" sweep $S --set seed=0:2 --dry-run --out --help
+expect_eq "$(cat "$tmp/out")" "" "--out --help prints no help"
+grep -q '^nnlab: sweep: --out needs a value, got the option "--help"' "$tmp/err" && ok || no "--out --help: $(cat "$tmp/err")"
+expect_exit 2 "$NNLAB" sweep $S --set seed=0:2 --dry-run --out --quiet
+expect_exit 2 "$NNLAB" sweep $S --set seed=0:2 --dry-run --jobs --point 1
+for d in o1 o2; do [ -e "$tmp/$d" ] && no "$d was written" || ok; done
+
 # ---- collect ------------------------------------------------------------------------------
 "$NNLAB" collect "$tmp/j1" > "$tmp/c.csv" || no "collect"
 expect_eq "$(head -1 "$tmp/c.csv" | cut -d, -f1-14)" \
