@@ -45,6 +45,10 @@ int nn_rundir_create(const char *dir, bool force, int *lock, nn_err *e);
 int nn_rundir_lock(const char *dir, int *lock, nn_err *e);
 void nn_rundir_unlock(int lock);
 
+/* Remove dir when it holds nothing but its lock file (a run that could not write even its
+ * manifest), releasing the lock. */
+void nn_rundir_discard(const char *dir, int lock);
+
 /* Is a live process writing dir? 1: its lock is held; 0: its lock file exists and nobody
  * holds it (whatever its manifest says, the run is over); -1: cannot tell (no lock file, or
  * locks do not work there). Writes nothing. */

@@ -101,6 +101,14 @@ typedef struct nn_study_spec {
     /* Cross-checks of the resolved options against the plan, at the study's path (NULL:
      * none). */
     int (*check)(nn_spec_v *v, const void *options, const nn_plan *p);
+    /* What the study needs of the data and the sizes it implies (the models' inputs are the
+     * data's by now), checked with the data before anything is written, so `nnlab check` and
+     * a run refuse together what the study could not do after training (NULL: nothing). */
+    int (*check_data)(nn_spec_v *v, const void *options, const nn_plan *p, const nn_data *d);
+    /* About the most bytes its tables and figures take for this plan and data, for the run's
+     * output size guard (NULL: a few hundred KiB at most, not counted). */
+    double (*output_bytes)(const void *options, const nn_plan *p, const nn_data *d);
+    const char *output_hint;     /* with output_bytes: how to write less ("lower its resolution") */
 } nn_study_spec;
 
 /* The studies a spec may name, and the list a spec without "studies" gets. */

@@ -25,6 +25,7 @@ typedef struct nn_study_ctx {
     const nn_plan *plan;                   /* the run's resolved spec */
     int n_models;                          /* the models that were trained, in spec order */
     const nn_model_plan *models[NN_MAX_MODELS];
+    long epochs_run[NN_MAX_MODELS];        /* each one's epochs, as summary.json says */
     bool draw;                             /* draw the figures (run gnuplot) */
     nn_fig_opts fig;                       /* formats, size, the gnuplot program */
     volatile const int *stop;              /* nonzero: stop (studies that train check it) */

@@ -99,10 +99,34 @@ int nn_data_zscore_fit(const nn_data *d, double *mean, double *std, nn_err *e)
             acc += t * t;
         }
         double sd = sqrt(acc / (double)(d->n - 1));
+        if (!isfinite(sd) || !isfinite(m)) {
+            /* the sums overflow (values near 1e200 and beyond), though every value is finite:
+             * the same statistics over values scaled into range, then scaled back */
+            double big = 0;
+            for (size_t s = 0; s < d->n; s++)
+                big = fmax(big, fabs(col[s]));
+            for (size_t s = 0; s < d->n; s++)
+                col[s] /= big;
+            double ms = nn_sum_numpy(col, d->n) / (double)d->n;
+            acc = 0.0;
+            for (size_t s = 0; s < d->n; s++) {
+                double t = col[s] - ms;
+                acc += t * t;
+            }
+            m = ms * big;
+            sd = sqrt(acc / (double)(d->n - 1)) * big;
+        }
         if (!(sd > 0) || !isfinite(sd) || !isfinite(m)) {
+            char nb[32];
             free(col);
-            return nn_err_set(e, NN_ESPEC, "", "feature %d is constant or not finite, so it "
-                              "cannot be z-scored (set data.normalize to \"none\")", k + 1);
+            if (sd == 0)
+                return nn_err_set(e, NN_ESPEC, "", "feature %d (%s) is constant, so it cannot be "
+                                  "z-scored (set data.normalize to \"none\", or drop it)", k + 1,
+                                  nn_data_name(d, k, nb, sizeof nb));
+            return nn_err_set(e, NN_ESPEC, "", "feature %d (%s): its mean or standard deviation "
+                              "is beyond the range of doubles, so it cannot be z-scored (rescale "
+                              "it, or set data.normalize to \"none\")", k + 1,
+                              nn_data_name(d, k, nb, sizeof nb));
         }
         mean[k] = m;
         std[k] = sd;

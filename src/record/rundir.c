@@ -361,3 +361,17 @@ int nn_rundir_probe(const char *dir)
     }
     return errno == EWOULDBLOCK ? 1 : -1;
 }
+
+void nn_rundir_discard(const char *dir, int lock)
+{
+    char d[4096], path[4200];
+    nn_err ignored;
+    if (nn_rundir_normalize(d, sizeof d, dir, &ignored) || !only_lock(d)) {
+        nn_rundir_unlock(lock);
+        return;
+    }
+    nn_path_join(path, sizeof path, d, NN_RUN_LOCK_FILE);
+    unlink(path);
+    nn_rundir_unlock(lock);
+    rmdir(d);
+}

@@ -62,8 +62,11 @@ static int prepare(nn_plan *p, prepared *pr, const char *file, nn_err *e)
 {
     memset(pr, 0, sizeof *pr);
     int rc = nn_plan_make_data(p, &pr->data, e);
-    if (rc)
+    if (rc) {
+        if (!e->where[0])               /* every error names its place: the data section */
+            nn_err_where(e, "%s: /data", file);
         return rc;
+    }
     if (p->test_fraction > 0) {
         nn_data all = pr->data;
         rc = nn_data_split(&all, p->test_fraction, p->split_seed, &pr->data, &pr->test, e);
@@ -80,7 +83,7 @@ static int prepare(nn_plan *p, prepared *pr, const char *file, nn_err *e)
         pr->mean = malloc(d * sizeof *pr->mean);
         pr->std = malloc(d * sizeof *pr->std);
         if (!pr->mean || !pr->std)
-            return nn_err_set(e, NN_ENOMEM, "", "out of memory");
+            return nn_err_set(e, NN_ENOMEM, file, "out of memory");
         if ((rc = nn_data_zscore_fit(&pr->data, pr->mean, pr->std, e))) {
             nn_err_where(e, "%s: /data/normalize", file);
             return rc;
@@ -88,12 +91,12 @@ static int prepare(nn_plan *p, prepared *pr, const char *file, nn_err *e)
     }
     pr->X = nn_data_feature_major(&pr->data, pr->mean, pr->std);
     if (pr->test.n && !(pr->Xt = nn_data_feature_major(&pr->test, pr->mean, pr->std)))
-        return nn_err_set(e, NN_ENOMEM, "", "out of memory");
+        return nn_err_set(e, NN_ENOMEM, file, "out of memory");
     pr->models = calloc((size_t)p->n_models, sizeof *pr->models);
     pr->rngs = calloc((size_t)p->n_models, sizeof *pr->rngs);
     pr->draws = calloc((size_t)p->n_models, sizeof *pr->draws);
     if (!pr->X || !pr->models || !pr->rngs || !pr->draws)
-        return nn_err_set(e, NN_ENOMEM, "", "out of memory");
+        return nn_err_set(e, NN_ENOMEM, file, "out of memory");
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
     double memory = pages > 0 && page > 0 ? (double)pages * (double)page : 0;
     for (int i = 0; i < p->n_models; i++) {
@@ -190,19 +193,40 @@ static int size_guard(const nn_plan *p, const prepared *pr, const char *file, do
 {
     double rows;
     size_t widest;
-    double est = output_estimate(p, pr, &rows, &widest);
+    double est = output_estimate(p, pr, &rows, &widest), recording = est;
+    /* and what the studies write: a decision map's grid, an oscillation matrix, movies */
+    int big = -1;
+    double big_bytes = 0;
+    for (int s = 0; s < p->n_studies; s++) {
+        const nn_study_spec *st = p->studies[s].spec;
+        double b = st->output_bytes ? st->output_bytes(p->studies[s].options, p, &pr->data) : 0;
+        est += b;
+        if (b > big_bytes)
+            big = s, big_bytes = b;
+    }
     if (bytes)
         *bytes = est;
     if (limit == 0)
         limit = NN_MAX_OUTPUT_DEFAULT;
     if (!(est > limit))
         return NN_OK;
-    char have[32], lim[32], need[32];
+    char have[32], lim[32], need[32], part[32];
     nn_format_bytes(have, sizeof have, est);
     nn_format_bytes(lim, sizeof lim, limit);
     /* a limit that would allow it, rounded up to whole GiB (or MiB) */
     double unit = est >= 1073741824.0 ? 1073741824.0 : 1048576.0;
     snprintf(need, sizeof need, "%.0f%s", ceil(est * 1.1 / unit), unit > 1048576.0 ? "G" : "M");
+    if (big >= 0 && big_bytes >= recording) {    /* the study is most of it: say which */
+        const nn_study_spec *st = p->studies[big].spec;
+        nn_format_bytes(part, sizeof part, big_bytes);
+        nn_err_set(e, NN_ESPEC, "", "the run would write about %s, %s of it the %s study's "
+                   "tables and figures (%d model%s), more than the %s limit: %s, or pass "
+                   "--max-output %s", have, part, st->name, p->n_models,
+                   p->n_models == 1 ? "" : "s", lim, st->output_hint ? st->output_hint
+                   : "ask it for less", need);
+        nn_err_where(e, "%s: /studies/%d", file, big);
+        return NN_ESPEC;
+    }
     nn_err_set(e, NN_ESPEC, "", "the run would write about %s (%d model%s, %.0f recorded rows "
                "of up to %zu weights, %ld epochs), more than the %s limit: record fewer rows "
                "(\"every\" or \"geometric\") or pass --max-output %s", have, p->n_models,
@@ -433,13 +457,28 @@ static int write_summary(const char *dir, const cJSON *summary, nn_err *e)
     char path[4200];
     nn_path_join(path, sizeof path, dir, "summary.json");
     char *text = nn_json_print(summary, NN_JSON_DIGITS17);
-    int rc = text ? nn_write_text(path, text, e) : nn_err_set(e, NN_ENOMEM, "", "out of memory");
+    int rc = text ? nn_write_text(path, text, e) : nn_err_set(e, NN_ENOMEM, path, "out of memory");
     free(text);
     return rc;
 }
 
 /* Run the studies in order into the summary's analyses (one object each), writing
  * summary.json after each, so a study that fails or is interrupted loses only itself. */
+/* A study's error names its place: inside the run directory ("data.csv", a model's label)
+ * or, when it named none, the study itself. */
+static void place(nn_err *e, const char *dir, const char *study)
+{
+    size_t n = strlen(dir);
+    if (!e->where[0]) {
+        nn_err_where(e, "%s: the %s study", dir, study);
+    } else if (e->where[0] != '/' &&
+               (strncmp(e->where, dir, n) || (e->where[n] != '/' && e->where[n] != ':'))) {
+        char w[sizeof e->where];
+        snprintf(w, sizeof w, "%s", e->where);
+        nn_err_where(e, "%s/%s", dir, w);
+    }
+}
+
 static int run_studies(nn_study_ctx *sc, const nn_study_plan *studies, int n,
                        volatile const int *stop, cJSON *summary, int *status, nn_err *e)
 {
@@ -453,6 +492,8 @@ static int run_studies(nn_study_ctx *sc, const nn_study_plan *studies, int n,
         cJSON_DeleteItemFromObjectCaseSensitive(analyses, name);
         cJSON *a = cJSON_AddObjectToObject(analyses, name);
         int rc = nn_study_run(sc, &studies[s], a, e);
+        if (rc && rc != NN_EINTR)
+            place(e, sc->dir, name);
         if (rc == NN_EINTR) {            /* a study that trains saw the stop request */
             cJSON_DeleteItemFromObjectCaseSensitive(analyses, name);
             *status = NN_RUN_INTERRUPTED;
@@ -588,12 +629,47 @@ static int analyze(const char *dir, const char *study, bool draw, bool force, co
         if (fig->size > 0)
             sc.fig.size = fig->size;
     }
+    /* the models the run trained, as summary.json lists them: each a model of the spec, once,
+     * in the spec's order (a damaged list would pair a model with itself, or leave every
+     * study with nothing) */
     cJSON *ms = cJSON_GetObjectItemCaseSensitive(summary, "models"), *mj;
-    cJSON_ArrayForEach(mj, ms) {
+    int idx = 0, last = -1;
+    if (!cJSON_IsArray(ms))
+        rc = nn_err_set(e, NN_ESPEC, path, "/models: expected the list of the models the run "
+                        "trained (the run directory is damaged)");
+    else if (!cJSON_GetArraySize(ms))
+        rc = nn_err_set(e, NN_ESPEC, path, "/models: the run trained no model to the end "
+                        "(interrupted?): nothing to analyse");
+    cJSON *listed = rc ? NULL : ms;
+    cJSON_ArrayForEach(mj, listed) {
+        char where[4400];
+        snprintf(where, sizeof where, "%s: /models/%d", path, idx++);
         cJSON *l = cJSON_GetObjectItemCaseSensitive(mj, "label");
-        for (int i = 0; cJSON_IsString(l) && i < p.n_models; i++)
-            if (!strcmp(p.models[i].label, l->valuestring) && sc.n_models < NN_MAX_MODELS)
-                sc.models[sc.n_models++] = &p.models[i];
+        cJSON *er = cJSON_GetObjectItemCaseSensitive(mj, "epochs_run");
+        int k = -1;
+        for (int i = 0; cJSON_IsString(l) && i < p.n_models && k < 0; i++)
+            if (!strcmp(p.models[i].label, l->valuestring))
+                k = i;
+        if (k < 0)
+            rc = nn_err_set(e, NN_ESPEC, where, "names no model of spec.json (%s)",
+                            cJSON_IsString(l) ? l->valuestring : "no label");
+        else if (k <= last)
+            rc = nn_err_set(e, NN_ESPEC, where, "model \"%s\" is listed twice or out of the "
+                            "spec's order", l->valuestring);
+        else if (!cJSON_IsNumber(er) || er->valuedouble < 0 || er->valuedouble > 1e15 ||
+                 er->valuedouble != floor(er->valuedouble))
+            rc = nn_err_set(e, NN_ESPEC, where, "expected \"epochs_run\", a whole number");
+        if (rc)
+            break;
+        last = k;
+        sc.epochs_run[sc.n_models] = (long)er->valuedouble;
+        sc.models[sc.n_models++] = &p.models[k];
+    }
+    if (rc) {
+        cJSON_Delete(summary);
+        free(one.options);
+        nn_plan_free(&p);
+        return rc;
     }
     cJSON *analyses = cJSON_GetObjectItemCaseSensitive(summary, "analyses");
     if (!cJSON_IsObject(analyses)) {
@@ -765,21 +841,31 @@ int nn_run(nn_plan *p, const nn_run_opts *o, nn_run_result *r, nn_err *e)
     char path[4200];
     char *spec_text = nn_plan_to_json(p);
     if (!spec_text) {
-        rc = nn_err_set(e, NN_ENOMEM, "", "out of memory");
+        rc = nn_err_set(e, NN_ENOMEM, o->out_dir, "out of memory");
         goto out;
     }
     nn_sha256_hex(spec_text, strlen(spec_text), man.sha);
+    /* the manifest first: a folder holding anything holds the manifest that says what it is
+     * (a full disk must not leave a spec.json alone, which --force would then refuse) */
+    nn_path_join(man.path, sizeof man.path, o->out_dir, "manifest.json");
+    if ((rc = write_manifest(&man, o, "running", false, e))) {
+        free(spec_text);
+        nn_rundir_discard(o->out_dir, lock);   /* nothing written: no folder left */
+        lock = -1;
+        r->wrote = false;
+        goto out;
+    }
     nn_path_join(path, sizeof path, o->out_dir, "spec.json");
     rc = nn_write_text(path, spec_text, e);
     free(spec_text);
-    nn_path_join(man.path, sizeof man.path, o->out_dir, "manifest.json");
-    if (rc || (rc = write_manifest(&man, o, "running", false, e)))
+    if (rc)
         goto fail;
     nn_file w;
     nn_path_join(path, sizeof path, o->out_dir, "data.csv");
     if ((rc = nn_file_open(&w, path, e)))
         goto fail;
     if ((rc = nn_data_write_csv(w.f, &pr.data, e))) {
+        nn_err_where(e, "%s", path);
         nn_file_abort(&w);
         goto fail;
     }
@@ -790,6 +876,7 @@ int nn_run(nn_plan *p, const nn_run_opts *o, nn_run_result *r, nn_err *e)
         if ((rc = nn_file_open(&w, path, e)))
             goto fail;
         if ((rc = nn_data_write_csv(w.f, &pr.test, e))) {
+            nn_err_where(e, "%s", path);
             nn_file_abort(&w);
             goto fail;
         }
@@ -804,12 +891,13 @@ int nn_run(nn_plan *p, const nn_run_opts *o, nn_run_result *r, nn_err *e)
     nn_trainset ts = {pr.data.n, pr.data.d, pr.X, pr.data.y, pr.data.classify,
                       pr.test.n ? &tt : NULL};
     int status = NN_RUN_COMPLETE, trained = 0;
+    long epochs[NN_MAX_MODELS];          /* each trained model's epochs_run */
     /* the models train independently: on up to o->threads threads, each model's files
      * written by the thread that trains it, then summarised in order, so the run directory
      * is the same bytes whatever the thread count */
     model_job *jobs = calloc((size_t)p->n_models, sizeof *jobs);
     if (!jobs) {
-        rc = nn_err_set(e, NN_ENOMEM, "", "out of memory");
+        rc = nn_err_set(e, NN_ENOMEM, o->out_dir, "out of memory");
         cJSON_Delete(summary);
         goto fail;
     }
@@ -880,7 +968,7 @@ int nn_run(nn_plan *p, const nn_run_opts *o, nn_run_result *r, nn_err *e)
         if (rc)
             continue;
         const nn_train_result *tr = &jb->tr;
-        trained++;
+        epochs[trained++] = tr->epochs_run;
         const char *ms = tr->status == NN_TRAIN_DIVERGED      ? "diverged"
                          : tr->status == NN_TRAIN_INTERRUPTED ? "interrupted"
                                                               : "complete";
@@ -924,8 +1012,10 @@ int nn_run(nn_plan *p, const nn_run_opts *o, nn_run_result *r, nn_err *e)
     if (!rc && status != NN_RUN_INTERRUPTED) {
         nn_study_ctx sc = {.dir = o->out_dir, .plan = p, .n_models = trained, .draw = !o->no_plots,
                            .stop = o->stop, .fig = {p->fig_formats, p->fig_size, o->gnuplot}};
-        for (int i = 0; i < trained; i++)
+        for (int i = 0; i < trained; i++) {
             sc.models[i] = &p->models[i];
+            sc.epochs_run[i] = epochs[i];
+        }
         rc = run_studies(&sc, p->studies, p->n_studies, o->stop, summary, &status, e);
         r->gnuplot_missing = sc.gnuplot_missing;
         memcpy(r->undrawn, sc.undrawn, sizeof r->undrawn);

@@ -1814,5 +1814,14 @@ int nn_plan_check_data(nn_plan *p, const nn_data *d, const char *file, nn_err *e
                       NN_MAX_PARAMS);
         }
     }
+    for (int s = 0; s < p->n_studies && !rc; s++) {
+        const nn_study_spec *st = p->studies[s].spec;
+        if (!st->check_data)
+            continue;
+        snprintf(v.path, sizeof v.path, "/studies/%d", s);
+        rc = st->check_data(&v, p->studies[s].options, p, d);
+    }
+    if (rc)
+        return rc;
     return rc;
 }

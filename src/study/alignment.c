@@ -509,6 +509,19 @@ static int check_alignment(nn_spec_v *v, const void *options, const nn_plan *p)
 
 static const char *const loss_scales[] = {"linear", "log"};
 
+/* Per frame: the function at GRID points, a row per hidden neuron, a GIF frame. */
+static double output_bytes(const void *options, const nn_plan *p, const nn_data *d)
+{
+    (void)d;
+    const alignment_opts *o = options;
+    double nf = fmin((double)o->max_frames, (double)p->train.max_epochs + 1), total = 0;
+    for (int i = 0; i < p->n_models; i++) {
+        double h = p->models[i].arch.n_hidden ? p->models[i].arch.hidden[0] : 0;
+        total += nf * (GRID * 48.0 + h * 70.0 + 20000.0) + 1e6;
+    }
+    return total;
+}
+
 static const nn_option options[] = {
     {.key = "show", .kind = NN_OPTION_CUSTOM, .offset = offsetof(alignment_opts, n_show),
      .check = check_show, .def_doc = "\"auto\"",
@@ -541,7 +554,8 @@ const nn_study nn_study_alignment = {
              .needs = NN_NEEDS_ONE_HIDDEN | NN_NEEDS_WEIGHTS | NN_NEEDS_INPUT_1D,
              .input_why = "draws kinks on the input line", .options = options,
              .n_options = sizeof options / sizeof *options,
-             .options_size = sizeof(alignment_opts), .check = check_alignment},
+             .options_size = sizeof(alignment_opts), .output_bytes = output_bytes,
+             .output_hint = "lower its max_frames", .check = check_alignment},
     .figures = "`alignment-<label>.gif` (animated), `alignment-<label>.png` (chosen epochs), "
                "`alignment-<label>-loss.png`; their CSVs",
     .run = run,

@@ -198,7 +198,7 @@ const nn_study nn_study_barrier = {
              "segment between two nets, as trained and with hidden units aligned",
              .needs = NN_NEEDS_SAME_SHAPE | NN_NEEDS_PAIRS, .options = options,
              .n_options = sizeof options / sizeof *options,
-             .options_size = sizeof(barrier_opts)},
+             .options_size = sizeof(barrier_opts), .check_data = pair_check_widths},
     .figures = "`barrier-<a>-<b>.png` and .csv for the first pair",
     .run = run,
 };

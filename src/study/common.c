@@ -197,6 +197,61 @@ size_t study_working_weights(const nn_model *m, size_t *idx)
     return k;
 }
 
+/* ---- metrics.csv ------------------------------------------------------------------------- */
+
+int study_check_metrics(const nn_study_ctx *c, int i, nn_err *e)
+{
+    char path[4200], where[4300], line[512];
+    study_path(c, path, sizeof path, "%s/metrics.csv", c->models[i]->label);
+    FILE *f = nn_fopen_read(path, "metrics", e);
+    if (!f)
+        return nn_err_recode(e, NN_ERUN);
+    int rc = NN_OK;
+    long lineno = 0, prev = -1;
+    int fields = 0;
+    const char *why = NULL;
+    while (!why && fgets(line, sizeof line, f)) {
+        lineno++;
+        size_t n = strlen(line);
+        if (line[n - 1] != '\n') {
+            why = n + 1 >= sizeof line ? "the line is longer than any row of metrics.csv"
+                  : feof(f) ? "the last row is cut short (no line end: an interrupted write?)"
+                            : "NUL byte in the table";
+            break;
+        }
+        int k = 1;
+        for (const char *p = line; (p = strchr(p, ',')); p++)
+            k++;
+        if (lineno == 1) {
+            fields = k;
+            if (strncmp(line, "epoch,loss,mse,error", 20) || (k != 4 && k != 7))
+                why = "expected the header epoch,loss,mse,error (and the test set's columns)";
+            continue;
+        }
+        char *end;
+        long ep = line[0] >= '0' && line[0] <= '9' ? strtol(line, &end, 10) : -1;
+        if (k != fields)
+            why = "the row does not have the header's fields";
+        else if (ep != prev + 1 || *end != ',')
+            why = "expected the next epoch at the start of the row";
+        prev = ep;
+    }
+    if (!why && ferror(f))
+        why = "cannot read it";
+    fclose(f);
+    if (why) {
+        snprintf(where, sizeof where, "%s:%ld", path, lineno);
+        return nn_err_set(e, NN_ERUN, where, "%s", why);
+    }
+    if (lineno < 2)
+        return nn_err_set(e, NN_ERUN, path, "%s", lineno ? "no rows (was the run interrupted?)"
+                                                         : "empty (was the run interrupted?)");
+    if (prev != c->epochs_run[i])
+        rc = nn_err_set(e, NN_ERUN, path, "ends at epoch %ld, but summary.json says the model ran "
+                        "%ld epochs (a cut-short or replaced table?)", prev, c->epochs_run[i]);
+    return rc;
+}
+
 /* ---- weights.csv ------------------------------------------------------------------------- */
 
 /* One line without its end; NULL at the end of the file, or with *bad set on a NUL byte, a
@@ -284,8 +339,8 @@ static bool same_params(const double *a, const nn_model *m)
 
 int traj_next(traj *t, long *epoch, double *params, nn_err *e)
 {
-    const char *bad;
-    char *s = read_line(t, &bad);
+    const char *bad = NULL;
+    char *s = t->at_end ? NULL : read_line(t, &bad);
     char where[4300];
     t->line++;
     snprintf(where, sizeof where, "%s:%ld", t->path, t->line);
@@ -301,9 +356,6 @@ int traj_next(traj *t, long *epoch, double *params, nn_err *e)
         }
         return 0;
     }
-    if (t->nonfinite)
-        return -nn_err_set(e, NN_ERUN, where, "a row follows one holding nan or inf (line %ld): "
-                           "only a diverged run's last row may", t->nonfinite);
     char *end = s;
     while (*end >= '0' && *end <= '9')
         end++;
@@ -329,8 +381,16 @@ int traj_next(traj *t, long *epoch, double *params, nn_err *e)
     if (t->line == 2 && (*epoch != 0 || !same_params(params, t->initial)))
         return -nn_err_set(e, NN_ERUN, where, "the first row is not epoch 0 with the initial "
                            "weights in model-initial.json (copied from another model or run?)");
-    if (!finite)
+    if (!finite) {
+        /* only the last row may (a diverged run's): look ahead now, since a study may stop
+         * reading here */
         t->nonfinite = t->line;
+        const char *bad2;
+        if (read_line(t, &bad2) || bad2)
+            return -nn_err_set(e, NN_ERUN, where, "holds nan or inf, but is not the last row "
+                               "(only a diverged run's last row may)");
+        t->at_end = true;
+    }
     memcpy(t->last, params, t->n * sizeof *params);
     return 1;
 }

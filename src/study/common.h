@@ -36,6 +36,10 @@ int study_load_data(nn_study_ctx *c, nn_data *d, nn_err *e);
  * caller's to free; NULL when memory runs out (e filled). */
 double *study_first_layer(const nn_model *m, const nn_data *d, nn_err *e);
 
+/* Model i's metrics.csv is whole: its header, a complete row per epoch from 0 to the epochs
+ * summary.json says it ran; else NN_ERUN naming the file and line. */
+int study_check_metrics(const nn_study_ctx *c, int i, nn_err *e);
+
 /* weights.csv, row by row. */
 typedef struct traj {
     FILE *f;
@@ -46,6 +50,7 @@ typedef struct traj {
     size_t cap;
     long prev_epoch;   /* the last row's (epochs increase) */
     long nonfinite;    /* the line of a row holding nan or inf (then the last), or 0 */
+    bool at_end;       /* that row was the last */
     double *last;      /* the last row read */
     nn_model *initial, *final;   /* model-initial.json, model.json (NULL for raw) */
 } traj;

@@ -119,6 +119,12 @@ static int run(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e)
     const curves_opts *o = sp->options;
     if (c->n_models == 0)
         return NN_OK;
+    /* every model's table whole, or no figure: a line silently missing misleads */
+    for (int i = 0; i < c->n_models; i++) {
+        int rc = study_check_metrics(c, i, e);
+        if (rc)
+            return rc;
+    }
     bool err, test;
     columns(c->dir, c->models[0]->label, &err, &test);
     long rows = 0;

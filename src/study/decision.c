@@ -531,6 +531,14 @@ static int check_range(nn_spec_v *v, cJSON *obj, const char *key, void *field)
 
 static const char *const grid_norms[] = {"training", "grid"};
 
+/* decision-<label>.csv: resolution^2 rows of x1,x2,output per model (and its layer). */
+static double output_bytes(const void *options, const nn_plan *p, const nn_data *d)
+{
+    const decision_opts *o = options;
+    double r = o->resolution;
+    return (double)p->n_models * (r * r * 60.0 + (double)d->n * 60.0 + 1e6);
+}
+
 static const nn_option options[] = {
     {.key = "range", .kind = NN_OPTION_CUSTOM, .offset = offsetof(decision_opts, auto_range),
      .check = check_range, .def_doc = "\"auto\"",
@@ -553,7 +561,8 @@ const nn_study nn_study_decision = {
              "its 0.5 boundary and the training points (notebook 001)",
              .needs = NN_NEEDS_INPUT_2D, .input_why = "draws the input plane",
              .options = options, .n_options = sizeof options / sizeof *options,
-             .options_size = sizeof(decision_opts)},
+             .options_size = sizeof(decision_opts), .output_bytes = output_bytes,
+             .output_hint = "lower its resolution"},
     .figures = "`decision-<label>.png` (its colours in `decision-<label>.layer.png`); "
                "`decision-<label>-points.csv`, `decision-<label>.csv` (the grid), "
                "`decision-<label>-boundary.csv`",

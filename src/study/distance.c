@@ -134,7 +134,7 @@ const nn_study nn_study_distance = {
              "after training, hidden units aligned (notebook 000)",
              .needs = NN_NEEDS_SAME_SHAPE, .options = options,
              .n_options = sizeof options / sizeof *options,
-             .options_size = sizeof(distance_opts)},
+             .options_size = sizeof(distance_opts), .check_data = pair_check_widths},
     .figures = "`distance.csv` (every pair, and each net from its own initialisation)",
     .run = run,
 };

@@ -43,6 +43,14 @@ static double r_squared(const double *y, const double *pred, const size_t *idx, 
 
 static cJSON *num(double v) { return isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull(); }
 
+static int check_points(nn_spec_v *v, const void *options, const nn_plan *p, const nn_data *d)
+{
+    (void)options, (void)p;
+    if (d->n < 4)
+        return nn_spec_fail(v, "the fit study needs at least 4 points, the data has %zu", d->n);
+    return NN_OK;
+}
+
 static int run(nn_study_ctx *c, const nn_study_plan *plan, cJSON *out, nn_err *e)
 {
     const fit_opts *sp = plan->options;
@@ -203,7 +211,7 @@ const nn_study nn_study_fit = {
              "the binary-activation prediction, with R^2 over each half (notebook 004)",
              .needs = NN_NEEDS_ONE_HIDDEN | NN_NEEDS_INPUT_1D | NN_NEEDS_REGRESSION,
              .input_why = "draws a regression fit", .options = options, .n_options = 1,
-             .options_size = sizeof(fit_opts)},
+             .options_size = sizeof(fit_opts), .check_data = check_points},
     .figures = "`fit-<label>.png` (with the binary prediction), `fit-<label>-prediction.png` "
                "(the prediction alone) and `fit-<label>.csv`",
     .run = run,

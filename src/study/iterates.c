@@ -263,6 +263,12 @@ static int check(nn_spec_v *v, const void *options, const nn_plan *p)
     return NN_OK;
 }
 
+static int check_widths(nn_spec_v *v, const void *options, const nn_plan *p, const nn_data *d)
+{
+    const iterates_opts *o = options;
+    return o->reorder ? pair_check_widths(v, options, p, d) : NN_OK;
+}
+
 static const nn_option options[] = {
     {.key = "metric", .kind = NN_OPTION_ENUM, .offset = offsetof(iterates_opts, metric),
      .names = nn_metric_names, .n_names = NN_METRIC_COUNT, .def_name = "mean-abs",
@@ -277,7 +283,8 @@ const nn_study nn_study_iterates = {
              "epoch: distances from the start and between consecutive iterates (notebook 000)",
              .needs = NN_NEEDS_WEIGHTS_EVERY | NN_NEEDS_RAW, .options = options,
              .n_options = sizeof options / sizeof *options,
-             .options_size = sizeof(iterates_opts), .check = check},
+             .options_size = sizeof(iterates_opts), .check = check,
+             .check_data = check_widths},
     .figures = "`iterates-<label>.png`; `iterates-<label>.csv`",
     .run = run,
 };

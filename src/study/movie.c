@@ -819,6 +819,21 @@ static int check_movie(nn_spec_v *v, const void *options, const nn_plan *p)
 
 static const char *const rests[] = {"mean", "notebook"};
 
+/* Per frame: the layer's weights in long form, three averaged strips, two GIF frames. */
+static double output_bytes(const void *options, const nn_plan *p, const nn_data *d)
+{
+    const movie_opts *o = options;
+    double frames = fmin((double)o->max_frames, (double)p->train.max_epochs + 1), total = 0;
+    for (int i = 0; i < p->n_models; i++) {
+        const nn_arch *a = &p->models[i].arch;
+        int l = (int)o->layer;
+        double in = l == 1 ? d->d : l - 2 < a->n_hidden ? a->hidden[l - 2] : 1;
+        double out = l - 1 < a->n_hidden ? a->hidden[l - 1] : a->n_out;
+        total += frames * (in * out * 36.0 + 3 * 40.0 + 30000.0) + 1e6;
+    }
+    return total;
+}
+
 static const nn_option options[] = {
     {.key = "layer", .kind = NN_OPTION_INT, .offset = offsetof(movie_opts, layer), .def = 1,
      .lo = 1, .hi = NN_MAX_HIDDEN + 1, .doc = "the weight layer shown, counted from 1 at the "
@@ -838,7 +853,8 @@ const nn_study nn_study_movie = {
     .spec = {.name = "movie", .summary = "one layer's weights as a heat strip per recorded "
              "epoch, and the first two weights against the rest (notebook 002)",
              .needs = NN_NEEDS_WEIGHTS, .options = options,
-             .n_options = sizeof options / sizeof *options, .options_size = sizeof(movie_opts),
+             .n_options = sizeof options / sizeof *options, .options_size = sizeof(movie_opts), .output_bytes = output_bytes,
+             .output_hint = "lower its max_frames",
              .check = check_movie},
     .figures = "`movie-<label>.gif` (animated) and `movie-<label>-frames.png` (every frame "
                "stacked), `movie-<label>-weights.png` (every weight by epoch), "

@@ -11,6 +11,8 @@
 #include "common.h"
 #include "nnlab/record.h"
 
+#define MAX_RANKS 5e8   /* neurons x epochs held (an int each) */
+
 
 typedef struct changes {
     int n;              /* hidden neurons */
@@ -100,7 +102,7 @@ static int one_model(nn_study_ctx *c, const rank_opts *sp, const char *label, cJ
             got = 0;
             break;
         }
-        if ((double)n * (double)(T + 1) > 5e8) {
+        if ((double)n * (double)(T + 1) > MAX_RANKS) {
             rc = nn_err_set(e, NN_ERUN, label, "%d neurons x %ld epochs is too large for the "
                             "neuron_rank study", n, T + 1);
             goto done;
@@ -216,6 +218,23 @@ static int run(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e)
     return NN_OK;
 }
 
+/* The ranks it holds, hidden neurons x recorded epochs, at most max_epochs + 1 of them. */
+static int check_size(nn_spec_v *v, const void *options, const nn_plan *p, const nn_data *d)
+{
+    (void)options, (void)d;
+    for (int i = 0; i < p->n_models; i++) {
+        double n = 0;
+        for (int l = 0; l < p->models[i].arch.n_hidden; l++)
+            n += p->models[i].arch.hidden[l];
+        if (n * ((double)p->train.max_epochs + 1) > MAX_RANKS)
+            return nn_spec_fail(v, "model \"%s\" has %.0f hidden neurons: over up to %ld epochs "
+                                "the neuron_rank study would hold more than %.0f ranks (lower "
+                                "train.max_epochs)", p->models[i].label, n, p->train.max_epochs,
+                                MAX_RANKS);
+    }
+    return NN_OK;
+}
+
 static const nn_option options[] = {
     {.key = "methods", .kind = NN_OPTION_NAMES, .offset = offsetof(rank_opts, methods),
      .names = nn_rank_names, .n_names = 3, .what = "ranking method",
@@ -227,7 +246,7 @@ const nn_study nn_study_neuron_rank = {
     .spec = {.name = "neuron_rank", .summary = "each hidden neuron's rank by its incoming "
              "weights, epoch by epoch, and where ranks change (notebook 000)",
              .needs = NN_NEEDS_WEIGHTS_EVERY, .options = options, .n_options = 1,
-             .options_size = sizeof(rank_opts)},
+             .options_size = sizeof(rank_opts), .check_data = check_size},
     .figures = "`neuron-rank-<label>-<method>.png` and .csv",
     .run = run,
 };

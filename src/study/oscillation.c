@@ -345,6 +345,45 @@ static int run(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e)
     return NN_OK;
 }
 
+/* Its cells, working weights x (epochs - 1), over up to max_epochs epochs. */
+static int check_size(nn_spec_v *v, const void *options, const nn_plan *p, const nn_data *d)
+{
+    (void)options;
+    for (int i = 0; i < p->n_models; i++) {
+        const nn_arch *a = &p->models[i].arch;
+        double w = 0, prev = d->d;
+        for (int l = 0; l < a->n_hidden; l++) {
+            w += prev * a->hidden[l];
+            prev = a->hidden[l];
+        }
+        w += prev * a->n_out;
+        if (w * ((double)p->train.max_epochs - 1) > (double)MAX_CELLS)
+            return nn_spec_fail(v, "model \"%s\" has %.0f working weights: over up to %ld epochs "
+                                "the oscillation study would hold more than %ld cells (lower "
+                                "train.max_epochs)", p->models[i].label, w, p->train.max_epochs,
+                                MAX_CELLS);
+    }
+    return NN_OK;
+}
+
+/* oscillation-<label>-events.csv: a 0/1 cell per working weight and epoch (two bytes each). */
+static double output_bytes(const void *options, const nn_plan *p, const nn_data *d)
+{
+    (void)options;
+    double total = 0;
+    for (int i = 0; i < p->n_models; i++) {
+        const nn_arch *a = &p->models[i].arch;
+        double w = 0, prev = d->d;
+        for (int l = 0; l < a->n_hidden; l++) {
+            w += prev * a->hidden[l];
+            prev = a->hidden[l];
+        }
+        w += prev * a->n_out;
+        total += w * (2.0 * (double)p->train.max_epochs + 16) + 1e6;
+    }
+    return total;
+}
+
 static const nn_option options[] = {
     {.key = "window", .kind = NN_OPTION_INT, .offset = offsetof(oscillation_opts, window),
      .def = 25, .lo = 1, .hi = 1e6, .doc = "epochs in the moving average of the per-layer figure"},
@@ -354,7 +393,8 @@ const nn_study nn_study_oscillation = {
     .spec = {.name = "oscillation", .summary = "where each working weight changes direction "
              "from epoch to epoch, and how often per layer (notebook 000)",
              .needs = NN_NEEDS_WEIGHTS_EVERY, .options = options, .n_options = 1,
-             .options_size = sizeof(oscillation_opts)},
+             .options_size = sizeof(oscillation_opts), .output_bytes = output_bytes,
+             .output_hint = "lower train.max_epochs", .check_data = check_size},
     .figures = "`oscillation-<label>.png` (weights by epoch), `oscillation-<label>-layers.png`; "
                "their CSVs",
     .run = run,

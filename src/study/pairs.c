@@ -171,3 +171,16 @@ void pair_plot_lines(nn_gp *g, const char *file, long stride, const pair_panel *
     }
     fputc('\n', f);
 }
+
+int pair_check_widths(nn_spec_v *v, const void *options, const nn_plan *p, const nn_data *d)
+{
+    (void)options, (void)d;
+    for (int i = 0; i < p->n_models; i++)
+        for (int l = 0; l < p->models[i].arch.n_hidden; l++)
+            if (p->models[i].arch.hidden[l] > NN_ALIGN_MAX_UNITS)
+                return nn_spec_fail(v, "this study aligns hidden units, which takes O(n^3) time "
+                                    "and is limited to %d units per layer; model \"%s\" has %d "
+                                    "in hidden layer %d", NN_ALIGN_MAX_UNITS, p->models[i].label,
+                                    p->models[i].arch.hidden[l], l + 1);
+    return NN_OK;
+}

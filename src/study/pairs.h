@@ -46,6 +46,10 @@ typedef struct pair_evalset {
     nn_loss loss;
 } pair_evalset;
 
+/* check_data for the studies that align hidden units (nn_align_models): every hidden layer
+ * within NN_ALIGN_MAX_UNITS, known before training rather than after it. */
+int pair_check_widths(nn_spec_v *v, const void *options, const nn_plan *p, const nn_data *d);
+
 int pair_evalset_open(const nn_study_ctx *c, const nn_model *m, pair_evalset *s, nn_err *e);
 void pair_evalset_close(pair_evalset *s);
 

@@ -172,10 +172,14 @@ static int rank_all(const setting *s, const nn_model *m, nn_rank_method method, 
                     W[(size_t)j * (size_t)n + (size_t)i] = keep[j];
                 score[i] = st.loss - base.loss;
             }
+            /* a total order even where a score is nan (last, as if largest): the ranks are
+             * always a permutation, so a fraction below 1 never removes a whole layer */
             for (int i = 0; i < n && !rc; i++) {
                 int below = 0;
                 for (int q = 0; q < n; q++)
-                    below += score[q] < score[i] || (score[q] == score[i] && q < i);
+                    below += isnan(score[i]) ? !isnan(score[q]) || q < i
+                             : !isnan(score[q]) && (score[q] < score[i] ||
+                                                    (score[q] == score[i] && q < i));
                 rank[off + i] = below;
             }
             off += n;
@@ -352,9 +356,18 @@ static int one_model(nn_study_ctx *c, const prune_opts *sp, const nn_model_plan 
     }
     double fr[MAX_FRACTIONS];
     int nf = sp->n_fractions;
-    if (H == 0) {
+    nn_epoch_stats ev;
+    int rc0 = H ? nn_evaluate(fin, s.loss, &s.ts, &ev, e) : NN_OK;
+    if (rc0) {
+        nn_model_free(fin);
+        nn_model_free(init);
+        return rc0;
+    }
+    if (H == 0 || !isfinite(ev.loss)) {   /* nothing to rank: every score would be nan */
         cJSON *mo = cJSON_AddObjectToObject(out, label);
-        cJSON_AddStringToObject(mo, "note", "no hidden layer to prune");
+        cJSON_AddStringToObject(mo, "note", H == 0 ? "no hidden layer to prune"
+                                : "not pruned: the trained model's loss is not finite "
+                                  "(diverged?), so no removal can be scored");
         nn_model_free(fin);
         nn_model_free(init);
         return NN_OK;

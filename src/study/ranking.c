@@ -27,14 +27,21 @@ typedef struct rowkey {
     size_t row;
 } rowkey;
 
+/* nan after every number (a consistent order for qsort whatever the weights hold) */
+static int cmp_nan_last(double a, double b)
+{
+    if (isnan(a) || isnan(b))
+        return isnan(a) - isnan(b);
+    return a < b ? -1 : a > b;
+}
+
 static int by_keys(const void *a, const void *b)
 {
     const rowkey *x = a, *y = b;
-    if (x->k1 != y->k1)
-        return x->k1 < y->k1 ? -1 : 1;
-    if (x->k2 != y->k2)
-        return x->k2 < y->k2 ? -1 : 1;
-    return x->row < y->row ? -1 : x->row > y->row;
+    int c = cmp_nan_last(x->k1, y->k1);
+    if (!c)
+        c = cmp_nan_last(x->k2, y->k2);
+    return c ? c : x->row < y->row ? -1 : x->row > y->row;
 }
 
 static int by_double(const void *a, const void *b)

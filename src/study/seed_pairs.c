@@ -382,7 +382,7 @@ const nn_study nn_study_seed_pairs = {
              "initialisation and after training, and loss barriers, as trained and aligned",
              .needs = NN_NEEDS_SAME_SHAPE | NN_NEEDS_PAIRS, .options = options,
              .n_options = sizeof options / sizeof *options,
-             .options_size = sizeof(seed_pairs_opts)},
+             .options_size = sizeof(seed_pairs_opts), .check_data = pair_check_widths},
     .figures = "`seed-pairs.png` (seed x seed matrices); `seed-pairs.csv`, `seed-pairs-matrix.csv`",
     .run = run,
 };
