@@ -8,12 +8,24 @@
  * than 64 items are left out). --summary reduces each numeric column per group (model
  * and the swept values that are not seeds): count, missing, mean, median, quartiles
  * (numpy's linear interpolation), min and max.
+ *
+ * The files read are a user's to damage: every read goes through nn_read_file (a FIFO,
+ * a device or a folder under a file's name is refused at once), and a file that cannot be
+ * read or parsed is said so on stderr, naming it, and labelled in the rows, never taken
+ * silently for an absent one. Work is linear in the size of the summaries: columns are
+ * found by hash, a row keeps its cells by column, and a study's per-model entries are
+ * indexed once per run (a summary of 20,000 models is not scanned once per model).
+ * Strings that reach the --plot script (column names, group labels) are quoted by
+ * nn_gp_quote; its file names are nnlab's own ([A-Za-z0-9._-], bounded in length).
+ * --out never replaces a file nnlab keeps in a run or sweep directory.
  */
 #include <cJSON.h>
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,49 +38,289 @@
 #include "nnlab/record.h"
 #include "nnlab/spec.h"
 
-typedef struct table {
-    cJSON *rows;           /* array of objects */
-    char **cols;
-    int n_cols, cap_cols;
-} table;
+/* The largest file collect reads (a manifest keeps the whole command line). */
+#define READ_MAX ((size_t)1 << 28)
 
-static int add_col(table *t, const char *name)
+/* ---- small tools: growing strings, paths, a string -> index map --------------------------- */
+
+typedef struct sbuf {
+    char *s;
+    size_t len, cap;
+    bool oom;
+} sbuf;
+
+static void sb_addn(sbuf *b, const char *s, size_t n)
 {
-    for (int i = 0; i < t->n_cols; i++)
-        if (!strcmp(t->cols[i], name))
-            return 0;
-    if (t->n_cols == t->cap_cols) {
-        int cap = t->cap_cols ? 2 * t->cap_cols : 64;
-        char **c = realloc(t->cols, (size_t)cap * sizeof *c);
-        if (!c)
-            return -1;
-        t->cols = c;
-        t->cap_cols = cap;
+    if (b->oom)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *p = realloc(b->s, cap);
+        if (!p) {
+            b->oom = true;
+            return;
+        }
+        b->s = p;
+        b->cap = cap;
     }
-    return (t->cols[t->n_cols++] = strdup(name)) ? 0 : -1;
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
 }
 
-static void put(table *t, cJSON *row, const char *key, cJSON *v)
+static void sb_add(sbuf *b, const char *s) { sb_addn(b, s, strlen(s)); }
+
+static void sb_cut(sbuf *b, size_t len)
 {
-    if (cJSON_GetObjectItemCaseSensitive(row, key)) {
+    if (b->s && len <= b->len)
+        b->s[b->len = len] = '\0';
+}
+
+/* One line on stderr, "nnlab: " and the message, with any control character in it (a path
+ * or a summary key may hold a newline) shown as '?', so a warning stays one line. */
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+    char buf[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    for (char *c = buf; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
+            *c = '?';
+    fprintf(stderr, "nnlab: %s\n", buf);
+}
+
+/* "a/b", malloc'd (NULL when memory runs out): no fixed buffer to cut a long path short. */
+static char *join(const char *a, const char *b)
+{
+    size_t na = strlen(a), nb = strlen(b);
+    char *p = malloc(na + nb + 2);
+    if (p) {
+        memcpy(p, a, na);
+        p[na] = '/';
+        memcpy(p + na + 1, b, nb + 1);
+    }
+    return p;
+}
+
+static uint64_t fnv1a(const char *s)
+{
+    uint64_t h = 1469598103934665603u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+/* Strings, each once, in the order added; found by open addressing. */
+typedef struct names {
+    char **s;
+    int n, cap;
+    int *slot;          /* index + 1; 0 is empty */
+    size_t n_slots;     /* a power of 2, at least twice n */
+} names;
+
+static int names_find(const names *m, const char *s)
+{
+    if (!m->n_slots)
+        return -1;
+    for (size_t i = fnv1a(s) & (m->n_slots - 1);; i = (i + 1) & (m->n_slots - 1)) {
+        int k = m->slot[i];
+        if (!k)
+            return -1;
+        if (!strcmp(m->s[k - 1], s))
+            return k - 1;
+    }
+}
+
+/* s's index, added when new; -1 when memory runs out. */
+static int names_add(names *m, const char *s)
+{
+    int k = names_find(m, s);
+    if (k >= 0)
+        return k;
+    if ((size_t)(m->n + 1) * 2 > m->n_slots) {
+        size_t ns = m->n_slots ? 2 * m->n_slots : 64;
+        int *sl = calloc(ns, sizeof *sl);
+        if (!sl)
+            return -1;
+        for (int j = 0; j < m->n; j++) {
+            size_t i = fnv1a(m->s[j]) & (ns - 1);
+            while (sl[i])
+                i = (i + 1) & (ns - 1);
+            sl[i] = j + 1;
+        }
+        free(m->slot);
+        m->slot = sl;
+        m->n_slots = ns;
+    }
+    if (m->n == m->cap) {
+        int cap = m->cap ? 2 * m->cap : 64;
+        char **p = realloc(m->s, (size_t)cap * sizeof *p);
+        if (!p)
+            return -1;
+        m->s = p;
+        m->cap = cap;
+    }
+    if (!(m->s[m->n] = strdup(s)))
+        return -1;
+    size_t i = fnv1a(s) & (m->n_slots - 1);
+    while (m->slot[i])
+        i = (i + 1) & (m->n_slots - 1);
+    m->slot[i] = m->n + 1;
+    return m->n++;
+}
+
+static void names_free(names *m)
+{
+    for (int i = 0; i < m->n; i++)
+        free(m->s[i]);
+    free(m->s);
+    free(m->slot);
+    memset(m, 0, sizeof *m);
+}
+
+/* ---- the table ---------------------------------------------------------------------------- */
+
+typedef struct cell {
+    int col;
+    const cJSON *v;        /* owned by the row's object */
+} cell;
+
+typedef struct trow {
+    cJSON *obj;            /* the row as --format json prints it (keys in the order put) */
+    cell *cells;           /* sorted by column once the table is whole */
+    int n, cap;
+} trow;
+
+typedef struct table {
+    cJSON *rows;           /* array of the rows' objects */
+    trow *r;
+    size_t n_rows, cap_rows;
+    names cols;
+    size_t *seen;          /* per column: 1 + the last row that has it (a row keeps the first) */
+    size_t cap_seen;
+    bool oom;
+} table;
+
+static trow *new_row(table *t)
+{
+    if (t->n_rows == t->cap_rows) {
+        size_t cap = t->cap_rows ? 2 * t->cap_rows : 64;
+        trow *p = realloc(t->r, cap * sizeof *p);
+        if (!p)
+            return t->oom = true, NULL;
+        t->r = p;
+        t->cap_rows = cap;
+    }
+    trow *r = &t->r[t->n_rows];
+    memset(r, 0, sizeof *r);
+    if (!(r->obj = cJSON_CreateObject()))
+        return t->oom = true, NULL;
+    cJSON_AddItemToArray(t->rows, r->obj);
+    t->n_rows++;
+    return r;
+}
+
+/* key = v in the last row; the first value a row gets under a key stays. Takes v. */
+static void put(table *t, const char *key, cJSON *v)
+{
+    trow *r = t->n_rows ? &t->r[t->n_rows - 1] : NULL;
+    int c = r && v ? names_add(&t->cols, key) : -1;
+    if (c < 0) {
+        cJSON_Delete(v);
+        t->oom = true;
+        return;
+    }
+    if ((size_t)c >= t->cap_seen) {
+        size_t cap = t->cap_seen ? 2 * t->cap_seen : 64;
+        while (cap <= (size_t)c)
+            cap *= 2;
+        size_t *p = realloc(t->seen, cap * sizeof *p);
+        if (!p) {
+            cJSON_Delete(v);
+            t->oom = true;
+            return;
+        }
+        memset(p + t->cap_seen, 0, (cap - t->cap_seen) * sizeof *p);
+        t->seen = p;
+        t->cap_seen = cap;
+    }
+    if (t->seen[c] == t->n_rows) {      /* this row has it already */
         cJSON_Delete(v);
         return;
     }
-    cJSON_AddItemToObject(row, key, v);
-    add_col(t, key);
+    if (r->n == r->cap) {
+        int cap = r->cap ? 2 * r->cap : 16;
+        cell *p = realloc(r->cells, (size_t)cap * sizeof *p);
+        if (!p) {
+            cJSON_Delete(v);
+            t->oom = true;
+            return;
+        }
+        r->cells = p;
+        r->cap = cap;
+    }
+    t->seen[c] = t->n_rows;
+    /* the key is the column's own string, which outlives the rows */
+    cJSON_AddItemToObjectCS(r->obj, t->cols.s[c], v);
+    r->cells[r->n].col = c;
+    r->cells[r->n++].v = v;
 }
 
-static cJSON *read_json(const char *dir, const char *name)
+static int by_col(const void *a, const void *b)
 {
-    char path[8400];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    int x = ((const cell *)a)->col, y = ((const cell *)b)->col;
+    return (x > y) - (x < y);
+}
+
+/* The value of row r in column c, or NULL (cells sorted). */
+static const cJSON *get(const trow *r, int c)
+{
+    int lo = 0, hi = r->n;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (r->cells[mid].col < c)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < r->n && r->cells[lo].col == c ? r->cells[lo].v : NULL;
+}
+
+static void table_free(table *t)
+{
+    cJSON_Delete(t->rows);       /* before the column names its keys point at */
+    for (size_t i = 0; i < t->n_rows; i++)
+        free(t->r[i].cells);
+    free(t->r);
+    free(t->seen);
+    names_free(&t->cols);
+}
+
+/* ---- reading a run ------------------------------------------------------------------------ */
+
+/* path parsed; NULL when it is absent (*absent) or cannot be read or parsed: then why is
+ * the line to print after "nnlab: ", naming the file (and the place, for bad JSON). */
+static cJSON *read_json(const char *path, bool *absent, char *why, size_t cap)
+{
     size_t n;
-    nn_err e;
-    char *text = nn_read_file(path, (size_t)1 << 28, "file", &n, &e);
-    if (!text)
+    nn_err e = {0};
+    *absent = false;
+    errno = 0;
+    char *text = nn_read_file(path, READ_MAX, "the file", &n, &e);
+    if (!text) {
+        *absent = errno == ENOENT || errno == ENOTDIR;
+        snprintf(why, cap, "%s: %s", path, e.msg);
         return NULL;
-    cJSON *j = cJSON_ParseWithLength(text, n);
+    }
+    cJSON *j = nn_json_parse(text, n, path, "file", &e);
     free(text);
+    if (!j)
+        snprintf(why, cap, "%s: %s", e.where[0] ? e.where : path, e.msg);
     return j;
 }
 
@@ -84,94 +336,273 @@ static cJSON *typed(const char *s)
     return v;
 }
 
-/* Scalars under j as prefix.key.key...; under a study, an entry named after a model of the
- * run belongs to that model's row only and loses its label (analyses.decision.error). */
-static void flatten(table *t, cJSON *row, const char *prefix, const cJSON *j, int depth,
-                    const cJSON *models, const char *model)
+static bool over_64(const cJSON *a)
 {
-    char key[1024];
-    if (cJSON_IsObject(j)) {
-        const cJSON *c, *m;
-        cJSON_ArrayForEach(c, j) {
-            bool is_label = false;
-            cJSON_ArrayForEach(m, models) {
-                const cJSON *l = cJSON_GetObjectItemCaseSensitive(m, "label");
-                is_label |= depth == 2 && cJSON_IsString(l) && !strcmp(l->valuestring, c->string);
+    int n = 0;
+    for (const cJSON *c = a->child; c; c = c->next)
+        if (++n > 64)
+            return true;
+    return false;
+}
+
+/* A study's entries (an object at depth 2 under analyses), indexed once per run: the
+ * shared ones in order, and those named after a model sorted by (model, position), so a
+ * row visits its own without passing every other model's. */
+typedef struct kid {
+    int label, pos;
+    const cJSON *c;
+} kid;
+
+typedef struct study_ix {
+    kid *plain, *own;
+    int n_plain, n_own;
+} study_ix;
+
+typedef struct run_ix {
+    names labels;          /* the run's model labels */
+    study_ix *s;
+    int n, cap;
+    bool oom;
+} run_ix;
+
+static int by_label(const void *a, const void *b)
+{
+    const kid *x = a, *y = b;
+    return x->label != y->label ? (x->label > y->label) - (x->label < y->label)
+                                : (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* Index the depth-2 objects under j, in the order flatten meets them. */
+static void index_tree(run_ix *ix, const cJSON *j, int depth)
+{
+    if (ix->oom)
+        return;
+    if (cJSON_IsObject(j) && depth == 2) {
+        if (ix->n == ix->cap) {
+            int cap = ix->cap ? 2 * ix->cap : 16;
+            study_ix *p = realloc(ix->s, (size_t)cap * sizeof *p);
+            if (!p) {
+                ix->oom = true;
+                return;
             }
-            if (is_label && (!model || strcmp(model, c->string)))
-                continue;
-            if (is_label)
-                snprintf(key, sizeof key, "%s", prefix);
-            else
-                snprintf(key, sizeof key, "%s.%s", prefix, c->string);
-            flatten(t, row, key, c, depth + 1, models, model);
+            ix->s = p;
+            ix->cap = cap;
         }
-    } else if (cJSON_IsArray(j)) {
-        if (cJSON_GetArraySize(j) > 64)
+        study_ix *s = &ix->s[ix->n++];
+        memset(s, 0, sizeof *s);
+        int n = 0;
+        for (const cJSON *c = j->child; c; c = c->next)
+            n++;
+        s->plain = malloc((size_t)(n + 1) * sizeof *s->plain);
+        s->own = malloc((size_t)(n + 1) * sizeof *s->own);
+        if (!s->plain || !s->own) {
+            ix->oom = true;
             return;
-        int i = 0;
-        const cJSON *c;
-        cJSON_ArrayForEach(c, j) {
-            snprintf(key, sizeof key, "%s.%d", prefix, i++);
-            flatten(t, row, key, c, depth + 1, models, model);
         }
-    } else {
-        put(t, row, prefix, cJSON_Duplicate(j, 1));
+        int pos = 0;
+        for (const cJSON *c = j->child; c; c = c->next, pos++) {
+            int l = c->string ? names_find(&ix->labels, c->string) : -1;
+            kid k = {l, pos, c};
+            if (l < 0)
+                s->plain[s->n_plain++] = k;
+            else
+                s->own[s->n_own++] = k;
+        }
+        qsort(s->own, (size_t)s->n_own, sizeof *s->own, by_label);
+    } else if (cJSON_IsObject(j) || (cJSON_IsArray(j) && !over_64(j))) {
+        if (depth < 2)
+            for (const cJSON *c = j->child; c; c = c->next)
+                index_tree(ix, c, depth + 1);
     }
 }
 
-/* The rows of one run directory; sets is an array of "path=value" or NULL. */
+static void run_ix_free(run_ix *ix)
+{
+    for (int i = 0; i < ix->n; i++) {
+        free(ix->s[i].plain);
+        free(ix->s[i].own);
+    }
+    free(ix->s);
+    names_free(&ix->labels);
+}
+
+/* Scalars under j as key.key...; in a study, an entry named after a model of the run
+ * belongs to that model's row only (label: its index, -1 for none) and loses its label
+ * (analyses.decision.error). next counts the studies met, as index_tree met them. */
+static void flatten(table *t, sbuf *key, const cJSON *j, int depth, const run_ix *ix, int label,
+                    int *next)
+{
+    size_t len = key->len;
+    char num[24];
+    if (cJSON_IsObject(j) && depth == 2) {
+        if (*next >= ix->n)
+            return;
+        const study_ix *s = &ix->s[(*next)++];
+        /* this model's entries: a run in own, sorted by label */
+        int lo = 0, hi = s->n_own;
+        while (lo < hi) {
+            int mid = lo + (hi - lo) / 2;
+            if (s->own[mid].label < label)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        int o = label >= 0 ? lo : s->n_own, p = 0;
+        while (p < s->n_plain || (o < s->n_own && s->own[o].label == label)) {
+            bool mine = o < s->n_own && s->own[o].label == label &&
+                        (p == s->n_plain || s->own[o].pos < s->plain[p].pos);
+            const cJSON *c = mine ? s->own[o++].c : s->plain[p++].c;
+            if (!mine) {
+                sb_add(key, ".");
+                sb_add(key, c->string ? c->string : "");
+            }
+            flatten(t, key, c, depth + 1, ix, label, next);
+            sb_cut(key, len);
+        }
+    } else if (cJSON_IsObject(j)) {
+        for (const cJSON *c = j->child; c; c = c->next) {
+            sb_add(key, ".");
+            sb_add(key, c->string ? c->string : "");
+            flatten(t, key, c, depth + 1, ix, label, next);
+            sb_cut(key, len);
+        }
+    } else if (cJSON_IsArray(j)) {
+        if (over_64(j))
+            return;
+        int i = 0;
+        for (const cJSON *c = j->child; c; c = c->next) {
+            snprintf(num, sizeof num, ".%d", i++);
+            sb_add(key, num);
+            flatten(t, key, c, depth + 1, ix, label, next);
+            sb_cut(key, len);
+        }
+    } else if (key->oom) {
+        t->oom = true;
+    } else {
+        put(t, key->s, cJSON_Duplicate(j, 1));
+    }
+}
+
+static bool finished_status(const char *s)
+{
+    return !strcmp(s, "complete") || !strcmp(s, "diverged") || !strcmp(s, "interrupted");
+}
+
+/* The rows of one run directory; sets is an array of "path=value" or NULL; fallback is the
+ * status its sweep gave the point, or NULL. */
 static void add_run(table *t, const char *dir, const cJSON *sets, const char *fallback)
 {
-    cJSON *man = read_json(dir, "manifest.json"), *sum = read_json(dir, "summary.json");
-    const cJSON *st = cJSON_GetObjectItemCaseSensitive(man, "status");
-    const cJSON *models = cJSON_GetObjectItemCaseSensitive(sum, "models");
-    /* the status the rows carry: the run's own word, unless its files say otherwise */
+    char *mpath = join(dir, "manifest.json"), *spath = join(dir, "summary.json");
+    if (!mpath || !spath) {
+        free(mpath);
+        free(spath);
+        t->oom = true;
+        return;
+    }
+    char mwhy[2048], swhy[2048] = "";
+    bool m_absent, s_absent = true;
     struct stat sb;
     bool here = stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode);
-    const char *status = cJSON_IsString(st) ? st->valuestring : man ? "unknown"
-                                                                    : fallback ? fallback : "missing";
-    bool finished = !strcmp(status, "complete") || !strcmp(status, "diverged") ||
-                    !strcmp(status, "interrupted");
-    if (!here && (!fallback || finished)) {
-        status = "missing";
-        fprintf(stderr, "nnlab: collect: %s: missing (its rows have no values)\n", dir);
-    } else if (here && finished && !cJSON_IsArray(models)) {
-        status = "incomplete";
-        fprintf(stderr, "nnlab: collect: %s: says %s but its summary.json is %s\n", dir,
-                cJSON_IsString(st) ? st->valuestring : fallback, sum ? "not nnlab's" : "missing or unreadable");
+    cJSON *man = read_json(mpath, &m_absent, mwhy, sizeof mwhy);
+    cJSON *sum = here ? read_json(spath, &s_absent, swhy, sizeof swhy) : NULL;
+    const cJSON *st = cJSON_GetObjectItemCaseSensitive(man, "status");
+    /* the status the rows carry: the run's own word, unless its files say otherwise */
+    const char *status;
+    if (!here) {
+        status = fallback ? fallback : "missing";
+        if (!fallback || finished_status(fallback)) {
+            status = "missing";
+            say("%s: missing (its rows have no values)", dir);
+        }
+    } else if (cJSON_IsString(st)) {
+        status = st->valuestring;
+    } else if (man) {
+        status = "unknown";
+        say("%s: %s (its rows say unknown)", mpath,
+            cJSON_IsObject(man) ? "names no status" : "is not a JSON object");
+    } else if (m_absent) {
+        status = fallback ? fallback : "missing";
+        if (!fallback)
+            say("%s: no such file (its rows say missing)", mpath);
+    } else {
+        status = "unreadable";
+        say("%s (its rows say unreadable)", mwhy);
     }
-    int n = cJSON_IsArray(models) ? cJSON_GetArraySize(models) : 0;
-    for (int m = 0; m < (n ? n : 1); m++) {
-        cJSON *row = cJSON_CreateObject();
-        put(t, row, "run", cJSON_CreateString(dir));
+    const cJSON *models = cJSON_GetObjectItemCaseSensitive(sum, "models");
+    if (here && !cJSON_IsArray(models)) {
+        char what[2200];
+        if (sum)
+            snprintf(what, sizeof what, "%s: %s", spath, cJSON_IsObject(sum) ? "holds no list of "
+                     "models" : "is not a JSON object");
+        else if (s_absent)
+            snprintf(what, sizeof what, "%s: no such file", spath);
+        else
+            snprintf(what, sizeof what, "%s", swhy);
+        if (finished_status(status)) {
+            say("%s; the run says %s, so its rows say incomplete", what, status);
+            status = "incomplete";
+        } else if (!s_absent) {
+            say("%s (its rows have no values)", what);
+        }
+    }
+    /* the analyses indexed once: a study's per-model entries found by label */
+    run_ix ix = {0};
+    const cJSON *m, *analyses = cJSON_GetObjectItemCaseSensitive(sum, "analyses");
+    if (cJSON_IsArray(models))
+        cJSON_ArrayForEach(m, models) {
+            const cJSON *l = cJSON_GetObjectItemCaseSensitive(m, "label");
+            if (cJSON_IsString(l) && names_add(&ix.labels, l->valuestring) < 0)
+                ix.oom = true;
+        }
+    if (analyses)
+        index_tree(&ix, analyses, 1);
+    t->oom |= ix.oom;
+    sbuf key = {0};
+    const cJSON *mj = cJSON_IsArray(models) ? models->child : NULL;
+    do {
+        if (!new_row(t))
+            break;
+        put(t, "run", cJSON_CreateString(dir));
         const cJSON *s;
         cJSON_ArrayForEach(s, sets) {
             const char *eq = cJSON_IsString(s) ? strchr(s->valuestring, '=') : NULL;
             if (!eq)
                 continue;
-            char key[600];
-            snprintf(key, sizeof key, "set.%.*s", (int)(eq - s->valuestring), s->valuestring);
-            put(t, row, key, typed(eq + 1));
+            sb_cut(&key, 0);
+            sb_add(&key, "set.");
+            sb_addn(&key, s->valuestring, (size_t)(eq - s->valuestring));
+            if (key.oom)
+                t->oom = true;
+            else
+                put(t, key.s, typed(eq + 1));
         }
-        put(t, row, "status", cJSON_CreateString(status));
-        const cJSON *mj = n ? cJSON_GetArrayItem(models, m) : NULL;
+        put(t, "status", cJSON_CreateString(status));
         static const char *const keys[] = {"label", "seed", "converged", "converged_epoch",
                                            "epochs_run", "iterations"};
         for (int k = 0; k < 6; k++) {
             const cJSON *v = cJSON_GetObjectItemCaseSensitive(mj, keys[k]);
-            put(t, row, k ? keys[k] : "model", v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull());
+            put(t, k ? keys[k] : "model", v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull());
         }
         const cJSON *fin = cJSON_GetObjectItemCaseSensitive(mj, "final"), *f;
-        cJSON_ArrayForEach(f, fin)
-            put(t, row, f->string, cJSON_Duplicate(f, 1));
+        if (cJSON_IsObject(fin))
+            cJSON_ArrayForEach(f, fin)
+                put(t, f->string, cJSON_Duplicate(f, 1));
         const cJSON *lab = cJSON_GetObjectItemCaseSensitive(mj, "label");
-        flatten(t, row, "analyses", cJSON_GetObjectItemCaseSensitive(sum, "analyses"), 1, models,
-                cJSON_IsString(lab) ? lab->valuestring : NULL);
-        cJSON_AddItemToArray(t->rows, row);
-    }
+        int label = cJSON_IsString(lab) ? names_find(&ix.labels, lab->valuestring) : -1;
+        if (analyses) {
+            int next = 0;
+            sb_cut(&key, 0);
+            sb_add(&key, "analyses");
+            flatten(t, &key, analyses, 1, &ix, label, &next);
+        }
+        mj = mj ? mj->next : NULL;
+    } while (mj && !t->oom);
+    free(key.s);
+    run_ix_free(&ix);
     cJSON_Delete(man);
     cJSON_Delete(sum);
+    free(mpath);
+    free(spath);
 }
 
 static int by_name(const void *a, const void *b)
@@ -179,108 +610,218 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* A point folder's name back into its --set values: PATH=VALUE joined by commas, any byte
+ * outside [A-Za-z0-9._+-] written %XX (nn_sweep_name), so ',' and '=' are separators. NULL
+ * when the name is not one. */
+static cJSON *sets_from_name(const char *name)
+{
+    if (!strchr(name, '='))
+        return NULL;
+    cJSON *a = cJSON_CreateArray();
+    char *buf = malloc(strlen(name) + 1);
+    bool ok = a && buf;
+    for (const char *p = name; ok && *p;) {
+        size_t n = 0;
+        bool eq = false;
+        for (; *p && *p != ','; p++) {
+            if (*p == '=' && !eq) {
+                eq = true;
+                buf[n++] = '=';
+            } else if (*p == '%' && isxdigit((unsigned char)p[1]) &&
+                       isxdigit((unsigned char)p[2])) {
+                char hex[3] = {p[1], p[2], '\0'};
+                buf[n++] = (char)strtol(hex, NULL, 16);
+                p += 2;
+            } else if (isalnum((unsigned char)*p) || strchr("._+-", *p)) {
+                buf[n++] = *p;
+            } else {
+                ok = false;
+                break;
+            }
+        }
+        buf[n] = '\0';
+        ok = ok && eq && buf[0] != '=' && !memchr(buf, '\0', n);
+        if (ok)
+            cJSON_AddItemToArray(a, cJSON_CreateString(buf));
+        if (*p == ',')
+            p++;
+    }
+    free(buf);
+    if (!ok) {
+        cJSON_Delete(a);
+        return NULL;
+    }
+    return a;
+}
+
+/* The runs in dir's sub-folders, by name; with from_names, each folder's name read as a
+ * sweep point's (its set.* columns). */
+static int add_folder(table *t, const char *dir, bool from_names)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        say("%s: cannot list the folder: %s", dir, strerror(errno));
+        return 2;
+    }
+    struct dirent *de;
+    char **nm = NULL;
+    size_t n = 0, cap = 0;
+    int rc = 0;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.')
+            continue;
+        char *sub = join(dir, de->d_name), *man = sub ? join(sub, "manifest.json") : NULL;
+        bool run = man && nn_path_exists(man);
+        free(man);
+        free(sub);
+        if (!run)
+            continue;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 64;
+            char **p = realloc(nm, cap * sizeof *p);
+            if (!p) {
+                rc = 1;
+                break;
+            }
+            nm = p;
+        }
+        if (!(nm[n] = strdup(de->d_name))) {
+            rc = 1;
+            break;
+        }
+        n++;
+    }
+    closedir(d);
+    if (!rc && n == 0) {
+        say("%s: holds no nnlab run (no sweep.json or manifest.json)", dir);
+        rc = 2;
+    }
+    if (!rc) {
+        qsort(nm, n, sizeof *nm, by_name);
+        for (size_t i = 0; i < n && !t->oom; i++) {
+            char *sub = join(dir, nm[i]);
+            cJSON *sets = from_names ? sets_from_name(nm[i]) : NULL;
+            if (sub)
+                add_run(t, sub, sets, NULL);
+            else
+                t->oom = true;
+            cJSON_Delete(sets);
+            free(sub);
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        free(nm[i]);
+    free(nm);
+    if (rc == 1)
+        t->oom = true;
+    return rc == 2 ? 2 : 0;
+}
+
 /* A sweep, a run, or a folder of runs. */
 static int add_dir(table *t, const char *dir)
 {
     struct stat st;
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "nnlab: %s: not a directory\n", dir);
+    int err = stat(dir, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+    if (err) {
+        say("%s: %s", dir, err == ENOTDIR ? "not a directory" : strerror(err));
         return 2;
     }
-    char path[8400];
-    cJSON *sw = read_json(dir, "sweep.json");
-    if (sw) {
+    char *swp = join(dir, "sweep.json"), why[2048];
+    if (!swp)
+        return t->oom = true, 0;
+    bool absent;
+    cJSON *sw = read_json(swp, &absent, why, sizeof why);
+    const cJSON *points = cJSON_GetObjectItemCaseSensitive(sw, "points");
+    if (cJSON_IsArray(points)) {
         const cJSON *p;
-        cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(sw, "points")) {
+        int k = 0;
+        cJSON_ArrayForEach(p, points) {
             const cJSON *d = cJSON_GetObjectItemCaseSensitive(p, "dir");
-            if (!cJSON_IsString(d) || strchr(d->valuestring, '/') || d->valuestring[0] == '.')
+            if (!cJSON_IsString(d) || !d->valuestring[0] || strchr(d->valuestring, '/') ||
+                d->valuestring[0] == '.') {
+                say("%s: points[%d] names no point folder (its dir is %s); left out", swp, k,
+                    cJSON_IsString(d) ? "not a plain name" : "missing");
+                k++;
                 continue;
-            snprintf(path, sizeof path, "%s/%s", dir, d->valuestring);
+            }
+            char *path = join(dir, d->valuestring);
             const cJSON *ps = cJSON_GetObjectItemCaseSensitive(p, "status");
-            add_run(t, path, cJSON_GetObjectItemCaseSensitive(p, "sets"),
-                    cJSON_IsString(ps) ? ps->valuestring : NULL);
+            if (path)
+                add_run(t, path, cJSON_GetObjectItemCaseSensitive(p, "sets"),
+                        cJSON_IsString(ps) ? ps->valuestring : NULL);
+            else
+                t->oom = true;
+            free(path);
+            k++;
+            if (t->oom)
+                break;
         }
         cJSON_Delete(sw);
+        free(swp);
         return 0;
     }
-    snprintf(path, sizeof path, "%s/manifest.json", dir);
-    if (nn_path_exists(path)) {
+    char *man = join(dir, "manifest.json");
+    bool run = man && nn_path_exists(man);
+    free(man);
+    if (!absent)
+        say("%s%s; %s", sw ? swp : why, sw ? ": holds no list of points" : "",
+            run ? "collecting the folder as a run" : "collecting the folder's runs by name, "
+            "their set.* columns read from the point folders' names");
+    cJSON_Delete(sw);
+    free(swp);
+    if (run) {
         add_run(t, dir, NULL, NULL);
         return 0;
     }
-    DIR *d = opendir(dir);
-    struct dirent *de;
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    while (d && (de = readdir(d))) {
-        if (de->d_name[0] == '.')
-            continue;
-        snprintf(path, sizeof path, "%s/%s/manifest.json", dir, de->d_name);
-        if (!nn_path_exists(path))
-            continue;
-        if (n == cap) {
-            cap = cap ? 2 * cap : 64;
-            char **nn = realloc(names, cap * sizeof *nn);
-            if (!nn)
-                break;
-            names = nn;
-        }
-        names[n++] = strdup(de->d_name);
-    }
-    if (d)
-        closedir(d);
-    if (n == 0) {
-        free(names);
-        fprintf(stderr, "nnlab: %s: holds no nnlab run (no sweep.json or manifest.json)\n", dir);
-        return 2;
-    }
-    qsort(names, n, sizeof *names, by_name);
-    for (size_t i = 0; i < n; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        add_run(t, path, NULL, NULL);
-        free(names[i]);
-    }
-    free(names);
-    return 0;
+    return add_folder(t, dir, !absent);
 }
 
 /* ---- output ------------------------------------------------------------------------------ */
+
+/* A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break. */
+static void csv_str(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\n\r")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
 
 static void csv_field(FILE *f, const cJSON *v)
 {
     if (!v || cJSON_IsNull(v))
         return;
-    if (cJSON_IsNumber(v)) {
+    if (cJSON_IsNumber(v))
         nn_csv_num(f, v->valuedouble);
-    } else if (cJSON_IsBool(v)) {
+    else if (cJSON_IsBool(v))
         fputs(cJSON_IsTrue(v) ? "true" : "false", f);
-    } else if (cJSON_IsString(v)) {
-        const char *s = v->valuestring;
-        if (strpbrk(s, ",\"\n\r")) {
-            fputc('"', f);
-            for (; *s; s++) {
-                if (*s == '"')
-                    fputc('"', f);
-                fputc(*s, f);
-            }
-            fputc('"', f);
-        } else {
-            fputs(s, f);
-        }
-    }
+    else if (cJSON_IsString(v))
+        csv_str(f, v->valuestring);
 }
 
 static void write_csv(FILE *f, const table *t)
 {
-    for (int c = 0; c < t->n_cols; c++)
-        fprintf(f, "%s%s", c ? "," : "", t->cols[c]);
+    for (int c = 0; c < t->cols.n; c++) {
+        if (c)
+            fputc(',', f);
+        csv_str(f, t->cols.s[c]);
+    }
     fputc('\n', f);
-    const cJSON *r;
-    cJSON_ArrayForEach(r, t->rows) {
-        for (int c = 0; c < t->n_cols; c++) {
+    for (size_t i = 0; i < t->n_rows; i++) {
+        const trow *r = &t->r[i];
+        int k = 0;
+        for (int c = 0; c < t->cols.n; c++) {
             if (c)
                 fputc(',', f);
-            csv_field(f, cJSON_GetObjectItemCaseSensitive(r, t->cols[c]));
+            if (k < r->n && r->cells[k].col == c)
+                csv_field(f, r->cells[k++].v);
         }
         fputc('\n', f);
     }
@@ -318,215 +859,285 @@ static double quantile(const double *s, size_t n, double q)
     return s[lo] + (s[hi] - s[lo]) * (pos - (double)lo);
 }
 
-/* The group key of a row: its model and non-seed swept values. */
-static void group_key(const table *t, const cJSON *r, char *buf, size_t cap)
+/* The groups (a row's model and non-seed swept values): each row's group, numbered in the
+ * order groups first appear, and each group's first row. Returns the number of groups, or
+ * -1 when memory runs out. gcols receives the group columns (the caller frees). */
+static long find_groups(const table *t, size_t *gid, size_t **first, int **gcols, int *n_g)
 {
-    size_t len = 0;
-    buf[0] = '\0';
-    for (int c = 0; c < t->n_cols && len < cap; c++)
-        if (is_group_col(t->cols[c]) || !strcmp(t->cols[c], "model")) {
-            const cJSON *v = cJSON_GetObjectItemCaseSensitive(r, t->cols[c]);
-            char *s = v ? cJSON_PrintUnformatted(v) : NULL;
-            len += (size_t)snprintf(buf + len, cap - len, "%s\x1f", s ? s : "");
+    int model = names_find(&t->cols, "model"), ng = 0;
+    *gcols = malloc(((size_t)t->cols.n + 1) * sizeof **gcols);
+    *first = NULL;
+    if (!*gcols)
+        return -1;
+    for (int c = 0; c < t->cols.n; c++)
+        if (c == model || is_group_col(t->cols.s[c]))
+            (*gcols)[ng++] = c;
+    *n_g = ng;
+    names keys = {0};
+    sbuf key = {0};
+    size_t cap = 0;
+    long n = 0;
+    for (size_t i = 0; i < t->n_rows; i++) {
+        sb_cut(&key, 0);
+        sb_add(&key, "");
+        for (int g = 0; g < ng; g++) {
+            const cJSON *v = get(&t->r[i], (*gcols)[g]);
+            char *s = v ? cJSON_PrintUnformatted(v) : NULL;   /* escapes \x1f: no ambiguity */
+            sb_add(&key, s ? s : "");
+            sb_add(&key, "\x1f");
             free(s);
         }
-}
-
-typedef struct keyed {
-    char *key;
-    int row;
-} keyed;
-
-static int by_key(const void *a, const void *b)
-{
-    const keyed *x = a, *y = b;
-    int c = strcmp(x->key, y->key);
-    return c ? c : (x->row > y->row) - (x->row < y->row);
-}
-
-static void write_summary(FILE *f, const table *t)
-{
-    for (int c = 0; c < t->n_cols; c++)
-        if (is_group_col(t->cols[c]))
-            fprintf(f, "%s,", t->cols[c]);
-    fputs("model,column,count,missing,mean,median,q1,q3,min,max\n", f);
-    /* each row's group once, then the groups' rows together (sorted by key, rows in order
-     * within a group): n log n, not a pass over all rows per group and column */
-    int n_rows = cJSON_GetArraySize(t->rows);
-    const cJSON **rows = malloc(((size_t)n_rows + 1) * sizeof *rows);
-    keyed *ks = malloc(((size_t)n_rows + 1) * sizeof *ks);
-    int *first = malloc(((size_t)n_rows + 1) * sizeof *first);   /* per sorted run: its first row */
-    int *order = malloc(((size_t)n_rows + 1) * sizeof *order);   /* row -> position in ks */
-    double *vals = malloc(((size_t)n_rows + 1) * sizeof *vals);
-    bool *numeric_col = calloc((size_t)t->n_cols + 1, sizeof *numeric_col);
-    char key[4096];
-    int ok = rows && ks && first && order && vals && numeric_col, n_keys = 0;
-    const cJSON *r;
-    cJSON_ArrayForEach(r, t->rows) {
-        if (!ok)
+        int k = key.oom ? -1 : names_add(&keys, key.s);
+        if (k < 0) {
+            n = -1;
             break;
-        rows[n_keys] = r;
-        group_key(t, r, key, sizeof key);
-        ks[n_keys].row = n_keys;
-        if (!(ks[n_keys].key = strdup(key)))
-            ok = 0;
-        n_keys++;
-        for (int c = 0; c < t->n_cols; c++) {
-            const cJSON *v = cJSON_GetObjectItemCaseSensitive(r, t->cols[c]);
-            numeric_col[c] |= cJSON_IsNumber(v) || cJSON_IsBool(v);
         }
+        if (k == n) {
+            if ((size_t)n == cap) {
+                cap = cap ? 2 * cap : 64;
+                size_t *p = realloc(*first, cap * sizeof *p);
+                if (!p) {
+                    n = -1;
+                    break;
+                }
+                *first = p;
+            }
+            (*first)[n++] = i;
+        }
+        gid[i] = (size_t)k;
+    }
+    names_free(&keys);
+    free(key.s);
+    return n;
+}
+
+static bool write_summary(FILE *f, const table *t)
+{
+    for (int c = 0; c < t->cols.n; c++)
+        if (is_group_col(t->cols.s[c])) {
+            csv_str(f, t->cols.s[c]);
+            fputc(',', f);
+        }
+    fputs("model,column,count,missing,mean,median,q1,q3,min,max\n", f);
+    /* rows by group (a counting sort), then per group one pass over its rows' cells into a
+     * list of values per column: linear in the cells, not a scan per group and column */
+    size_t n_rows = t->n_rows, *gid = malloc((n_rows + 1) * sizeof *gid), *first = NULL;
+    int *gcols = NULL, n_g = 0, n_cols = t->cols.n, model = names_find(&t->cols, "model");
+    long ng = gid ? find_groups(t, gid, &first, &gcols, &n_g) : -1;
+    size_t *start = ng >= 0 ? calloc((size_t)ng + 2, sizeof *start) : NULL;
+    size_t *order = malloc((n_rows + 1) * sizeof *order);
+    bool *stat_col = calloc((size_t)n_cols + 1, sizeof *stat_col);
+    double **vals = calloc((size_t)n_cols + 1, sizeof *vals);
+    size_t *nv = calloc((size_t)n_cols + 1, sizeof *nv);         /* values per column */
+    size_t *capv = calloc((size_t)n_cols + 1, sizeof *capv);
+    bool ok = ng >= 0 && start && order && stat_col && vals && nv && capv;
+    for (size_t i = 0; ok && i < n_rows; i++)
+        for (int k = 0; k < t->r[i].n; k++)
+            stat_col[t->r[i].cells[k].col] |= cJSON_IsNumber(t->r[i].cells[k].v) ||
+                                               cJSON_IsBool(t->r[i].cells[k].v);
+    for (int c = 0; ok && c < n_cols; c++) {
+        const char *col = t->cols.s[c];
+        if (!strncmp(col, "set.", 4) || !strcmp(col, "run") || !strcmp(col, "status") ||
+            !strcmp(col, "model") || !strcmp(col, "seed"))
+            stat_col[c] = false;
     }
     if (ok) {
-        qsort(ks, (size_t)n_keys, sizeof *ks, by_key);
-        for (int p = 0; p < n_keys; p++) {
-            first[p] = p > 0 && !strcmp(ks[p].key, ks[p - 1].key) ? first[p - 1] : p;
-            order[ks[p].row] = p;
-        }
+        for (size_t i = 0; i < n_rows; i++)
+            start[gid[i] + 1]++;
+        for (long g = 0; g < ng; g++)
+            start[g + 1] += start[g];
+        size_t *fill = calloc((size_t)ng + 1, sizeof *fill);
+        ok = fill != NULL;
+        for (size_t i = 0; ok && i < n_rows; i++)
+            order[start[gid[i]] + fill[gid[i]]++] = i;
+        free(fill);
     }
-    /* groups in the order of their first rows */
-    for (int i = 0; ok && i < n_rows; i++) {
-        int p0 = order[i];
-        if (first[p0] != p0)
-            continue;              /* not the first row of its group */
-        int p1 = p0;
-        while (p1 < n_keys && first[p1] == p0)
-            p1++;
-        const cJSON *r0 = rows[i];
-        for (int c = 0; c < t->n_cols; c++) {
-            const char *col = t->cols[c];
-            if (!strncmp(col, "set.", 4) || !strcmp(col, "run") || !strcmp(col, "status") ||
-                !strcmp(col, "model") || !strcmp(col, "seed") || !numeric_col[c])
-                continue;
-            size_t n = 0, missing = 0;
-            for (int p = p0; p < p1; p++) {
+    for (long g = 0; ok && g < ng; g++) {
+        size_t size = start[g + 1] - start[g];
+        for (size_t p = start[g]; ok && p < start[g + 1]; p++) {
+            const trow *r = &t->r[order[p]];
+            for (int k = 0; k < r->n; k++) {
+                int c = r->cells[k].col;
                 double x;
-                if (numeric(cJSON_GetObjectItemCaseSensitive(rows[ks[p].row], col), &x))
-                    vals[n++] = x;
-                else
-                    missing++;
+                if (!stat_col[c] || !numeric(r->cells[k].v, &x))
+                    continue;
+                if (nv[c] == capv[c]) {
+                    size_t cap = capv[c] ? 2 * capv[c] : 16;
+                    double *q = realloc(vals[c], cap * sizeof *q);
+                    if (!q) {
+                        ok = false;
+                        break;
+                    }
+                    vals[c] = q;
+                    capv[c] = cap;
+                }
+                vals[c][nv[c]++] = x;
             }
-            for (int g = 0; g < t->n_cols; g++)
-                if (is_group_col(t->cols[g])) {
-                    csv_field(f, cJSON_GetObjectItemCaseSensitive(r0, t->cols[g]));
+        }
+        const trow *r0 = &t->r[first[g]];
+        for (int c = 0; ok && c < n_cols; c++) {
+            if (!stat_col[c])
+                continue;
+            for (int k = 0; k < n_g; k++)
+                if (gcols[k] != model) {
+                    csv_field(f, get(r0, gcols[k]));
                     fputc(',', f);
                 }
-            csv_field(f, cJSON_GetObjectItemCaseSensitive(r0, "model"));
-            fprintf(f, ",%s,%zu,%zu", col, n, missing);
+            csv_field(f, model >= 0 ? get(r0, model) : NULL);
+            fputc(',', f);
+            csv_str(f, t->cols.s[c]);
+            size_t n = nv[c];
+            fprintf(f, ",%zu,%zu", n, size - n);
             if (n) {
-                qsort(vals, n, sizeof *vals, cmp_double);
+                double *v = vals[c];
+                qsort(v, n, sizeof *v, cmp_double);
                 double sum = 0;
                 for (size_t q = 0; q < n; q++)
-                    sum += vals[q];
-                double st[6] = {sum / (double)n, quantile(vals, n, 0.5), quantile(vals, n, 0.25),
-                                quantile(vals, n, 0.75), vals[0], vals[n - 1]};
+                    sum += v[q];
+                double s[6] = {sum / (double)n, quantile(v, n, 0.5), quantile(v, n, 0.25),
+                               quantile(v, n, 0.75), v[0], v[n - 1]};
                 for (int q = 0; q < 6; q++) {
                     fputc(',', f);
-                    nn_csv_num(f, st[q]);
+                    nn_csv_num(f, s[q]);
                 }
             } else {
                 fputs(",,,,,,", f);
             }
             fputc('\n', f);
+            nv[c] = 0;
         }
     }
-    if (!ok)
-        fputs("nnlab: collect: out of memory\n", stderr);
-    for (int k = 0; ks && k < n_keys; k++)
-        free(ks[k].key);
-    free(rows);
-    free(ks);
-    free(first);
-    free(order);
+    for (int c = 0; vals && c < n_cols; c++)
+        free(vals[c]);
     free(vals);
-    free(numeric_col);
+    free(nv);
+    free(capv);
+    free(stat_col);
+    free(order);
+    free(start);
+    free(first);
+    free(gcols);
+    free(gid);
+    if (!ok)
+        say("collect: out of memory");
+    return ok;
+}
+
+/* collect-<name>: the --plot files' base name, from the column's name made safe (a summary
+ * key may hold any byte: a quote, a newline, a slash): [A-Za-z0-9._-], at most 100 of them,
+ * and when anything had to change, 8 hex digits of the name's hash, so two columns never
+ * share files. */
+static void plot_base(const char *col, char *base, size_t cap)
+{
+    char safe[101];
+    size_t k = 0;
+    bool same = true;
+    for (const char *c = col; *c; c++) {
+        bool ok = (isalnum((unsigned char)*c) || *c == '_' || *c == '-' || *c == '.') &&
+                  !(k == 0 && *c == '.');
+        same &= ok;
+        if (k + 1 < sizeof safe)
+            safe[k++] = ok ? *c : '_';
+        else
+            same = false;
+    }
+    safe[k] = '\0';
+    if (same && k)
+        snprintf(base, cap, "collect-%s", safe);
+    else
+        snprintf(base, cap, "collect-%s-%08x", safe, (unsigned)(fnv1a(col) & 0xffffffffu));
 }
 
 /* collect-<col>.csv/.gp/.png in dir: a histogram of col per group. */
 static int plot(const table *t, const char *col, const char *dir)
 {
-    char path[8400], name[600];
-    bool known = false;
-    for (int c = 0; c < t->n_cols; c++)
-        known |= !strcmp(t->cols[c], col);
-    if (!known) {
-        fprintf(stderr, "nnlab: collect: --plot %s: no such column (nnlab collect prints them in "
-                "its header)\n", col);
+    char base[200], name[220];
+    int ci = names_find(&t->cols, col);
+    if (ci < 0) {
+        say("collect: --plot %s: no such column (nnlab collect prints them in its header)", col);
         return 2;
     }
-    /* file names from the column's name, made safe: a summary key may hold any character */
-    char safe[256];
-    size_t sk = 0;
-    for (const char *c = col; *c && sk + 1 < sizeof safe; c++) {
-        bool ok = (isalnum((unsigned char)*c) || *c == '_' || *c == '-' || *c == '.') &&
-                  !(sk == 0 && *c == '.');
-        safe[sk++] = ok ? *c : '_';
-    }
-    safe[sk] = '\0';
-    snprintf(name, sizeof name, "collect-%s.csv", safe);
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    plot_base(col, base, sizeof base);
+    snprintf(name, sizeof name, "%s.csv", base);
     nn_err e = {0};
+    char *path = join(dir, name);
+    if (!path || strlen(path) + 8 > sizeof ((nn_file *)0)->final) {
+        free(path);
+        say("%s: the folder's path is too long to write %s into", dir, name);
+        return 1;
+    }
     nn_file w;
-    if (nn_file_open(&w, path, &e))
+    int rc = nn_file_open(&w, path, &e);
+    free(path);
+    if (rc)
         return cli_fail(&e);
     fputs("group,value\n", w.f);
-    /* groups in order of appearance; the title says how many rows have a value */
-    char groups[32][256];
-    size_t have[32] = {0}, total[32] = {0};
-    int ng = 0;
-    size_t all = 0, dropped = 0;
-    double lo = INFINITY, hi = -INFINITY;
-    struct { int k; double x; } *vals = malloc(((size_t)cJSON_GetArraySize(t->rows) + 1) *
-                                               sizeof *vals);
-    size_t n_vals = 0;
-    if (!vals) {
-        nn_file_abort(&w);
-        nn_err_set(&e, NN_ENOMEM, "collect", "out of memory");
-        return cli_fail(&e);
-    }
-    const cJSON *r;
-    cJSON_ArrayForEach(r, t->rows) {
-        char g[256] = "";
-        size_t len = 0;
-        for (int c = 0; c < t->n_cols; c++)
-            if (is_group_col(t->cols[c]) || !strcmp(t->cols[c], "model")) {
-                const cJSON *v = cJSON_GetObjectItemCaseSensitive(r, t->cols[c]);
-                /* a string as it is (no JSON escapes), anything else as JSON */
-                char *s = v && !cJSON_IsString(v) ? cJSON_PrintUnformatted(v) : NULL;
-                const char *val = cJSON_IsString(v) ? v->valuestring : s ? s : "";
-                bool model = !strcmp(t->cols[c], "model");
-                len += (size_t)snprintf(g + len, sizeof g - len, "%s%s%s%s", len ? " " : "",
-                                        model ? "" : t->cols[c] + 4, model ? "" : "=", val);
-                free(s);
-                if (len >= sizeof g)
-                    break;
+    /* groups in order of appearance, 32 drawn; the legend says how many rows have a value */
+    enum { MAXG = 32, BINS = 20 };
+    size_t n_rows = t->n_rows, *gid = malloc((n_rows + 1) * sizeof *gid), *first = NULL;
+    int *gcols = NULL, n_g = 0, model = names_find(&t->cols, "model");
+    long ng = gid ? find_groups(t, gid, &first, &gcols, &n_g) : -1;
+    char *labels[MAXG] = {NULL};
+    struct { int k; double x; } *vals = malloc((n_rows + 1) * sizeof *vals);
+    bool ok = ng >= 0 && vals;
+    /* each group's label: its model and PATH=VALUE of the swept values, strings as they
+     * are (no JSON escapes); the script gets it through nn_gp_quote, the CSV quoted */
+    for (long g = 0; ok && g < ng && g < MAXG; g++) {
+        sbuf l = {0};
+        sb_add(&l, "");
+        for (int k = 0; k < n_g; k++) {
+            const cJSON *v = get(&t->r[first[g]], gcols[k]);
+            char *s = v && !cJSON_IsString(v) ? cJSON_PrintUnformatted(v) : NULL;
+            if (l.len)
+                sb_add(&l, " ");
+            if (gcols[k] != model) {
+                sb_add(&l, t->cols.s[gcols[k]] + 4);
+                sb_add(&l, "=");
             }
-        for (char *p = g; *p; p++)
-            if (*p == ',' || *p == '"' || *p == '\'')
-                *p = ' ';
-        int k = 0;
-        while (k < ng && strcmp(groups[k], g))
-            k++;
-        if (k == ng && ng < 32)
-            snprintf(groups[ng++], sizeof groups[0], "%s", g);
+            sb_add(&l, cJSON_IsString(v) ? v->valuestring : s ? s : "");
+            free(s);
+        }
+        ok = !l.oom;
+        labels[g] = l.s;
+    }
+    size_t have[MAXG] = {0}, total[MAXG] = {0}, all = 0, dropped = 0, n_vals = 0;
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; ok && i < n_rows; i++) {
+        size_t k = gid[i];
         all++;
-        if (k >= 32) {
+        if (k >= MAXG) {
             dropped++;
             continue;
         }
         total[k]++;
         double x;
-        if (numeric(cJSON_GetObjectItemCaseSensitive(r, col), &x)) {
-            fprintf(w.f, "%s,", g);
+        if (numeric(get(&t->r[i], ci), &x)) {
+            csv_str(w.f, labels[k]);
+            fputc(',', w.f);
             nn_csv_num(w.f, x);
             fputc('\n', w.f);
             have[k]++;
             lo = fmin(lo, x), hi = fmax(hi, x);
-            if (isfinite(x))
-                vals[n_vals].k = k, vals[n_vals++].x = x;
+            vals[n_vals].k = (int)k, vals[n_vals++].x = x;
         }
+    }
+    free(gid);
+    free(first);
+    free(gcols);
+    long (*counts)[BINS] = ok ? calloc(MAXG, sizeof *counts) : NULL, most = 0;
+    if (!counts) {
+        free(vals);
+        for (int g = 0; g < MAXG; g++)
+            free(labels[g]);
+        nn_file_abort(&w);
+        nn_err_set(&e, NN_ENOMEM, "collect", "out of memory");
+        return cli_fail(&e);
     }
     if (nn_file_commit(&w, &e)) {
         free(vals);
+        free(counts);
+        for (int g = 0; g < MAXG; g++)
+            free(labels[g]);
         return cli_fail(&e);
     }
     if (!(lo <= hi))          /* no number in the column: an empty histogram on [0, 1] */
@@ -537,16 +1148,10 @@ static int plot(const table *t, const char *col, const char *dir)
         lo -= 10.5 * width;
     }
     if (dropped)
-        fprintf(stderr, "nnlab: collect: --plot %s: more than 32 groups; the first 32 are drawn, "
-                "%zu rows of the others are left out\n", col, dropped);
+        say("collect: --plot %s: more than %d groups; the first %d are drawn, %zu rows of the "
+            "others are left out", col, MAXG, MAXG, dropped);
     /* the counts, binned here rather than by gnuplot's smooth frequency, which counts each run
      * of consecutive rows apart (groups interleave in a sweep); the last bin holds hi */
-    enum { BINS = 20 };
-    long (*counts)[BINS] = calloc(32, sizeof *counts), most = 0;
-    if (!counts) {
-        nn_err_set(&e, NN_ENOMEM, "collect", "out of memory");
-        return cli_fail(&e);
-    }
     for (size_t i = 0; i < n_vals; i++) {
         double b = floor((vals[i].x - lo) / width);
         int bi = b < 0 ? 0 : b >= BINS ? BINS - 1 : (int)b;
@@ -554,14 +1159,18 @@ static int plot(const table *t, const char *col, const char *dir)
             most = counts[vals[i].k][bi];
     }
     free(vals);
-    char base[300], q[600], tt[1200];
-    snprintf(base, sizeof base, "collect-%s", safe);
+    int shown = ng < MAXG ? (int)ng : MAXG;
+    char q[600], tt[1200];
     nn_gp g;
+    /* the comment names nnlab's own file only: a column's name could end it (a newline) or
+     * run it on into the next line (a backslash) */
     snprintf(tt, sizeof tt, "a histogram of a summary column per group, from %s", name);
     nn_fig_opts fo = {0};
     fo.gnuplot = getenv("NNLAB_GNUPLOT");
     if (nn_gp_begin(&g, dir, base, tt, 820, 480, &fo, &e)) {
         free(counts);
+        for (int k = 0; k < MAXG; k++)
+            free(labels[k]);
         return cli_fail(&e);
     }
     snprintf(tt, sizeof tt, "%s over %zu rows (a row is a model of a run)", col, all - dropped);
@@ -576,8 +1185,8 @@ static int plot(const table *t, const char *col, const char *dir)
                          : (long)pow(10, floor(log10((double)most / 5))),
             width);
     /* each group's bins, written here: bin centre, count (the values are in the CSV) */
-    bool drawn[32] = {false};
-    for (int k = 0; k < ng; k++) {
+    bool drawn[MAXG] = {false};
+    for (int k = 0; k < shown; k++) {
         for (int b = 0; b < BINS; b++)
             drawn[k] |= counts[k][b] > 0;
         if (!drawn[k])
@@ -600,8 +1209,12 @@ static int plot(const table *t, const char *col, const char *dir)
     /* the line y = 0 over the axis draws nothing new, and keeps a plot of keyentry items alone
      * from tripping gnuplot 5.4 (a column with no number) */
     fprintf(g.f, "set xrange [%.17g:%.17g]\nplot 0 with lines lc rgb INK lw 1 notitle", x0, x1);
-    for (int k = 0; k < ng; k++) {
-        snprintf(tt, sizeof tt, "%s (%zu of %zu have a value)", groups[k], have[k], total[k]);
+    for (int k = 0; k < shown; k++) {
+        /* the label cut to 250 bytes (nn_gp_quote keeps whole characters) */
+        char lab[256];
+        nn_gp_quote(lab, sizeof lab, labels[k]);
+        lab[strlen(lab) - 1] = '\0';
+        snprintf(tt, sizeof tt, "%s (%zu of %zu have a value)", lab + 1, have[k], total[k]);
         nn_gp_quote(q, sizeof q, tt);
         char style[80];
         nn_gp_series(style, sizeof style, k);
@@ -611,19 +1224,158 @@ static int plot(const table *t, const char *col, const char *dir)
             fprintf(g.f, ", \\\n     $bins%d using 1:2 with boxes %s title %s", k, style, q);
     }
     fputc('\n', g.f);
+    for (int k = 0; k < MAXG; k++)
+        free(labels[k]);
     if (nn_gp_end(&g, &e))
         return cli_fail(&e);
     bool missing = false;
     char drawn_name[600];
     if (nn_gp_draw(dir, base, false, &fo, &missing, drawn_name, sizeof drawn_name, &e)) {
         if (missing) {
-            fprintf(stderr, "nnlab: gnuplot not found, so %s/%s.png was not drawn; its script is "
-                    "%s/%s.gp (apt-get install gnuplot-nox)\n", dir, base, dir, base);
+            say("gnuplot not found, so %s/%s.png was not drawn; its script is %s/%s.gp "
+                "(apt-get install gnuplot-nox)", dir, base, dir, base);
             return 0;
         }
         return cli_fail(&e);
     }
     return 0;
+}
+
+/* ---- where --out may write ---------------------------------------------------------------- */
+
+/* Does dir hold name as nnlab's: a JSON object naming nnlab_version, or a file there that
+ * cannot be read or parsed (a damaged manifest is still taken for nnlab's)? A web app's
+ * manifest.json is not. */
+static bool nnlab_file(const char *dir, const char *name)
+{
+    char *p = join(dir, name);
+    struct stat st;
+    bool ours = false;
+    if (p && lstat(p, &st) == 0) {
+        bool absent;
+        char why[2048];
+        cJSON *j = read_json(p, &absent, why, sizeof why);
+        ours = !j || cJSON_IsString(cJSON_GetObjectItemCaseSensitive(j, "nnlab_version"));
+        cJSON_Delete(j);
+    }
+    free(p);
+    return ours;
+}
+
+/* Is name, an entry of the sweep directory dir, one the sweep keeps: sweep.json, its lock,
+ * logs/, the scripts --emit writes, a point's folder (listed in sweep.json; when that
+ * cannot be read, any name with '=', as every point's has), a hidden name (.lock,
+ * .stale-*), or any of these with nnlab's .part (a left-over .part blocks the real one)? */
+static bool sweep_keeps(const char *dir, const char *name)
+{
+    static const char *const own[] = {"sweep.json", "sweep.sbatch", "points.txt", "parallel.sh",
+                                      "parallel.joblog", "logs"};
+    size_t n = strlen(name);
+    char *bare = strdup(name);
+    if (!bare)
+        return true;
+    if (n > 5 && !strcmp(bare + n - 5, ".part"))
+        bare[n - 5] = '\0';
+    bool keep = bare[0] == '.';
+    for (size_t i = 0; i < sizeof own / sizeof *own; i++)
+        keep |= !strcmp(bare, own[i]);
+    char *swp = join(dir, "sweep.json"), why[2048];
+    bool absent;
+    cJSON *sw = swp ? read_json(swp, &absent, why, sizeof why) : NULL;
+    const cJSON *points = cJSON_GetObjectItemCaseSensitive(sw, "points"), *p;
+    if (!cJSON_IsArray(points))
+        keep |= strchr(bare, '=') != NULL;
+    cJSON_ArrayForEach(p, points) {
+        const cJSON *d = cJSON_GetObjectItemCaseSensitive(p, "dir");
+        keep |= cJSON_IsString(d) && !strcmp(d->valuestring, bare);
+    }
+    cJSON_Delete(sw);
+    free(swp);
+    free(bare);
+    return keep;
+}
+
+/* --out must not replace what nnlab keeps: anything in a run directory (the run owns it
+ * all: --force or a sweep's rerun replaces the folder whole, and its studies name files
+ * freely), a sweep's own files and points, or the files --plot writes. Says why (exit 2)
+ * before anything is read or written; 0 when out may be written. */
+static int check_out(const char *out, const char *plot_dir, const char *plot_col)
+{
+    size_t len = strlen(out);
+    const char *slash = strrchr(out, '/');
+    const char *base = slash ? slash + 1 : out;
+    if (!len || out[len - 1] == '/' || !strcmp(base, ".") || !strcmp(base, "..")) {
+        say("--out %s: names a folder; give the table's file name", out);
+        return 2;
+    }
+    if (len + 8 > sizeof ((nn_file *)0)->final) {
+        say("--out: the path is %zu bytes long, too long to write", len);
+        return 2;
+    }
+    char *parent = slash ? strndup(out, slash == out ? 1 : (size_t)(slash - out)) : strdup(".");
+    char *rp = parent ? realpath(parent, NULL) : NULL;
+    free(parent);
+    if (!rp)
+        return 0;           /* no such folder: the write says so */
+    int rc = 0;
+    char *full = join(rp, base), *d = strdup(rp), *entry = strdup(base);
+    struct stat st;
+    if (!full || !d || !entry) {
+        rc = 1;
+        say("collect: out of memory");
+    } else if (lstat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
+        say("--out %s: is a folder%s; give the table's file name", out,
+            nnlab_file(full, "manifest.json") ? " (an nnlab run directory)"
+            : nnlab_file(full, "sweep.json") ? " (an nnlab sweep directory)" : "");
+        rc = 2;
+    }
+    /* from the file's folder up to the root: entry is the name in d on the way to it */
+    while (!rc) {
+        if (nnlab_file(d, "manifest.json")) {
+            say("--out %s: is inside the run directory %s, which belongs to nnlab (--force or "
+                "a sweep's rerun replaces it whole); write the table elsewhere", out, d);
+            rc = 2;
+        } else if (nnlab_file(d, "sweep.json") && sweep_keeps(d, entry)) {
+            say("--out %s: %s belongs to the sweep in %s (nnlab keeps sweep.json, its scripts, "
+                "logs/ and every point there); write the table under another name or elsewhere",
+                out, entry, d);
+            rc = 2;
+        }
+        if (rc || !strcmp(d, "/"))
+            break;
+        char *cut = strrchr(d, '/');
+        free(entry);
+        entry = strdup(cut + 1);
+        if (cut == d)
+            cut[1] = '\0';
+        else
+            *cut = '\0';
+        if (!entry) {
+            rc = 1;
+            break;
+        }
+    }
+    /* the files --plot is about to write beside the table */
+    char *pd = !rc && plot_col ? realpath(plot_dir, NULL) : NULL;
+    if (pd && !strcmp(pd, rp)) {
+        char pb[200], nm[220];
+        plot_base(plot_col, pb, sizeof pb);
+        static const char *const ext[] = {".csv", ".gp", ".png", ".csv.part", ".gp.part",
+                                          ".png.part"};
+        for (int i = 0; i < 6 && !rc; i++) {
+            snprintf(nm, sizeof nm, "%s%s", pb, ext[i]);
+            if (!strcmp(base, nm)) {
+                say("--out %s: --plot writes that file; write the table elsewhere", out);
+                rc = 2;
+            }
+        }
+    }
+    free(pd);
+    free(full);
+    free(d);
+    free(entry);
+    free(rp);
+    return rc;
 }
 
 int cmd_collect(int argc, char **argv)
@@ -662,10 +1414,28 @@ int cmd_collect(int argc, char **argv)
         return cli_usage("collect", "--format expects csv or json, got \"%s\"", fmt);
     if (!n_dirs)
         return cli_usage("collect", "missing DIR (usage: nnlab collect DIR... [--summary])");
+    if (summary && !strcmp(fmt, "json")) {
+        say("collect: --summary prints CSV; drop --format json");
+        return 2;
+    }
+    int rc = out ? check_out(out, dirs[0], col) : 0;
+    if (rc)
+        return rc;
     table t = {.rows = cJSON_CreateArray()};
-    int rc = 0;
-    for (int i = 0; i < n_dirs && !rc; i++)
+    if (!t.rows)
+        t.oom = true;
+    for (int i = 0; i < n_dirs && !rc && !t.oom; i++)
         rc = add_dir(&t, dirs[i]);
+    for (size_t i = 0; i < t.n_rows; i++)
+        qsort(t.r[i].cells, (size_t)t.r[i].n, sizeof *t.r[i].cells, by_col);
+    if (!rc && t.oom) {
+        say("collect: out of memory");
+        rc = 1;
+    }
+    if (!rc && col && names_find(&t.cols, col) < 0) {     /* before anything is written */
+        say("collect: --plot %s: no such column (nnlab collect prints them in its header)", col);
+        rc = 2;
+    }
     FILE *f = stdout;
     nn_file w = {0};
     nn_err e = {0};
@@ -675,15 +1445,15 @@ int cmd_collect(int argc, char **argv)
         f = w.f;
     }
     if (!rc) {
-        if (summary && !strcmp(fmt, "csv")) {
-            write_summary(f, &t);
-        } else if (summary) {
-            fprintf(stderr, "nnlab: collect: --summary prints CSV; drop --format json\n");
-            rc = 2;
+        if (summary) {
+            if (!write_summary(f, &t))
+                rc = 1;
         } else if (!strcmp(fmt, "json")) {
             char *text = nn_json_print(t.rows, NN_JSON_DIGITS17);
             if (text)
                 fputs(text, f);
+            else
+                rc = 1, say("collect: out of memory");
             free(text);
         } else {
             write_csv(f, &t);
@@ -694,14 +1464,11 @@ int cmd_collect(int argc, char **argv)
     else if (rc && out)
         nn_file_abort(&w);
     if (!rc && !out && (fflush(stdout) != 0 || ferror(stdout))) {
-        fprintf(stderr, "nnlab: collect: cannot write to stdout\n");
+        say("collect: cannot write to stdout");
         rc = 1;
     }
     if (!rc && col)
         rc = plot(&t, col, dirs[0]);
-    cJSON_Delete(t.rows);
-    for (int c = 0; c < t.n_cols; c++)
-        free(t.cols[c]);
-    free(t.cols);
+    table_free(&t);
     return rc;
 }
