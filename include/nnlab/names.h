@@ -26,4 +26,8 @@ void nn_join(char *buf, size_t cap, const char *const *items, int n);
  * folders beside files that all have one, and dots separate the steps of --set paths. */
 bool nn_label_ok(const char *s);
 
+/* The length of the valid UTF-8 character at s (1-4), or 0 when s does not start one
+ * (a stray byte, an overlong form, a surrogate): what nnlab writes is valid UTF-8. */
+size_t nn_utf8_char(const unsigned char *s);
+
 #endif

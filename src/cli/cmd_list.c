@@ -184,13 +184,17 @@ int cmd_data(int argc, char **argv)
     }
     nn_data d;
     nn_err e = {0};
-    if (nn_data_generate(g, (uint32_t)seed, p, &d, &e))
+    if (nn_data_generate(g, (uint32_t)seed, p, &d, &e)) {
+        if (!e.where[0])
+            nn_err_where(&e, "data %s", g->name);
         return cli_fail(&e);
+    }
     int rc = nn_data_write_csv(stdout, &d, &e);
     nn_data_free(&d);
     if (rc || fflush(stdout) != 0) {
         if (!rc)
-            nn_err_set(&e, NN_EIO, "stdout", "write failed");
+            nn_err_set(&e, NN_EIO, "standard output", "write failed: %s", strerror(errno));
+        nn_err_where(&e, "standard output");
         return cli_fail(&e);
     }
     return 0;

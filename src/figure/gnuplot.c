@@ -16,6 +16,7 @@
 
 #include "nnlab/figure.h"
 #include "nnlab/io.h"
+#include "nnlab/names.h"
 
 const char *const nn_fig_format_names[3] = {"png", "svg", "pdf"};
 
@@ -99,23 +100,6 @@ int nn_fig_parse_formats(const char *text, unsigned *formats, nn_err *e)
 
 /* ---- scripts ------------------------------------------------------------------------------- */
 
-/* The length of the valid UTF-8 character at s (1-4), or 0 when s does not start one. */
-static size_t utf8_char(const unsigned char *s)
-{
-    unsigned c = s[0];
-    size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-    if (!n || (n == 2 && c < 0xC2) || (n == 4 && c > 0xF4))
-        return 0;
-    for (size_t i = 1; i < n; i++)
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-    if (n == 3 && ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] >= 0xA0)))
-        return 0;                           /* overlong, or a surrogate */
-    if (n == 4 && ((c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] >= 0x90)))
-        return 0;
-    return n;
-}
-
 void nn_gp_quote(char *buf, size_t cap, const char *s)
 {
     size_t k = 0;
@@ -127,7 +111,7 @@ void nn_gp_quote(char *buf, size_t cap, const char *s)
     buf[k++] = '\'';
     const unsigned char *p = (const unsigned char *)s;
     while (*p) {
-        size_t n = utf8_char(p);
+        size_t n = nn_utf8_char(p);
         if (n == 0) {                        /* not UTF-8 (a Latin-1 header): a '?' */
             if (k + 2 >= cap)
                 break;
@@ -239,10 +223,15 @@ static int begin(nn_gp *g, const char *dir, const char *base, const char *what, 
     if (rc)
         return rc;
     g->f = g->w.f;
-    fputs("# nnlab: ", g->f);
-    for (const char *c = what; *c; c++)          /* one comment, never a command */
-        fputc(*c == '\n' || *c == '\r' ? ' ' : *c, g->f);
-    fputc('\n', g->f);
+    /* one comment line, never a command: no control character ends it early, and no
+     * trailing backslash continues it onto the next line */
+    char line[600];
+    size_t n = 0;
+    for (const char *c = what; *c && n + 1 < sizeof line; c++)
+        line[n++] = (unsigned char)*c < 0x20 || *c == 0x7f ? ' ' : *c;
+    while (n && (line[n - 1] == '\\' || line[n - 1] == ' '))
+        n--;
+    fprintf(g->f, "# nnlab: %.*s\n", (int)n, line);
     return NN_OK;
 }
 

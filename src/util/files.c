@@ -50,6 +50,12 @@ int nn_mkdir(const char *path, nn_err *e)
 
 int nn_file_open(nn_file *w, const char *path, nn_err *e)
 {
+    w->f = NULL;
+    /* a path cut short would be another file: refuse it whole */
+    if (strlen(path) + sizeof ".part" > sizeof w->tmp)
+        return nn_err_set(e, NN_EIO, "", "cannot write a file whose path is %zu bytes long "
+                          "(at most %zu): %.200s...", strlen(path), sizeof w->tmp - sizeof ".part",
+                          path);
     snprintf(w->final, sizeof w->final, "%s", path);
     /* the temporary name sits beside the final one, so rename never crosses devices */
     snprintf(w->tmp, sizeof w->tmp, "%s.part", path);

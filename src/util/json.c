@@ -1,5 +1,6 @@
 /* json.c: reading JSON strictly and printing it (see json.h). */
 #include "nnlab/json.h"
+#include "nnlab/names.h"
 
 #include <cJSON.h>
 #include <math.h>
@@ -629,8 +630,11 @@ void nn_buf_json_string(nn_buf *b, const char *s)
             if (*p < 0x20) {
                 nn_buf_printf(b, "\\u%04x", *p);
             } else {
-                char c[2] = {(char)*p, 0};
-                nn_buf_puts(b, c);
+                size_t k = nn_utf8_char(p);     /* invalid UTF-8 (a Latin-1 key): U+FFFD */
+                char c[5] = {0};
+                memcpy(c, p, k ? k : 0);
+                nn_buf_puts(b, k ? c : "\\ufffd");
+                p += k ? k - 1 : 0;
             }
         }
     }

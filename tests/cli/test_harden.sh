@@ -199,6 +199,10 @@ expect_exit 2 "$NNLAB" check "$tmp/const.json"
 grep -q "/data/normalize: feature 1 (a) is constant" "$tmp/err" && ok || no "a constant feature: $(cat "$tmp/err")"
 expect_exit 2 "$NNLAB" check $S --set data.generator=regression --set data.half_width=1e6 --set data.step=1e-6
 head -1 "$tmp/err" | grep -q "^nnlab: $S: /data" && ok || no "a generator's error names /data: $(cat "$tmp/err")"
+if [ -c /dev/full ]; then
+    "$NNLAB" data wedges > /dev/full 2>"$tmp/err"
+    grep -q "^nnlab: standard output: write failed" "$tmp/err" && ok || no "data > /dev/full: $(cat "$tmp/err")"
+fi
 if [ "$(id -u)" = 0 ] && mkdir "$tmp/tiny" && mount -t tmpfs -o size=4k tmpfs "$tmp/tiny" 2>/dev/null; then
     expect_exit 1 "$NNLAB" run $S --out "$tmp/tiny/r" $QUICK
     grep -q "^nnlab: $tmp/tiny/r/" "$tmp/err" && ok || no "a full disk names the file: $(cat "$tmp/err")"
