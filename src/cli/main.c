@@ -115,8 +115,8 @@ const cmd nn_commands[] = {
      "\n"
      "A --set value that is JSON (a list, an object or a quoted string) is never swept:\n"
      "--set 'models.relu.hidden=[8,8,4]'. Exit status: 0 every point complete (or\n"
-     "diverged); 1 some failed, were interrupted or run elsewhere; 2 bad usage or a bad spec\n"
-     "for some point (nothing is written); 130/143 interrupted.\n"},
+     "diverged); 1 some failed, were interrupted, run elsewhere or could not be read;\n"
+     "2 bad usage or a bad spec for some point (nothing is written); 130/143 interrupted.\n"},
     {"collect", cmd_collect, "gather the results of many runs into one table",
      "usage: nnlab collect DIR... [--format csv|json] [--summary] [--plot COLUMN] [--out FILE]\n"
      "\n"

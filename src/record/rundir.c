@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "nnlab/fmt.h"
@@ -99,8 +100,9 @@ static enum manifest_kind read_manifest(const char *dir, char *why, size_t cap, 
  * nobody holds is a run that is over. Returns the descriptor holding it, -1 with errno
  * EWOULDBLOCK when a live process holds it, or -1 with another errno when the lock cannot be
  * taken here (then the manifest's host and pid are the evidence). create: make the file
- * when it is missing (else a missing file is a lock nobody holds: -1, ENOENT). */
-static int take_lock(const char *dir, bool create)
+ * when it is missing (else a missing file is a lock nobody holds: -1, ENOENT). patient: try
+ * for 0.2 s, past another process's check that holds it for a moment. */
+static int take_lock(const char *dir, bool create, bool patient)
 {
     char path[4200];
     nn_path_join(path, sizeof path, dir, NN_RUN_LOCK_FILE);
@@ -114,10 +116,17 @@ static int take_lock(const char *dir, bool create)
         errno = EINVAL;
         return -1;
     }
-    while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    /* another process's check or probe holds it for a moment (flock cannot test without
+     * taking): a holder for 0.2 s is a live owner */
+    for (int tries = 0; flock(fd, LOCK_EX | LOCK_NB) != 0; tries++) {
         if (errno == EINTR)
             continue;
         int err = errno;
+        if (err == EWOULDBLOCK && patient && tries < 20) {
+            struct timespec ts = {0, 10000000};
+            nanosleep(&ts, NULL);
+            continue;
+        }
         close(fd);
         errno = err;
         return -1;
@@ -136,7 +145,7 @@ static bool in_use(const char *dir, char *who, size_t cap)
         snprintf(who, cap, " (pid %ld%s%s, from its manifest)", pid, host[0] ? " on " : "", host);
     else
         who[0] = '\0';
-    int fd = take_lock(dir, false);
+    int fd = take_lock(dir, false, true);
     if (fd >= 0) {
         close(fd);          /* free: nobody writes it */
         return false;
@@ -297,7 +306,7 @@ int nn_rundir_create(const char *dir_in, bool force, int *lock, nn_err *e)
     if (force && lstat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
         /* the old run is replaced in place, under its lock: two --force runs never both
          * take it, and a run that starts meanwhile finds it held */
-        int fd = lock ? take_lock(dir, true) : -1;
+        int fd = lock ? take_lock(dir, true, true) : -1;
         if (lock && fd < 0 && errno == EWOULDBLOCK)
             return lock_failed(dir_in, e);
         char why[1024];
@@ -328,7 +337,7 @@ int nn_rundir_create(const char *dir_in, bool force, int *lock, nn_err *e)
         return nn_err_set(e, NN_EIO, dir_in, "cannot create run directory: %s", strerror(errno));
     }
     if (lock) {
-        *lock = take_lock(dir, true);
+        *lock = take_lock(dir, true, true);
         if (*lock < 0 && errno == EWOULDBLOCK)   /* a --force run took the new folder first */
             return lock_failed(dir_in, e);
     }
@@ -337,7 +346,7 @@ int nn_rundir_create(const char *dir_in, bool force, int *lock, nn_err *e)
 
 int nn_rundir_lock(const char *dir, int *lock, nn_err *e)
 {
-    *lock = take_lock(dir, true);
+    *lock = take_lock(dir, true, true);
     if (*lock < 0 && errno == EWOULDBLOCK)
         return lock_failed(dir, e);
     char who[400];
@@ -354,7 +363,7 @@ void nn_rundir_unlock(int lock)
 
 int nn_rundir_probe(const char *dir)
 {
-    int fd = take_lock(dir, false);
+    int fd = take_lock(dir, false, false);   /* a moment's holder is "held": looked at again */
     if (fd >= 0) {
         close(fd);
         return 0;

@@ -11,7 +11,7 @@ case $NNLAB in /*) ;; *) NNLAB=$ROOT/$NNLAB ;; esac
 S=experiments/init.json
 QUICK="--set train.max_epochs=20 --quiet"
 # a hang is a failure, not a stuck suite
-T="timeout $((20 * SCALE))"
+T="timeout -k 5 $((20 * SCALE))"   # -k: the old binary swallowed SIGTERM while blocked
 
 # ---- 1. a run directory a live process writes is never taken from it --------------------
 "$NNLAB" run $S --out "$tmp/live" $QUICK --no-plots || no "first run"
