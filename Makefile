@@ -22,7 +22,7 @@ endif
 B := build/$(MODE)
 
 LIB_SRC  := $(sort $(wildcard src/util/*.c src/core/*.c src/data/*.c src/spec/*.c src/record/*.c \
-                              src/figure/*.c src/study/*.c src/run/*.c))
+                              src/figure/*.c src/study/*.c src/report/*.c src/run/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)

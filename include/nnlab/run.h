@@ -21,6 +21,7 @@ typedef struct nn_run_opts {
     const char *out_dir;
     bool force;
     bool no_plots;
+    bool no_report;            /* write no index.html (the run's page, docs/report.md) */
     const char *gnuplot;       /* the gnuplot program (NULL: gnuplot on the PATH); the
                                   formats and size of figures are the spec's (figures) */
     int argc;                  /* the command line, for the manifest */
@@ -67,9 +68,10 @@ int nn_run(nn_plan *p, const nn_run_opts *o, nn_run_result *r, nn_err *e);
 /* Run a finished run directory's studies again from what it recorded (all the spec lists,
  * or only the one named study, with the spec's options or the defaults), rewriting their
  * tables and figures and their part of summary.json. fig (may be NULL) names the gnuplot
- * program, and formats and a size that replace the spec's when not 0. Refuses a manifest that still says
+ * program, and formats and a size that replace the spec's when not 0; report: index.html
+ * rewritten after. Refuses a manifest that still says
  * "running" or a spec.json whose SHA-256 is not the manifest's, unless force. */
-int nn_analyze(const char *dir, const char *study, bool draw, bool force,
+int nn_analyze(const char *dir, const char *study, bool draw, bool force, bool report,
                const nn_fig_opts *fig, volatile const int *stop, nn_run_result *r, nn_err *e);
 
 #endif

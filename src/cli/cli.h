@@ -27,6 +27,7 @@ int cmd_analyze(int argc, char **argv);
 int cmd_distance(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_collect(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 /* Print "nnlab: where: msg" and return the exit status for e->code. */
 int cli_fail(const nn_err *e);
@@ -41,7 +42,7 @@ typedef struct spec_args {
     const char *out;
     const char *sets[64];
     int n_sets;
-    bool force, quiet, no_plots;
+    bool force, quiet, no_plots, no_report;
     double max_output;   /* --max-output in bytes: 0 = the default, INFINITY = none */
     int threads;         /* --threads: 0 = the default (the number of cores) */
     char fig_sets[2][600];   /* --format and --size, as the overrides figures.format=, .size= */

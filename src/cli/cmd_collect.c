@@ -36,6 +36,7 @@
 #include "nnlab/io.h"
 #include "nnlab/json.h"
 #include "nnlab/record.h"
+#include "nnlab/report.h"
 #include "nnlab/spec.h"
 
 /* The largest file collect reads (a manifest keeps the whole command line). */
@@ -1241,6 +1242,24 @@ static int plot(const table *t, const char *col, const char *dir)
     return 0;
 }
 
+/* --curves: the seed bands of every model and setting, as collect-curves.csv and .png in the
+ * first DIR (docs/report.md) */
+static int write_curves(const char *const *dirs, int n)
+{
+    bool missing = false;
+    char note[300];
+    nn_err e = {0};
+    if (nn_report_curves(dirs, n, dirs[0], "collect-curves", getenv("NNLAB_GNUPLOT"), &missing,
+                         note, sizeof note, &e))
+        return cli_fail(&e);
+    if (note[0])
+        say("collect: --curves: %s", note);
+    if (missing)
+        say("gnuplot not found, so %s/collect-curves.png was not drawn; its script is "
+            "%s/collect-curves.gp (apt-get install gnuplot-nox)", dirs[0], dirs[0]);
+    return 0;
+}
+
 /* ---- where --out may write ---------------------------------------------------------------- */
 
 /* Does dir hold name as nnlab's: a JSON object naming nnlab_version, or a file there that
@@ -1382,7 +1401,7 @@ int cmd_collect(int argc, char **argv)
 {
     const char *dirs[256], *fmt = "csv", *col = NULL, *out = NULL;
     int n_dirs = 0;
-    bool summary = false;
+    bool summary = false, curves = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char **slot = !strcmp(a, "--format") ? &fmt : !strcmp(a, "--plot") ? &col
@@ -1399,9 +1418,12 @@ int cmd_collect(int argc, char **argv)
             out = a + 6;
         } else if (!strcmp(a, "--summary")) {
             summary = true;
+        } else if (!strcmp(a, "--curves")) {
+            curves = true;
         } else if (a[0] == '-') {
-            static const char *const known[] = {"--format", "--summary", "--plot", "--out"};
-            const char *s = nn_suggest(a, known, 4);
+            static const char *const known[] = {"--format", "--summary", "--plot", "--out",
+                                                "--curves"};
+            const char *s = nn_suggest(a, known, 5);
             return cli_usage("collect", "unknown option \"%s\"%s%s%s (see nnlab collect --help)", a,
                              s ? " (did you mean \"" : "", s ? s : "", s ? "\"?)" : "");
         } else if (n_dirs < 256) {
@@ -1419,6 +1441,8 @@ int cmd_collect(int argc, char **argv)
         return 2;
     }
     int rc = out ? check_out(out, dirs[0], col) : 0;
+    if (!rc && out && curves)
+        rc = check_out(out, dirs[0], "curves");
     if (rc)
         return rc;
     table t = {.rows = cJSON_CreateArray()};
@@ -1470,5 +1494,7 @@ int cmd_collect(int argc, char **argv)
     if (!rc && col)
         rc = plot(&t, col, dirs[0]);
     table_free(&t);
+    if (!rc && curves)
+        rc = write_curves(dirs, n_dirs);
     return rc;
 }

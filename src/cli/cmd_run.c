@@ -252,9 +252,10 @@ static int load_plan(const spec_args *a, nn_plan *plan, nn_err *e)
 int cmd_run(int argc, char **argv)
 {
     static const char *const opts[] = {"--out", "--set", "--force", "--quiet", "--no-plots",
-                                       "--max-output", "--threads", "--format", "--size"};
+                                       "--max-output", "--threads", "--format", "--size",
+                                       "--no-report"};
     spec_args a;
-    int rc = parse_spec_args(argc, argv, &a, opts, 9);
+    int rc = parse_spec_args(argc, argv, &a, opts, 10);
     if (rc)
         return rc;
     nn_plan plan;
@@ -286,6 +287,7 @@ int cmd_run(int argc, char **argv)
     bool tty = isatty(STDERR_FILENO) && !a.quiet && pg.epoch && pg.done && pg.began;
     nn_run_opts o = {
         .spec_file = a.spec, .out_dir = out, .force = a.force, .no_plots = a.no_plots,
+        .no_report = a.no_report,
         .gnuplot = getenv("NNLAB_GNUPLOT"),
         .max_output = a.max_output,
         .threads = a.threads ? a.threads : cli_cores(),
@@ -396,7 +398,7 @@ static void report_analysis(const char *dir, const char *study, bool draw, int s
 int cmd_analyze(int argc, char **argv)
 {
     const char *dir = NULL, *study = NULL;
-    bool quiet = false, no_plots = false, force = false;
+    bool quiet = false, no_plots = false, force = false, no_report = false;
     nn_fig_opts fig = {.gnuplot = getenv("NNLAB_GNUPLOT")};
     const char *seen_fmt = NULL, *seen_size = NULL;
     for (int i = 1; i < argc; i++) {
@@ -418,6 +420,8 @@ int cmd_analyze(int argc, char **argv)
             quiet = true;
         } else if (!strcmp(arg, "--no-plots")) {
             no_plots = true;
+        } else if (!strcmp(arg, "--no-report")) {
+            no_report = true;
         } else if (!strcmp(arg, "--force")) {
             force = true;
         } else if (!strncmp(arg, "--study", 7) && (arg[7] == '=' || arg[7] == '\0')) {
@@ -430,8 +434,8 @@ int cmd_analyze(int argc, char **argv)
                 return cli_usage("analyze", "--study needs a study name");
         } else if (arg[0] == '-') {
             static const char *const opts[] = {"--study", "--quiet", "--no-plots", "--force",
-                                               "--format", "--size"};
-            const char *s = nn_suggest(arg, opts, 6);
+                                               "--format", "--size", "--no-report"};
+            const char *s = nn_suggest(arg, opts, 7);
             return cli_usage("analyze", "unknown option \"%s\"%s%s%s (see nnlab analyze --help)",
                              arg, s ? " (did you mean \"" : "", s ? s : "", s ? "\"?)" : "");
         } else if (dir) {
@@ -453,7 +457,7 @@ int cmd_analyze(int argc, char **argv)
     nn_err e = {0};
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    int rc = nn_analyze(dir, study, !no_plots, force, &fig, &stop_flag, &r, &e);
+    int rc = nn_analyze(dir, study, !no_plots, force, !no_report, &fig, &stop_flag, &r, &e);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     if (rc)
         return cli_fail(&e);

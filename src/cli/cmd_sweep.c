@@ -35,6 +35,7 @@
 #include "nnlab/io.h"
 #include "nnlab/json.h"
 #include "nnlab/record.h"
+#include "nnlab/report.h"
 #include "nnlab/run.h"
 #include "nnlab/sha256.h"
 #include "nnlab/spec.h"
@@ -59,7 +60,7 @@ typedef struct opts {
     const char *sets[NN_SWEEP_MAX_SETS];
     int n_sets, jobs, throttle;
     long point;
-    bool dry_run, fail_fast, quiet, no_plots;
+    bool dry_run, fail_fast, quiet, no_plots, no_report;
 } opts;
 
 typedef struct sweep_run {
@@ -88,7 +89,7 @@ static int parse_opts(int argc, char **argv, opts *o)
     o->jobs = n > 0 ? (int)n : 1;
     static const char *const known[] = {"--set", "--out", "--jobs", "--dry-run", "--keep-going",
                                         "--fail-fast", "--point", "--emit", "--throttle",
-                                        "--quiet", "--no-plots", "--max-output"};
+                                        "--quiet", "--no-plots", "--max-output", "--no-report"};
     /* a single-valued option given twice is a mistake, not "the last one wins" */
     static const char *const single[] = {"--out", "--jobs", "--point", "--emit", "--throttle",
                                          "--max-output"};
@@ -168,6 +169,8 @@ static int parse_opts(int argc, char **argv, opts *o)
             o->quiet = true;
         } else if (!strcmp(name, "--no-plots")) {
             o->no_plots = true;
+        } else if (!strcmp(name, "--no-report")) {
+            o->no_report = true;
         }
     }
     if (!o->spec)
@@ -615,6 +618,8 @@ static void sweep_command(FILE *f, const sweep_run *w)
     shell_word(f, w->dir);
     if (w->o.no_plots)
         fputs(" --no-plots", f);
+    if (w->o.no_report)
+        fputs(" --no-report", f);
     if (w->o.max_output_arg) {
         fputs(" --max-output ", f);
         shell_word(f, w->o.max_output_arg);
@@ -731,6 +736,8 @@ static int child_argv(const sweep_run *w, long k, char bufs[][512], char *out, c
     }
     if (w->o.no_plots)
         av[c++] = "--no-plots";
+    if (w->o.no_report)
+        av[c++] = "--no-report";
     if (w->o.max_output_arg) {
         av[c++] = "--max-output";
         av[c++] = w->o.max_output_arg;
@@ -765,7 +772,7 @@ static int open_log(const char *log)
 static pid_t start(const sweep_run *w, long k, bool to_log)
 {
     char bufs[NN_SWEEP_MAX_AXES][512], out[PATH_MAX + 300], log[PATH_MAX + 300];
-    const char *av[2 * (NN_SWEEP_MAX_SETS + NN_SWEEP_MAX_AXES) + 10];
+    const char *av[2 * (NN_SWEEP_MAX_SETS + NN_SWEEP_MAX_AXES) + 16];
     child_argv(w, k, bufs, out, av);
     snprintf(log, sizeof log, "%s/logs/%s.log", w->dir, w->names[k]);
     fflush(NULL);
@@ -990,6 +997,26 @@ static void free_run(sweep_run *w)
     nn_sweep_free(&w->s);
 }
 
+/* DIR/index.html, the sweep's page (docs/report.md); 1 when it could not be written */
+static int sweep_page(const sweep_run *w)
+{
+    if (w->o.no_report)
+        return 0;
+    const char *const dirs[1] = {w->dir};
+    nn_report_opts ro = {.gnuplot = getenv("NNLAB_GNUPLOT"), .no_figures = w->o.no_plots};
+    char note[300];
+    nn_err e = {0};
+    if (nn_report_write(dirs, 1, NULL, &ro, note, sizeof note, &e)) {
+        cli_fail(&e);
+        return 1;
+    }
+    if (note[0] && !w->o.quiet)
+        fprintf(stderr, "nnlab: %s: %s\n", w->dir, note);
+    if (!w->o.quiet && w->o.point < 0)
+        fprintf(stderr, "nnlab: the sweep's page is %s/index.html\n", w->dir);
+    return 0;
+}
+
 int cmd_sweep(int argc, char **argv)
 {
     static sweep_run w;
@@ -1146,6 +1173,8 @@ int cmd_sweep(int argc, char **argv)
         if (write_sweep_json(&w, &e)) {   /* the point's end, under the sweep's lock */
             cli_fail(&e);
             code = code ? code : 1;
+        } else if (sweep_page(&w)) {
+            code = code ? code : 1;
         }
         free_run(&w);
         if (got_signal)
@@ -1166,6 +1195,8 @@ int cmd_sweep(int argc, char **argv)
         fprintf(stderr, "nnlab: %s: %ld points: %ld complete, %ld diverged, %ld failed, %ld not "
                 "run or interrupted, %ld running elsewhere, %ld unreadable\n", w.dir,
                 w.s.n_points, done, diverged, failed, interrupted, busy, unreadable);
+    if (!rc && sweep_page(&w))
+        failed++;
     int sig = got_signal;
     free_run(&w);
     if (rc)

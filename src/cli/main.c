@@ -21,6 +21,7 @@ const cmd nn_commands[] = {
     {"run", cmd_run, "train the models of a spec and write a run directory",
      "usage: nnlab run SPEC.json [--out DIR] [--set PATH=VALUE]... [--force] [--quiet] [--no-plots]\n"
      "                 [--format png,svg,pdf] [--size S] [--max-output SIZE] [--threads N]\n"
+     "                 [--no-report]\n"
      "\n"
      "Trains every model the spec describes, runs its studies and writes a run directory:\n"
      "spec.json, manifest.json, summary.json, data.csv, <label>/metrics.csv,\n"
@@ -35,6 +36,7 @@ const cmd nn_commands[] = {
      "  --force            replace an existing run directory (only an nnlab run)\n"
      "  --quiet            print nothing but errors\n"
      "  --no-plots         draw no figures: tables, summaries and most gnuplot scripts only\n"
+     "  --no-report        write no index.html (the run's page; nnlab report DIR writes one)\n"
      "  --format LIST      draw every figure in these formats: png, svg, pdf (default png;\n"
      "                     the spec's figures.format)\n"
      "  --size S           every figure S times its default size, text and lines too\n"
@@ -55,7 +57,7 @@ const cmd nn_commands[] = {
      "Exit status 0 when the spec is good, 2 when it is not.\n"},
     {"analyze", cmd_analyze, "run a finished run's studies again from what it recorded",
      "usage: nnlab analyze RUN_DIR [--study NAME] [--format png,svg,pdf] [--size S] [--quiet]\n"
-     "                     [--no-plots] [--force]\n"
+     "                     [--no-plots] [--no-report] [--force]\n"
      "\n"
      "Recomputes the studies of a run directory from its recorded tables (model files,\n"
      "metrics.csv, weights.csv, data.csv), without training: every study its spec.json lists,\n"
@@ -67,6 +69,7 @@ const cmd nn_commands[] = {
      "                 spec's figures.format)\n"
      "  --size S       figures S times their default size (default: the spec's)\n"
      "  --no-plots     tables only\n"
+     "  --no-report    leave index.html as it was (else rewritten with the new figures)\n"
      "  --quiet        print nothing but errors\n"
      "  --force        analyse a run whose manifest still says running (it was killed),\n"
      "                 or whose spec.json changed since it ran\n"
@@ -89,7 +92,7 @@ const cmd nn_commands[] = {
     {"sweep", cmd_sweep, "run a spec over ranges or lists of --set values",
      "usage: nnlab sweep SPEC.json --set PATH=LIST... [--out DIR] [--jobs N] [--dry-run]\n"
      "                   [--keep-going | --fail-fast] [--point K] [--emit slurm|parallel]\n"
-     "                   [--throttle N] [--quiet] [--no-plots] [--max-output SIZE]\n"
+     "                   [--throttle N] [--quiet] [--no-plots] [--no-report] [--max-output SIZE]\n"
      "\n"
      "Runs SPEC once per point of the Cartesian product of the swept overrides: a --set\n"
      "whose value is a range start:stop[:step] (stop excluded: seed=0:100) or a list\n"
@@ -110,6 +113,7 @@ const cmd nn_commands[] = {
      "  --throttle N     at most N array tasks at once (Slurm's %N; default 10)\n"
      "  --quiet          print nothing but errors\n"
      "  --no-plots       tables only, in every point\n"
+     "  --no-report      write no index.html, the sweep's nor its points'\n"
      "  --max-output SIZE  refuse a point, or the whole sweep, estimated to write more\n"
      "                   than SIZE (default 2G; 500M, 8G, none)\n"
      "\n"
@@ -118,7 +122,8 @@ const cmd nn_commands[] = {
      "diverged); 1 some failed, were interrupted, run elsewhere or could not be read;\n"
      "2 bad usage or a bad spec for some point (nothing is written); 130/143 interrupted.\n"},
     {"collect", cmd_collect, "gather the results of many runs into one table",
-     "usage: nnlab collect DIR... [--format csv|json] [--summary] [--plot COLUMN] [--out FILE]\n"
+     "usage: nnlab collect DIR... [--format csv|json] [--summary] [--plot COLUMN] [--curves]\n"
+     "                     [--out FILE]\n"
      "\n"
      "DIR is a sweep directory, a run directory, or a folder of run directories. Prints one\n"
      "row per model of every run: the swept values, status, seed, converged,\n"
@@ -129,7 +134,26 @@ const cmd nn_commands[] = {
      "                     grouped by model and by the swept values other than seeds\n"
      "  --plot COLUMN      also draw a histogram of COLUMN per group (gnuplot) into the\n"
      "                     first DIR: collect-COLUMN.png with its .csv and .gp\n"
+     "  --curves           also pool the training curves over seeds (median, quartiles,\n"
+     "                     min, max per epoch, per model and setting) into the first DIR:\n"
+     "                     collect-curves.csv and collect-curves.png with its .gp\n"
      "  --out FILE         write the table to FILE instead of stdout\n"},
+    {"report", cmd_report, "write the page of a run, a sweep, or several runs side by side",
+     "usage: nnlab report DIR... [--out FILE.html] [--no-plots] [--quiet]\n"
+     "\n"
+     "Writes one self-contained HTML page (figures embedded, no requests; open it from the\n"
+     "disk, mail it, archive it). One run: its status, how to reproduce it, its models and\n"
+     "every figure, links to its files. A sweep: a sortable table of its points (only the\n"
+     "settings that differ), histograms of what the models ended with, the training\n"
+     "curves pooled over seeds (median, interquartile band, min-max band). Several runs:\n"
+     "the same side by side, their curves overlaid and the difference of their specs.\n"
+     "Also for an interrupted, failed or damaged run, saying so. run and sweep write\n"
+     "DIR/index.html themselves (--no-report to skip).\n"
+     "\n"
+     "  --out FILE.html  where (default: DIR/index.html for one DIR, else report.html);\n"
+     "                   replaces only a page nnlab wrote\n"
+     "  --no-plots       draw none of the page's own figures (the runs' are still shown)\n"
+     "  --quiet          print nothing but errors\n"},
     {"list", cmd_list, "list datasets, activations, inits, optimizers, losses, studies",
      "usage: nnlab list [datasets|activations|inits|optimizers|losses|studies]\n"
      "\n"
@@ -462,6 +486,8 @@ int parse_spec_args(int argc, char **argv, spec_args *a, const char *const *allo
             a->quiet = true;
         } else if (!strcmp(opt, "--no-plots")) {
             a->no_plots = true;
+        } else if (!strcmp(opt, "--no-report")) {
+            a->no_report = true;
         }
     }
     if (!a->spec)

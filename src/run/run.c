@@ -19,6 +19,7 @@
 #include "nnlab/io.h"
 #include "nnlab/json.h"
 #include "nnlab/record.h"
+#include "nnlab/report.h"
 #include "nnlab/sha256.h"
 #include "nnlab/study.h"
 
@@ -525,7 +526,7 @@ static cJSON *read_json(const char *path, size_t max, nn_err *e)
 static int analyze(const char *dir, const char *study, bool draw, bool force, const char *want,
                    const nn_fig_opts *fig, volatile const int *stop, nn_run_result *r, nn_err *e);
 
-int nn_analyze(const char *dir, const char *study, bool draw, bool force,
+int nn_analyze(const char *dir, const char *study, bool draw, bool force, bool report,
                const nn_fig_opts *fig, volatile const int *stop, nn_run_result *r, nn_err *e)
 {
     memset(r, 0, sizeof *r);
@@ -552,6 +553,14 @@ int nn_analyze(const char *dir, const char *study, bool draw, bool force,
                         "recorded)");
     else
         rc = analyze(dir, study, draw, force, want, fig, stop, r, e);
+    if (!rc && report) {   /* the page shows the new figures, under the run's lock */
+        const char *const dirs[1] = {dir};
+        nn_report_opts ro = {.gnuplot = fig ? fig->gnuplot : NULL, .no_figures = !draw,
+                             .stop = stop};
+        rc = nn_report_write(dirs, 1, NULL, &ro, NULL, 0, e);
+        if (rc)
+            e->code = rc = NN_ERUN, r->status = NN_RUN_FAILED;
+    }
     nn_rundir_unlock(lock);
     return rc;
 }
@@ -1025,6 +1034,13 @@ int nn_run(nn_plan *p, const nn_run_opts *o, nn_run_result *r, nn_err *e)
     cJSON_Delete(summary);
     if (rc)
         goto fail;
+    if (!o->no_report) {   /* the page, before the manifest says the run is over */
+        const char *const dirs[1] = {o->out_dir};
+        nn_report_opts ro = {.gnuplot = o->gnuplot, .status = nn_run_status_name(status),
+                             .no_figures = o->no_plots, .stop = o->stop};
+        if ((rc = nn_report_write(dirs, 1, NULL, &ro, NULL, 0, e)))
+            goto fail;
+    }
     r->status = status;
     r->wall_seconds = elapsed(&man);
     rc = write_manifest(&man, o, nn_run_status_name(status), true, e);
