@@ -15,8 +15,10 @@ for t in "$TESTBIN"/test_*; do
 done
 for t in tests/layers.sh tests/specs/run.sh tests/cli/test_*.sh; do
     [ -f "$t" ] || continue
-    if sh "$t" >/dev/null 2>"${TMPDIR:-/tmp}/nnlab-check.log"; then pass=$((pass + 1));
+    if sh "$t" >"${TMPDIR:-/tmp}/nnlab-check.out" 2>"${TMPDIR:-/tmp}/nnlab-check.log"; then pass=$((pass + 1));
     else fail=$((fail + 1)); failed="$failed $t"; cat "${TMPDIR:-/tmp}/nnlab-check.log" >&2; fi
+    # a check a test could not make (a program missing) is said, one line, never silent
+    sed -n "s|^skip: |$t: skipped: |p" "${TMPDIR:-/tmp}/nnlab-check.out"
 done
 if [ "$fail" -eq 0 ]; then
     echo "make check: all $pass test programs passed"

@@ -76,6 +76,16 @@ int cmd_report(int argc, char **argv)
     } else {
         snprintf(page, sizeof page, "report.html");
     }
+    char folder[PATH_MAX + 64];
+    snprintf(folder, sizeof folder, "%s", page);
+    char *slash = strrchr(folder, '/');
+    if (slash)
+        slash[slash == folder] = '\0';
+    struct stat fst;
+    if (slash && (stat(folder, &fst) || !S_ISDIR(fst.st_mode))) {
+        fprintf(stderr, "nnlab: %s: no such folder to write the page into\n", folder);
+        return 2;
+    }
     /* a page replaces only a page: never a user's file */
     struct stat st;
     if (!lstat(page, &st) && (!S_ISREG(st.st_mode) || !nn_report_is_page(page))) {

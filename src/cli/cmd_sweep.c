@@ -1006,7 +1006,10 @@ static int sweep_page(const sweep_run *w)
     nn_report_opts ro = {.gnuplot = getenv("NNLAB_GNUPLOT"), .no_figures = w->o.no_plots};
     char note[300];
     nn_err e = {0};
-    if (nn_report_write(dirs, 1, NULL, &ro, note, sizeof note, &e)) {
+    int fd = lock_sweep(w);   /* tasks ending together write it one after the other */
+    int rc = nn_report_write(dirs, 1, NULL, &ro, note, sizeof note, &e);
+    unlock_sweep(fd);
+    if (rc) {
         cli_fail(&e);
         return 1;
     }

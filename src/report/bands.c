@@ -27,6 +27,11 @@
 
 int rep_group(rgroups *g, const char *raw)
 {
+    return rep_group_styled(g, raw, -1, 0);
+}
+
+int rep_group_styled(rgroups *g, const char *raw, int color, int dash)
+{
     char name[400];   /* a name is one line of a CSV: control characters become spaces */
     snprintf(name, sizeof name, "%s", raw);
     for (char *p = name; *p; p++)
@@ -38,16 +43,20 @@ int rep_group(rgroups *g, const char *raw)
     if (g->n == g->cap) {
         int cap = g->cap ? 2 * g->cap : 16;
         char **p = realloc(g->names, (size_t)cap * sizeof *p);
-        if (!p) {
+        int *st = p ? realloc(g->style, (size_t)cap * sizeof *st) : NULL;
+        if (p)
+            g->names = p;
+        if (!p || !st) {
             g->oom = true;
             return -1;
         }
-        g->names = p, g->cap = cap;
+        g->style = st, g->cap = cap;
     }
     if (!(g->names[g->n] = strdup(name))) {
         g->oom = true;
         return -1;
     }
+    g->style[g->n] = (color < 0 ? g->n : color) * 1000 + (dash < 0 ? 0 : dash % 1000);
     return g->n++;
 }
 
@@ -78,6 +87,7 @@ void rep_groups_free(rgroups *g)
     for (int i = 0; i < g->n_m; i++)
         free(g->m[i].path);
     free(g->names);
+    free(g->style);
     free(g->m);
     memset(g, 0, sizeof *g);
 }
@@ -337,14 +347,24 @@ int rep_bands(const rgroups *g, const char *dir, const char *base, const char *t
     if (!panels)
         goto out;
     int shown = g->n < MAX_DRAWN ? g->n : MAX_DRAWN, longest = 12;
+    bool pooled = false;   /* any band at all (else: curves, and no band in the key) */
+    bool dashed = false;   /* several settings of one model */
+    for (int gi = 0; gi < g->n; gi++) {
+        pooled = pooled || members[gi] > 1;
+        dashed = dashed || g->style[gi] % 1000;
+    }
+    /* bands of one colour overlap past telling apart: pooled over several settings, each
+     * group has a colour of its own (and keeps its dash) */
+    bool own_colour = pooled && dashed;
     for (int gi = 0; gi < shown; gi++) {   /* "<name> (20 runs)" */
         int l = (int)strlen(g->names[gi]) + (members[gi] > 1 ? 11 : 0);
         longest = l > longest ? (l < 60 ? l : 60) : longest;
     }
     int key_px = 60 + 8 * longest;
     nn_gp gp;
-    if ((rc = nn_gp_begin(&gp, dir, base, "seed bands: each group's median curve, its "
-                          "interquartile band and its min-max band, from the pooled metrics.csv",
+    if ((rc = nn_gp_begin(&gp, dir, base, pooled ? "seed bands: each group's median curve, its "
+                          "interquartile band and its min-max band, from the pooled metrics.csv"
+                          : "training curves, from each model's metrics.csv",
                           360 * panels + key_px + 40, 420, fig, e)))
         goto out;
     FILE *f = gp.f;
@@ -371,21 +391,31 @@ int rep_bands(const rgroups *g, const char *dir, const char *base, const char *t
         fputs(loss ? "set logscale y\nset format y '%.0e'\nset yrange [*:*]\n"
                    : "unset logscale y\nset format y '%g'\nset yrange [0:*]\n", f);
         fputs("plot ", f);
+        bool any = false;
         for (int gi = 0; gi < shown; gi++) {
             if (first[gi + 1] == first[gi])
                 continue;
+            if (any)
+                fputs(", \\\n     ", f);
+            any = true;
             nn_gp_quote(q, sizeof q, file);
-            nn_gp_series_color(color, sizeof color, gi);
+            int ci = own_colour ? gi : g->style[gi] / 1000, dash = g->style[gi] % 1000;
+            nn_gp_series_color(color, sizeof color, ci);
             long a = first[gi], b = first[gi + 1] - 1;
-            fprintf(f, "%s%s skip 1 every ::%ld::%ld using 1:%d:%d with filledcurves %s "
-                       "fs transparent solid 0.10 noborder notitle, \\\n", gi ? ", \\\n     " : "",
-                    q, a, b, col0 + 1, col0 + 5, color);
-            fprintf(f, "     %s skip 1 every ::%ld::%ld using 1:%d:%d with filledcurves %s "
-                       "fs transparent solid 0.25 noborder notitle, \\\n", q, a, b, col0 + 2,
-                    col0 + 4, color);
-            char style[80];
-            nn_gp_series(style, sizeof style, gi);
-            fprintf(f, "     %s skip 1 every ::%ld::%ld using 1:%d with lines lw 2 %s ", q, a, b,
+            if (members[gi] > 1) {   /* the bands under the median */
+                fprintf(f, "%s skip 1 every ::%ld::%ld using 1:%d:%d with filledcurves %s "
+                           "fs transparent solid 0.10 noborder notitle, \\\n     ", q, a, b,
+                        col0 + 1, col0 + 5, color);
+                fprintf(f, "%s skip 1 every ::%ld::%ld using 1:%d:%d with filledcurves %s "
+                           "fs transparent solid 0.25 noborder notitle, \\\n     ", q, a, b,
+                        col0 + 2, col0 + 4, color);
+            }
+            char style[120];
+            if (dash)   /* a run or setting of its own: the model's colour, dashed */
+                snprintf(style, sizeof style, "%s dt %d", color, 1 + dash % 4);
+            else
+                nn_gp_series(style, sizeof style, ci);
+            fprintf(f, "%s skip 1 every ::%ld::%ld using 1:%d with lines lw 2 %s ", q, a, b,
                     col0 + 3, style);
             if (p == 0) {
                 char label[300];
@@ -399,7 +429,7 @@ int rep_bands(const rgroups *g, const char *dir, const char *base, const char *t
                 fputs("notitle", f);
             }
         }
-        if (p == 0)
+        if (p == 0 && pooled)
             fputs(", \\\n     keyentry with lines lw 2 lc rgb INK title 'median', "
                   "keyentry with filledcurves fs transparent solid 0.35 noborder lc rgb INK "
                   "title 'interquartile', keyentry with filledcurves fs transparent solid 0.12 "

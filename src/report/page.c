@@ -69,8 +69,7 @@ static const char JS[] =
     "(function(){\n"
     "function key(td){var v=td.getAttribute('data-v');if(v===null)v=td.textContent;"
     "var x=parseFloat(v);return {n:v!==''&&isFinite(x)&&/^\\s*[-+0-9.]/.test(v),x:x,s:v};}\n"
-    "function cmp(a,b){if(a.s===''||b.s==='')return (a.s==='')-(b.s==='');"
-    "if(a.n&&b.n)return a.x-b.x;if(a.n!==b.n)return a.n?-1:1;"
+    "function cmp(a,b){if(a.n&&b.n)return a.x-b.x;if(a.n!==b.n)return a.n?-1:1;"
     "return a.s<b.s?-1:a.s>b.s?1:0;}\n"
     "function page(t,p){var rows=t.tBodies[0].rows,per=" "100" ",n=Math.max(1,Math.ceil(rows.length/per));"
     "p=Math.min(Math.max(p,0),n-1);t.setAttribute('data-page',p);"
@@ -84,8 +83,9 @@ static const char JS[] =
     "th.setAttribute('aria-sort',asc?'ascending':'descending');"
     "var b=t.tBodies[0],rows=Array.prototype.slice.call(b.rows);"
     "rows.forEach(function(r,i){r._i=i;});"
-    "rows.sort(function(x,y){var d=cmp(key(x.cells[c]),key(y.cells[c]));"
-    "if(!asc&&d)d=-d;return d||x._i-y._i;});"
+    "rows.sort(function(x,y){var a=key(x.cells[c]),b=key(y.cells[c]);"
+    "if(a.s===''||b.s==='')return (a.s==='')-(b.s==='')||x._i-y._i;"   /* blanks last, both ways */
+    "var d=cmp(a,b);if(!asc)d=-d;return d||x._i-y._i;});"
     "rows.forEach(function(r){b.appendChild(r);});page(t,0);});});\n"
     "var g=document.getElementById(t.id+'-pager');if(g){"
     "g.querySelector('.prev').addEventListener('click',function(){page(t,+t.getAttribute('data-page')-1);});"
@@ -268,7 +268,11 @@ static void bands_section(rb *b, pagefig *pf, const rgroups *g, const char *titl
 {
     if (!g->n_m)
         return;
-    rb_add(b, "<h2 id=\"bands\">Seed bands</h2>\n");
+    bool pooled = false;
+    for (int i = 0; i < g->n_m && !pooled; i++)
+        for (int k = i + 1; k < g->n_m && !pooled; k++)
+            pooled = g->m[i].group == g->m[k].group;
+    rb_add(b, pooled ? "<h2 id=\"bands\">Seed bands</h2>\n" : "<h2 id=\"bands\">Training curves</h2>\n");
     if (!page_figures(pf)) {
         rb_add(b, "<p class=\"meta\">Not drawn (figures are off).</p>\n");
         return;
@@ -943,26 +947,34 @@ static void many_page(rb *b, many *m, const rsweep *sw, const char *link_base, p
     histogram_section(b, pf, m->runs, m->n, sw ? "what the points' models ended with"
                                                : "what the runs' models ended with");
     /* bands: a group per model and setting, pooled over every seed */
-    rgroups g = {0};
+    rgroups g = {0}, models = {0}, settings = {0};   /* colour: the model; dash: the setting */
     for (int r = 0; r < m->n; r++) {
         rrun *run = m->runs[r];
+        rb set = {0};
+        for (int c = 0; c < m->n_cols && sw; c++)
+            if (!rep_seed_path(m->cols[c])) {
+                const char *v = setting(m, r, c);
+                rb_printf(&set, ", %s=%s", m->cols[c], v ? v : "");
+            }
+        int dash = sw ? rep_group(&settings, set.s ? set.s : "") : r;
         for (int i = 0; i < run->n_models; i++) {
             rb name_b = {0};
             if (!sw)
                 rb_add(&name_b, m->label[r]), rb_add(&name_b, ": ");
             rb_add(&name_b, run->models[i].group);
-            for (int c = 0; c < m->n_cols && sw; c++)
-                if (!rep_seed_path(m->cols[c])) {
-                    const char *v = setting(m, r, c);
-                    rb_printf(&name_b, ", %s=%s", m->cols[c], v ? v : "");
-                }
+            if (set.s)
+                rb_add(&name_b, set.s);
             char path[4400];
             metrics_path(path, sizeof path, run, &run->models[i]);
             if (name_b.s)
-                rep_member(&g, rep_group(&g, name_b.s), path);
+                rep_member(&g, rep_group_styled(&g, name_b.s, rep_group(&models, run->models[i].group),
+                                                dash), path);
             rb_free(&name_b);
         }
+        rb_free(&set);
     }
+    rep_groups_free(&models);
+    rep_groups_free(&settings);
     bands_section(b, pf, &g, sw ? "training curves pooled over seeds" : "training curves",
                   sw ? "Each model's training curves pooled over the sweep's seeds (and its "
                        "replicates), per value of the other settings: at every epoch the median "
@@ -1139,7 +1151,7 @@ out:
 int nn_report_curves(const char *const *dirs, int n, const char *outdir, const char *base,
                      const char *gnuplot, bool *missing, char *note, size_t cap, nn_err *e)
 {
-    rgroups g = {0};
+    rgroups g = {0}, models = {0}, settings = {0};   /* colour: the model; dash: the setting */
     int rc = NN_OK;
     for (int i = 0; i < n && !rc; i++) {
         rsweep sw = {0};
@@ -1156,10 +1168,9 @@ int nn_report_curves(const char *const *dirs, int n, const char *outdir, const c
         }
         for (int r = 0; r < k; r++)
             for (int q = 0; q < runs[r].n_models; q++) {
-                rb name = {0};
+                rb name = {0}, set = {0};
                 if (n > 1)
-                    rb_printf(&name, "%s: ", runs == &one ? one.name : sw.dir);
-                rb_add(&name, runs[r].models[q].group);
+                    rb_printf(&set, "%s: ", runs == &one ? one.name : sw.dir);
                 const cJSON *s;
                 cJSON_ArrayForEach(s, runs[r].sets) {
                     const char *eq = cJSON_IsString(s) ? strchr(s->valuestring, '=') : NULL;
@@ -1168,13 +1179,22 @@ int nn_report_curves(const char *const *dirs, int n, const char *outdir, const c
                         continue;
                     snprintf(path, sizeof path, "%.*s", (int)(eq - s->valuestring), s->valuestring);
                     if (!rep_seed_path(path))
-                        rb_printf(&name, ", %s", s->valuestring);
+                        rb_printf(&set, ", %s", s->valuestring);
                 }
+                if (n > 1)
+                    rb_printf(&name, "%s: ", runs == &one ? one.name : sw.dir);
+                rb_add(&name, runs[r].models[q].group);
+                if (set.s && n <= 1)
+                    rb_add(&name, set.s);
+                else if (set.s && strchr(set.s, ','))
+                    rb_add(&name, strchr(set.s, ','));
                 char mp[4400];
                 metrics_path(mp, sizeof mp, &runs[r], &runs[r].models[q]);
                 if (name.s)
-                    rep_member(&g, rep_group(&g, name.s), mp);
+                    rep_member(&g, rep_group_styled(&g, name.s, rep_group(&models, runs[r].models[q].group),
+                                                    rep_group(&settings, set.s ? set.s : "")), mp);
                 rb_free(&name);
+                rb_free(&set);
             }
         if (is_sweep)
             rep_sweep_free(&sw);
@@ -1190,5 +1210,7 @@ int nn_report_curves(const char *const *dirs, int n, const char *outdir, const c
             snprintf(note, cap, "no model's metrics.csv found");
     }
     rep_groups_free(&g);
+    rep_groups_free(&models);
+    rep_groups_free(&settings);
     return rc;
 }

@@ -100,6 +100,8 @@ typedef struct rmember {
 
 typedef struct rgroups {
     char **names;           /* group i's name for people ("relu-he", "relu-he, lr=0.1") */
+    int *style;             /* group i's colour (its model, the same in every figure) * 1000
+                               + its dash pattern (its run or setting) */
     int n, cap;
     rmember *m;
     int n_m, cap_m;
@@ -107,6 +109,8 @@ typedef struct rgroups {
 } rgroups;
 
 int rep_group(rgroups *g, const char *name);             /* its index, added when new */
+/* the same, drawn in colour `color` and dash pattern `dash` (0 solid) */
+int rep_group_styled(rgroups *g, const char *name, int color, int dash);
 void rep_member(rgroups *g, int group, const char *path);
 void rep_groups_free(rgroups *g);
 

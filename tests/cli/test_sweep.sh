@@ -16,7 +16,7 @@ S=experiments/init.json
 "$NNLAB" sweep $S --set seed=0:3 --set train.lr=0.25,1 --out "$tmp/j2" --jobs 2 --no-plots --quiet \
     || no "sweep --jobs 2"
 expect_eq "$(ls "$tmp/j1" | tr '\n' ' ')" \
-    "logs seed=0,train.lr=0.25 seed=0,train.lr=1 seed=1,train.lr=0.25 seed=1,train.lr=1 seed=2,train.lr=0.25 seed=2,train.lr=1 sweep.json " \
+    "index.html logs seed=0,train.lr=0.25 seed=0,train.lr=1 seed=1,train.lr=0.25 seed=1,train.lr=1 seed=2,train.lr=0.25 seed=2,train.lr=1 sweep.json " \
     "point directories named from their overrides, first axis slowest"
 [ "$(tree "$tmp/j1")" = "$(tree "$tmp/j2")" ] && ok || no "--jobs 1 and --jobs 2 differ"
 "$NNLAB" run $S --set seed=1 --set train.lr=1 --out "$tmp/solo" --no-plots --quiet || no "solo run"
@@ -100,7 +100,7 @@ grep -q "^nnlab: sweep point 1 (data.path=missing.csv): .*missing.csv: cannot op
 # ---- one point at a time: --point, GNU parallel, Slurm's script --------------------------
 P="$tmp/pt"
 "$NNLAB" sweep $S --set seed=0:4 --out "$P" --point 2 --no-plots --quiet || no "--point 2"
-expect_eq "$(ls "$P" | tr '\n' ' ')" "logs seed=2 sweep.json " "--point runs that point only"
+expect_eq "$(ls "$P" | tr '\n' ' ')" "index.html logs seed=2 sweep.json " "--point runs that point only"
 "$NNLAB" sweep $S --set seed=0:4 --out "$P" --point 2 --no-plots --quiet 2>"$tmp/err" || no "--point again"
 expect_exit 2 "$NNLAB" sweep $S --set seed=0:4 --out "$P" --point 4
 "$NNLAB" sweep $S --set seed=0:4 --out "$P" --no-plots --emit slurm > "$tmp/emit.txt" || no "--emit slurm"
