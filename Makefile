@@ -93,8 +93,10 @@ fuzz-merge: build/fuzz/fuzz_spec build/fuzz/fuzz_files
 # make figures: every experiment in experiments/ into runs/<name> (replacing the last
 # make figures' runs there), the 100-seed sweep of init.json into runs/init-sweep, two at a
 # time on two cores; then the gallery: each figure docs/gallery.tsv lists copied into
-# docs/figures, and docs/gallery.md written from the table.
-FIGURE_RUNS := fig-init-3-deep $(filter-out fig-init-3-deep,$(patsubst experiments/%.json,fig-%,$(wildcard experiments/*.json))) fig-init-sweep
+# docs/figures, and docs/gallery.md written from the table; a 20-seed sweep's page
+# (runs/report-sweep) photographed by the tests' headless browser for docs/report.md and the
+# README (skipped, said, without chromium).
+FIGURE_RUNS := fig-init-3-deep $(filter-out fig-init-3-deep,$(patsubst experiments/%.json,fig-%,$(wildcard experiments/*.json))) fig-init-sweep fig-report-sweep
 figures: all
 	@t0=$$(date +%s.%N); $(MAKE) --no-print-directory -j$$(nproc) $(FIGURE_RUNS) && \
 	awk -F'\t' '!/^#|^==|^--|^[ \t]*$$/ && NF == 6 { print "runs/" $$1 "/" $$2 "\t" "docs/figures/" $$3 }' \
@@ -106,6 +108,14 @@ fig-init-sweep:
 	@rm -rf runs/init-sweep
 	@./nnlab sweep experiments/init.json --set seed=0:100 --out runs/init-sweep --no-plots --quiet --jobs 1
 	@./nnlab collect runs/init-sweep --plot converged_epoch > runs/init-sweep/collect.csv
+fig-report-sweep:
+	@rm -rf runs/report-sweep
+	@./nnlab sweep experiments/init.json --set seed=0:20 --out runs/report-sweep --quiet --jobs 1
+	@if command -v chromium >/dev/null; then \
+	    python3 tests/browser/page_check.py runs/report-sweep/index.html \
+	        --screenshot docs/figures/report-sweep.png > runs/report-sweep/page_check.log || \
+	    { cat runs/report-sweep/page_check.log; exit 1; }; \
+	else echo "make figures: no chromium, so docs/figures/report-sweep.png was not taken"; fi
 fig-%:
 	@./nnlab run experiments/$*.json --out runs/$* --force --quiet --threads 1
 

@@ -1288,7 +1288,7 @@ static bool nnlab_file(const char *dir, const char *name)
 static bool sweep_keeps(const char *dir, const char *name)
 {
     static const char *const own[] = {"sweep.json", "sweep.sbatch", "points.txt", "parallel.sh",
-                                      "parallel.joblog", "logs"};
+                                      "parallel.joblog", "logs", "index.html"};
     size_t n = strlen(name);
     char *bare = strdup(name);
     if (!bare)

@@ -501,7 +501,7 @@ int rep_histograms(rrun *const *runs, int n_runs, const char *dir, const char *b
             lo[k] = log10(lo[k]), hi[k] = log10(hi[k]);
         }
     }
-    int panel[4], panels = 0;
+    int panel[4], panels = 0, most[4] = {0};
     for (int k = 0; k < 4; k++)
         if (finite[k])
             panel[panels++] = k;
@@ -529,6 +529,7 @@ int rep_histograms(rrun *const *runs, int n_runs, const char *dir, const char *b
         double width = hi[k] > lo[k] ? (hi[k] - lo[k]) / BINS : 1;
         double start = hi[k] > lo[k] ? lo[k] : lo[k] - 0.5;
         int counts[BINS][MAX_DRAWN] = {{0}};
+        most[p] = 0;
         for (int r = 0; r < n_runs; r++)
             for (int i = 0; i < runs[r]->n_models; i++) {
                 double x = rep_num(runs[r]->models[i].j, ms[k].path);
@@ -540,6 +541,7 @@ int rep_histograms(rrun *const *runs, int n_runs, const char *dir, const char *b
                 int b = (int)floor((x - start) / width);
                 b = b < 0 ? 0 : b >= BINS ? BINS - 1 : b;   /* the last bin closed, as numpy's */
                 counts[b][gi]++;
+                most[p] = counts[b][gi] > most[p] ? counts[b][gi] : most[p];
             }
         for (int b = 0; b < BINS; b++) {
             fprintf(w.f, "%s%s,", ms[k].log ? "log10 " : "", ms[k].path);
@@ -583,8 +585,12 @@ int rep_histograms(rrun *const *runs, int n_runs, const char *dir, const char *b
         fprintf(f, "\nset xlabel '%s%s'\n", ms[k].log ? "log10 " : "", ms[k].title);
         double width = hi[k] > lo[k] ? (hi[k] - lo[k]) / BINS : 1;
         double start = hi[k] > lo[k] ? lo[k] : lo[k] - 0.5;
-        fprintf(f, "set xrange [%.17g:%.17g]\nset boxwidth %.17g absolute\nplot ", start,
+        fprintf(f, "set xrange [%.17g:%.17g]\nset boxwidth %.17g absolute\n", start,
                 start + BINS * width, width / G * 0.9);
+        /* about five labels on the x axis, whole models on the y axis */
+        double raw = BINS * width / 5, pw = pow(10, floor(log10(raw))), mant = raw / pw;
+        fprintf(f, "set xtics %.17g\n", (mant <= 1 ? 1 : mant <= 2 ? 2 : mant <= 5 ? 5 : 10) * pw);
+        fprintf(f, "set ytics %s\nplot ", most[p] <= 6 ? "1" : "autofreq");
         for (int gi = 0; gi < G; gi++) {
             nn_gp_series(style, sizeof style, gi);
             double off = (gi + 0.5) * width / G;

@@ -943,9 +943,6 @@ static void many_page(rb *b, many *m, const rsweep *sw, const char *link_base, p
         rb_add(b, "; each point's page has its resolved spec; <a href=\"sweep.json\">sweep.json</a> "
                   "lists the points.</p>\n");
     }
-    runs_table(b, m, link_base);
-    histogram_section(b, pf, m->runs, m->n, sw ? "what the points' models ended with"
-                                               : "what the runs' models ended with");
     /* bands: a group per model and setting, pooled over every seed */
     rgroups g = {0}, models = {0}, settings = {0};   /* colour: the model; dash: the setting */
     for (int r = 0; r < m->n; r++) {
@@ -983,6 +980,9 @@ static void many_page(rb *b, many *m, const rsweep *sw, const char *link_base, p
                      : "Each run's models' training curves overlaid (a model with replicates: "
                        "their median, interquartile band and min-max band).");
     rep_groups_free(&g);
+    histogram_section(b, pf, m->runs, m->n, sw ? "what the points' models ended with"
+                                               : "what the runs' models ended with");
+    runs_table(b, m, link_base);
     if (!sw && m->n >= 2) {
         char **paths = NULL;
         int n = differing(m->fl, m->n, &paths);
