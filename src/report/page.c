@@ -274,7 +274,10 @@ static void bands_section(rb *b, pagefig *pf, const rgroups *g, const char *titl
             pooled = g->m[i].group == g->m[k].group;
     rb_add(b, pooled ? "<h2 id=\"bands\">Seed bands</h2>\n" : "<h2 id=\"bands\">Training curves</h2>\n");
     if (!page_figures(pf)) {
-        rb_add(b, "<p class=\"meta\">Not drawn (figures are off).</p>\n");
+        rb_add(b, pf->o && pf->o->stop && *pf->o->stop
+                      ? "<p class=\"meta\">Not drawn: the run was interrupted.</p>\n"
+                      : "<p class=\"meta\">Not drawn (figures are off: --no-plots; "
+                        "<code>nnlab report DIR</code> draws them).</p>\n");
         return;
     }
     bool drawn, missing;

@@ -1052,6 +1052,12 @@ fail:
     {
         nn_err ignored;   /* the first error is the one to report */
         write_manifest(&man, o, "failed", true, &ignored);
+        /* the page of what it did, when it can be had (a full disk: not) */
+        if (!o->no_report && nn_path_exists(man.path)) {
+            const char *const dirs[1] = {o->out_dir};
+            nn_report_opts ro = {.gnuplot = o->gnuplot, .status = "failed", .no_figures = true};
+            nn_report_write(dirs, 1, NULL, &ro, NULL, 0, &ignored);
+        }
     }
 out:
     nn_rundir_unlock(lock);

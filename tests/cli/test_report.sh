@@ -51,6 +51,10 @@ cp -r "$tmp/a" "$tmp/intr"
 sed 's/"status": "complete"/"status": "interrupted"/' "$tmp/a/manifest.json" > "$tmp/intr/manifest.json"
 expect_exit 0 "$NNLAB" report "$tmp/intr" --quiet
 grep -q 'The run was interrupted' "$tmp/intr/index.html" && ok || no "an interrupted run's page does not say so"
+# a run that fails (its figures cannot be drawn) leaves a page saying so
+NNLAB_GNUPLOT=/bin/false "$NNLAB" run $SPEC $SHORT --out "$tmp/failed" --quiet 2>/dev/null
+expect_eq "$?" 1 "a run whose figures fail"
+grep -q 'class="badge bad">failed<' "$tmp/failed/index.html" && ok || no "a failed run's page does not say failed"
 cp -r "$tmp/a" "$tmp/damaged"
 printf '{"models": [' > "$tmp/damaged/summary.json"
 rm "$tmp/damaged/index.html"
