@@ -52,6 +52,10 @@ int cmd_report(int argc, char **argv)
         return cli_usage("report", "missing DIR (usage: nnlab report DIR... [--out FILE])");
     for (int i = 0; i < n; i++) {
         struct stat st;
+        char here[PATH_MAX], there[PATH_MAX];
+        for (int k = 0; k < i; k++)   /* a run beside itself is no comparison */
+            if (realpath(dirs[i], here) && realpath(dirs[k], there) && !strcmp(here, there))
+                return cli_usage("report", "%s and %s are the same directory", dirs[k], dirs[i]);
         if (stat(dirs[i], &st) || !S_ISDIR(st.st_mode))
             return cli_usage("report", "%s: %s", dirs[i],
                              errno == ENOENT || !errno ? "no such directory" : strerror(errno));
@@ -84,6 +88,11 @@ int cmd_report(int argc, char **argv)
     struct stat fst;
     if (slash && (stat(folder, &fst) || !S_ISDIR(fst.st_mode))) {
         fprintf(stderr, "nnlab: %s: no such folder to write the page into\n", folder);
+        return 2;
+    }
+    if (nn_rundir_probe(slash ? folder : ".") == 1) {   /* a live run's folder is its own */
+        fprintf(stderr, "nnlab: %s: a live nnlab process is writing this run directory; write "
+                "the page elsewhere\n", slash ? folder : ".");
         return 2;
     }
     /* a page replaces only a page: never a user's file */

@@ -22,7 +22,9 @@
 
 #define MAX_SAMPLES 2000
 #define MAX_COLS 8
-#define MAX_DRAWN 12        /* groups drawn in one figure (the CSV holds all) */
+#define MAX_DRAWN 20        /* groups drawn in one figure (the CSV holds all) */
+#define NAME_MAX_LEN 64     /* a metrics.csv column's name, at most */
+#define KEY_CHARS 44        /* a key entry, at most (longer ones lose their middle) */
 #define LINE_MAX_BYTES 4096
 
 int rep_group(rgroups *g, const char *raw)
@@ -95,7 +97,7 @@ void rep_groups_free(rgroups *g)
 /* ---- one member's curve ------------------------------------------------------------------ */
 
 /* the header's columns (after epoch) into names; their count, or -1 */
-static int header(FILE *f, char names[MAX_COLS][32])
+static int header(FILE *f, char names[MAX_COLS][NAME_MAX_LEN])
 {
     char line[LINE_MAX_BYTES];
     if (!fgets(line, sizeof line, f) || strncmp(line, "epoch,", 6))
@@ -104,7 +106,7 @@ static int header(FILE *f, char names[MAX_COLS][32])
     int n = 0;
     for (char *save = NULL, *t = strtok_r(line + 6, ",", &save); t && n < MAX_COLS;
          t = strtok_r(NULL, ",", &save))
-        snprintf(names[n++], 32, "%s", t);
+        snprintf(names[n++], NAME_MAX_LEN, "%s", t);
     return n;
 }
 
@@ -134,7 +136,7 @@ static long last_epoch(const char *path)
 /* Read a member: for each sample k (epoch k*stride, the last sample epoch E) and column c of
  * the group's (map[i] = the group's column of the file's i-th), v[(c * S) + k]. Values past
  * the member's last epoch carry its last row. Returns false when the file cannot be read. */
-static bool read_member(const char *path, char gnames[MAX_COLS][32], int gcols, long stride,
+static bool read_member(const char *path, char gnames[MAX_COLS][NAME_MAX_LEN], int gcols, long stride,
                         long E, int S, double *v)
 {
     for (int i = 0; i < gcols * S; i++)
@@ -142,7 +144,7 @@ static bool read_member(const char *path, char gnames[MAX_COLS][32], int gcols, 
     FILE *f = nn_fopen_read(path, "metrics", NULL);
     if (!f)
         return false;
-    char names[MAX_COLS][32];
+    char names[MAX_COLS][NAME_MAX_LEN];
     int nc = header(f, names);
     if (nc < 0) {
         fclose(f);
@@ -167,9 +169,10 @@ static bool read_member(const char *path, char gnames[MAX_COLS][32], int gcols, 
             continue;
         long e = (long)ep;
         double row[MAX_COLS];
+        for (int i = 0; i < MAX_COLS; i++)   /* a short row's missing values are missing */
+            row[i] = NAN;
         p = end;
         for (int i = 0; i < nc; i++) {
-            row[i] = NAN;
             if (*p != ',')
                 break;
             row[i] = strtod(p + 1, &end);
@@ -241,7 +244,7 @@ int rep_bands(const rgroups *g, const char *dir, const char *base, const char *t
     if (g->oom)
         return nn_err_set(e, NN_ENOMEM, dir, "out of memory");
     /* the columns: the first readable member's header (every run of a spec has the same) */
-    char gnames[MAX_COLS][32];
+    char gnames[MAX_COLS][NAME_MAX_LEN];
     int gcols = -1;
     for (int i = 0; i < g->n_m && gcols < 0; i++) {
         FILE *f = nn_fopen_read(g->m[i].path, "metrics", NULL);
@@ -263,9 +266,14 @@ int rep_bands(const rgroups *g, const char *dir, const char *base, const char *t
     if (rc)
         return rc;
     fputs("epoch", w.f);
+    static const char *const stat[6] = {"n", "min", "q25", "median", "q75", "max"};
     for (int c = 0; c < gcols; c++)
-        fprintf(w.f, ",%s_n,%s_min,%s_q25,%s_median,%s_q75,%s_max", gnames[c], gnames[c],
-                gnames[c], gnames[c], gnames[c], gnames[c]);
+        for (int k = 0; k < 6; k++) {   /* a column's name may hold anything: quoted */
+            char name[NAME_MAX_LEN + 16];
+            snprintf(name, sizeof name, "%.63s_%s", gnames[c], stat[k]);
+            fputc(',', w.f);
+            csv_text(w.f, name);
+        }
     fputs(",group\n", w.f);
     long *first = calloc((size_t)g->n + 1, sizeof *first), row = 0;
     int *members = calloc((size_t)g->n + 1, sizeof *members), unread = 0;
@@ -346,7 +354,7 @@ int rep_bands(const rgroups *g, const char *dir, const char *base, const char *t
             panel_col[panels++] = c;
     if (!panels)
         goto out;
-    int shown = g->n < MAX_DRAWN ? g->n : MAX_DRAWN, longest = 12;
+    int shown = g->n < MAX_DRAWN ? g->n : MAX_DRAWN, longest = 12, entries = 0;
     bool pooled = false;   /* any band at all (else: curves, and no band in the key) */
     bool dashed = false;   /* several settings of one model */
     for (int gi = 0; gi < g->n; gi++) {
@@ -356,17 +364,35 @@ int rep_bands(const rgroups *g, const char *dir, const char *base, const char *t
     /* bands of one colour overlap past telling apart: pooled over several settings, each
      * group has a colour of its own (and keeps its dash) */
     bool own_colour = pooled && dashed;
-    for (int gi = 0; gi < shown; gi++) {   /* "<name> (20 runs)" */
-        int l = (int)strlen(g->names[gi]) + (members[gi] > 1 ? 11 : 0);
-        longest = l > longest ? (l < 60 ? l : 60) : longest;
+    char (*label)[KEY_CHARS * 3 + 40] = calloc((size_t)shown + 1, sizeof *label);
+    if (!label)
+        goto oom;
+    for (int gi = 0; gi < shown; gi++) {   /* "<name> (20 runs)", its middle elided when long */
+        char runs[32] = "";
+        if (members[gi] > 1)
+            snprintf(runs, sizeof runs, " (%d runs)", members[gi]);
+        const char *nm = g->names[gi];
+        size_t n = strlen(nm), room = KEY_CHARS - strlen(runs);
+        if (n > room)   /* keep the model (the start) and the setting's value (the end) */
+            snprintf(label[gi], sizeof label[gi], "%.*s\xe2\x80\xa6%s%s", (int)(room / 2 - 1), nm,
+                     nm + n - (room - room / 2), runs);
+        else
+            snprintf(label[gi], sizeof label[gi], "%s%s", nm, runs);
+        int l = (int)(n > room ? room : n) + (int)strlen(runs);
+        longest = l > longest ? l : longest;
+        entries += first[gi + 1] > first[gi];
     }
-    int key_px = 60 + 8 * longest;
+    entries += pooled ? 3 : 0;
+    int key_px = 50 + 7 * longest;
+    int height = 130 + 21 * entries > 420 ? 130 + 21 * entries : 420;   /* the key fits */
     nn_gp gp;
     if ((rc = nn_gp_begin(&gp, dir, base, pooled ? "seed bands: each group's median curve, its "
                           "interquartile band and its min-max band, from the pooled metrics.csv"
                           : "training curves, from each model's metrics.csv",
-                          360 * panels + key_px + 40, 420, fig, e)))
+                          360 * panels + key_px + 40, height, fig, e))) {
+        free(label);
         goto out;
+    }
     FILE *f = gp.f;
     if (g->n > shown)
         fprintf(f, "# the first %d of %d groups are drawn; %s.csv holds every one\n", shown,
@@ -392,43 +418,41 @@ int rep_bands(const rgroups *g, const char *dir, const char *base, const char *t
                    : "unset logscale y\nset format y '%g'\nset yrange [0:*]\n", f);
         fputs("plot ", f);
         bool any = false;
-        for (int gi = 0; gi < shown; gi++) {
-            if (first[gi + 1] == first[gi])
-                continue;
-            if (any)
-                fputs(", \\\n     ", f);
-            any = true;
-            nn_gp_quote(q, sizeof q, file);
-            int ci = own_colour ? gi : g->style[gi] / 1000, dash = g->style[gi] % 1000;
-            nn_gp_series_color(color, sizeof color, ci);
-            long a = first[gi], b = first[gi + 1] - 1;
-            if (members[gi] > 1) {   /* the bands under the median */
-                fprintf(f, "%s skip 1 every ::%ld::%ld using 1:%d:%d with filledcurves %s "
-                           "fs transparent solid 0.10 noborder notitle, \\\n     ", q, a, b,
-                        col0 + 1, col0 + 5, color);
-                fprintf(f, "%s skip 1 every ::%ld::%ld using 1:%d:%d with filledcurves %s "
-                           "fs transparent solid 0.25 noborder notitle, \\\n     ", q, a, b,
-                        col0 + 2, col0 + 4, color);
-            }
-            char style[120];
-            if (dash)   /* a run or setting of its own: the model's colour, dashed */
-                snprintf(style, sizeof style, "%s dt %d", color, 1 + dash % 4);
-            else
-                nn_gp_series(style, sizeof style, ci);
-            fprintf(f, "%s skip 1 every ::%ld::%ld using 1:%d with lines lw 2 %s ", q, a, b,
-                    col0 + 3, style);
-            if (p == 0) {
-                char label[300];
-                if (members[gi] > 1)
-                    snprintf(label, sizeof label, "%.200s (%d runs)", g->names[gi], members[gi]);
+        /* every group's bands first, then every median over them: a median keeps its colour */
+        for (int pass = 0; pass < 2; pass++)
+            for (int gi = 0; gi < shown; gi++) {
+                if (first[gi + 1] == first[gi] || (pass == 0 && members[gi] < 2))
+                    continue;
+                if (any)
+                    fputs(", \\\n     ", f);
+                any = true;
+                nn_gp_quote(q, sizeof q, file);
+                int ci = own_colour ? gi : g->style[gi] / 1000, dash = g->style[gi] % 1000;
+                nn_gp_series_color(color, sizeof color, ci);
+                long a = first[gi], b = first[gi + 1] - 1;
+                if (pass == 0) {
+                    fprintf(f, "%s skip 1 every ::%ld::%ld using 1:%d:%d with filledcurves %s "
+                               "fs transparent solid 0.10 noborder notitle, \\\n     ", q, a, b,
+                            col0 + 1, col0 + 5, color);
+                    fprintf(f, "%s skip 1 every ::%ld::%ld using 1:%d:%d with filledcurves %s "
+                               "fs transparent solid 0.25 noborder notitle", q, a, b, col0 + 2,
+                            col0 + 4, color);
+                    continue;
+                }
+                char style[120];
+                if (dash)   /* a run or setting of its own: the model's colour, dashed */
+                    snprintf(style, sizeof style, "%s dt %d", color, 1 + dash % 4);
                 else
-                    snprintf(label, sizeof label, "%.200s", g->names[gi]);
-                nn_gp_quote(q, sizeof q, label);
-                fprintf(f, "title %s", q);
-            } else {
-                fputs("notitle", f);
+                    nn_gp_series(style, sizeof style, ci);
+                fprintf(f, "%s skip 1 every ::%ld::%ld using 1:%d with lines lw 2 %s ", q, a, b,
+                        col0 + 3, style);
+                if (p == 0) {
+                    nn_gp_quote(q, sizeof q, label[gi]);
+                    fprintf(f, "title %s", q);
+                } else {
+                    fputs("notitle", f);
+                }
             }
-        }
         if (p == 0 && pooled)
             fputs(", \\\n     keyentry with lines lw 2 lc rgb INK title 'median', "
                   "keyentry with filledcurves fs transparent solid 0.35 noborder lc rgb INK "
@@ -437,10 +461,14 @@ int rep_bands(const rgroups *g, const char *dir, const char *base, const char *t
         fputs("\n", f);
     }
     fputs("unset multiplot\n", f);
+    free(label);
     if ((rc = nn_gp_end(&gp, e)))
         goto out;
     rc = nn_gp_draw(dir, base, false, fig, missing, NULL, 0, e);
     *drawn = !rc && !*missing;
+    if (*drawn && g->n > shown && note && cap && !note[0])
+        snprintf(note, cap, "the figure draws the first %d of %d groups; the table (nnlab "
+                 "collect DIR --curves) holds every one", shown, g->n);
     goto out;
 oom:
     nn_file_abort(&w);
@@ -460,11 +488,25 @@ typedef struct hmetric {
 
 #define BINS 20
 
+/* BINS bins over [lo, hi]; all values equal: the value in the middle bin of a span around it */
+static void bins_of(double lo, double hi, double *start, double *width)
+{
+    if (hi > lo) {
+        *start = lo, *width = (hi - lo) / BINS;
+        return;
+    }
+    double span = lo != 0 ? fabs(lo) * 0.2 : 1;
+    *width = span / BINS;
+    *start = lo - span / 2 - *width / 2;
+}
+
 int rep_histograms(rrun *const *runs, int n_runs, const char *dir, const char *base,
                    const char *title, const nn_fig_opts *fig, bool *drawn, bool *missing,
-                   nn_err *e)
+                   char *note, size_t cap, nn_err *e)
 {
     *drawn = *missing = false;
+    if (note && cap)
+        note[0] = '\0';
     hmetric ms[4] = {{"converged_epoch", "converged epoch", false},
                      {"final.loss", "final loss", false},
                      {"final.error", "final train error", false},
@@ -475,6 +517,9 @@ int rep_histograms(rrun *const *runs, int n_runs, const char *dir, const char *b
         for (int i = 0; i < runs[r]->n_models; i++)
             rep_group(&g, runs[r]->models[i].group);
     int G = g.n < MAX_DRAWN ? g.n : MAX_DRAWN;
+    if (g.n > G && note && cap)
+        snprintf(note, cap, "the histograms count the models of the first %d of %d spec models; "
+                 "nnlab collect --plot draws every one", G, g.n);
     if (g.oom || !G) {
         rep_groups_free(&g);
         return g.oom ? nn_err_set(e, NN_ENOMEM, dir, "out of memory") : NN_OK;
@@ -526,8 +571,8 @@ int rep_histograms(rrun *const *runs, int n_runs, const char *dir, const char *b
     fputc('\n', w.f);
     for (int p = 0; p < panels; p++) {
         int k = panel[p];
-        double width = hi[k] > lo[k] ? (hi[k] - lo[k]) / BINS : 1;
-        double start = hi[k] > lo[k] ? lo[k] : lo[k] - 0.5;
+        double width, start;
+        bins_of(lo[k], hi[k], &start, &width);
         int counts[BINS][MAX_DRAWN] = {{0}};
         most[p] = 0;
         for (int r = 0; r < n_runs; r++)
@@ -560,7 +605,7 @@ int rep_histograms(rrun *const *runs, int n_runs, const char *dir, const char *b
     int cols = panels < 2 ? panels : 2, rows = (panels + 1) / 2;
     nn_gp gp;
     if ((rc = nn_gp_begin(&gp, dir, base, "histograms of what each model ended with, by model",
-                          420 * cols + 40, 330 * rows + 70 + 30 * ((G + 3) / 4), fig, e))) {
+                          420 * cols + 40, 330 * rows + 90 + 30 * ((G + 3) / 4), fig, e))) {
         rep_groups_free(&g);
         return rc;
     }
@@ -573,7 +618,7 @@ int rep_histograms(rrun *const *runs, int n_runs, const char *dir, const char *b
     nn_gp_quote(q, sizeof q, file);
     for (int p = 0; p < panels; p++) {
         int k = panel[p];
-        nn_gp_panel(&gp, p / 2, p % 2, rows, cols, 60, 0, 60 + 30 * ((G + 3) / 4));
+        nn_gp_panel(&gp, p / 2, p % 2, rows, cols, 80, 0, 60 + 30 * ((G + 3) / 4));
         char t[200];
         if (never[k] && k == 0)
             snprintf(t, sizeof t, "%s (%d of %d never converged)", ms[k].title, never[k],
@@ -583,8 +628,8 @@ int rep_histograms(rrun *const *runs, int n_runs, const char *dir, const char *b
         fputs("set title ", f);
         nn_gp_str(&gp, t);
         fprintf(f, "\nset xlabel '%s%s'\n", ms[k].log ? "log10 " : "", ms[k].title);
-        double width = hi[k] > lo[k] ? (hi[k] - lo[k]) / BINS : 1;
-        double start = hi[k] > lo[k] ? lo[k] : lo[k] - 0.5;
+        double width, start;
+        bins_of(lo[k], hi[k], &start, &width);
         fprintf(f, "set xrange [%.17g:%.17g]\nset boxwidth %.17g absolute\n", start,
                 start + BINS * width, width / G * 0.9);
         /* about five labels on the x axis, whole models on the y axis */

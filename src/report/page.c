@@ -161,11 +161,14 @@ static void shell_word(rb *b, const char *s)
         return;
     }
     rb_add(b, "&#39;");
-    for (const char *p = s; *p; p++) {
-        if (*p == '\'')
+    for (const char *p = s; *p;) {   /* runs between quotes whole: UTF-8 stays whole */
+        size_t n = strcspn(p, "'");
+        rb_escn(b, p, n);
+        p += n;
+        if (*p == '\'') {
             rb_add(b, "&#39;\\&#39;&#39;");
-        else
-            rb_escn(b, p, 1);
+            p++;
+        }
     }
     rb_add(b, "&#39;");
 }
@@ -178,11 +181,23 @@ static bool embed(rb *b, const char *path, const char *alt)
                        !strcmp(dot, ".svg") ? "image/svg+xml" : !strcmp(dot, ".gif") ? "image/gif" : NULL;
     if (!mime)
         return false;
+    /* a page is mailed: it embeds the run's own images, never what a link leads to, and
+     * only a file that is the image its name says */
+    struct stat st;
+    if (lstat(path, &st) || !S_ISREG(st.st_mode))
+        return false;
     size_t len;
     nn_err e;
     char *data = nn_read_file(path, IMAGE_MAX, "figure", &len, &e);
     if (!data)
         return false;
+    bool image = !strcmp(dot, ".png") ? len > 8 && !memcmp(data, "\x89PNG\r\n\x1a\n", 8)
+               : !strcmp(dot, ".gif") ? len > 6 && (!memcmp(data, "GIF87a", 6) || !memcmp(data, "GIF89a", 6))
+               : (strstr(data, "<svg") != NULL && strlen(data) == len);
+    if (!image) {
+        free(data);
+        return false;
+    }
     rb_printf(b, "<img alt=\"");
     rb_esc(b, alt);
     rb_printf(b, "\" src=\"data:%s;base64,", mime);
@@ -253,6 +268,27 @@ static void figure_block(rb *b, pagefig *pf, const char *base, const char *capti
     rb_add(b, "</figcaption></figure>\n");
 }
 
+/* Why a page's own figure failed: gnuplot's last line in the temporary folder (removed with
+ * it, so the page keeps what it said), else the error. */
+static void figure_failed(rb *b, const pagefig *pf, const char *what, const nn_err *e)
+{
+    char path[4400], line[600] = "", last[600] = "";
+    nn_path_join(path, sizeof path, pf->tmp, "gnuplot.log");
+    FILE *f = nn_fopen_read(path, "log", NULL);
+    while (f && fgets(line, sizeof line, f))
+        if (line[strspn(line, " \t\r\n")])
+            snprintf(last, sizeof last, "%s", line);
+    if (f)
+        fclose(f);
+    last[strcspn(last, "\r\n")] = '\0';
+    rb_add(b, "<p class=\"notice\">");
+    rb_esc(b, what);
+    rb_add(b, " could not be drawn: ");
+    rb_esc(b, last[0] ? "gnuplot said: " : e->msg);
+    rb_esc(b, last);
+    rb_add(b, "</p>\n");
+}
+
 static bool page_figures(pagefig *pf)
 {
     if (pf->o && (pf->o->no_figures || (pf->o->stop && *pf->o->stop)))
@@ -287,8 +323,7 @@ static void bands_section(rb *b, pagefig *pf, const rgroups *g, const char *titl
     if (missing)
         pf->missing = true;
     if (rc)
-        rb_printf(b, "<p class=\"notice\">The seed bands could not be drawn: "), rb_esc(b, e.msg),
-            rb_add(b, "</p>\n");
+        figure_failed(b, pf, "The seed bands", &e);
     else if (drawn)
         figure_block(b, pf, "bands", caption);
     else
@@ -311,17 +346,22 @@ static void histogram_section(rb *b, pagefig *pf, rrun *const *runs, int n, cons
     rb_add(b, "<h2 id=\"histograms\">What the models ended with</h2>\n");
     bool drawn, missing;
     nn_err e = {0};
-    int rc = rep_histograms(runs, n, pf->tmp, "histograms", title, &pf->fig, &drawn, &missing, &e);
+    char note[300];
+    int rc = rep_histograms(runs, n, pf->tmp, "histograms", title, &pf->fig, &drawn, &missing,
+                            note, sizeof note, &e);
     if (missing)
         pf->missing = true;
     if (rc) {
-        rb_add(b, "<p class=\"notice\">The histograms could not be drawn: ");
-        rb_esc(b, e.msg);
-        rb_add(b, "</p>\n");
+        figure_failed(b, pf, "The histograms", &e);
     } else if (drawn) {
         figure_block(b, pf, "histograms", "Histograms over every model of every run shown here, "
                      "by model: the epoch it converged at (runs that never converged are "
                      "counted in the title), its final loss and its final error (20 bins).");
+        if (note[0]) {
+            rb_add(b, "<p class=\"meta\">");
+            rb_esc(b, note);
+            rb_add(b, "</p>\n");
+        }
     } else if (missing) {
         rb_add(b, "<p class=\"notice\">The histograms were not drawn: gnuplot is not "
                   "installed.</p>\n");
@@ -407,86 +447,116 @@ static void status_line(rb *b, const rrun *r)
 
 /* ---- one run --------------------------------------------------------------------------------- */
 
-typedef struct figitem {
-    char script[300];
-} figitem;
+/* A list of names (scripts, files), growing. */
+typedef struct names {
+    char **v;
+    int n, cap;
+} names;
 
-static int by_str(const void *a, const void *b) { return strcmp(a, b); }
+static void names_add(names *l, const char *s)
+{
+    if (l->n == l->cap) {
+        int cap = l->cap ? 2 * l->cap : 64;
+        char **p = realloc(l->v, (size_t)cap * sizeof *p);
+        if (!p)
+            return;
+        l->v = p, l->cap = cap;
+    }
+    if ((l->v[l->n] = strdup(s)))
+        l->n++;
+}
 
-/* the scripts named in summary.json's analyses, in order */
-static void scripts_in(const cJSON *j, figitem *out, int *n, int cap)
+static bool names_has(const names *l, const char *s)
+{
+    for (int i = 0; i < l->n; i++)
+        if (!strcmp(l->v[i], s))
+            return true;
+    return false;
+}
+
+static void names_free(names *l)
+{
+    for (int i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
+static int by_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* the scripts named in summary.json's analyses, in order (one folder's names only) */
+static void scripts_in(const cJSON *j, names *out)
 {
     const cJSON *c;
     cJSON_ArrayForEach(c, j) {
-        if (*n >= cap)
-            return;
-        if (c->string && !strcmp(c->string, "script") && cJSON_IsString(c) &&
-            !strchr(c->valuestring, '/') && strlen(c->valuestring) < 300) {
-            bool seen = false;
-            for (int i = 0; i < *n && !seen; i++)
-                seen = !strcmp(out[i].script, c->valuestring);
-            if (!seen)
-                snprintf(out[(*n)++].script, 300, "%s", c->valuestring);
+        if (c->string && !strcmp(c->string, "script") && cJSON_IsString(c)) {
+            const char *v = c->valuestring;
+            if (!strchr(v, '/') && v[0] != '.' && strlen(v) < 250 && !names_has(out, v))
+                names_add(out, v);
         } else if (cJSON_IsObject(c) || cJSON_IsArray(c)) {
-            scripts_in(c, out, n, cap);
+            scripts_in(c, out);
         }
     }
 }
 
-/* names in dir ending with one of exts (a NULL-terminated list), sorted; count */
-static int list_files(const char *dir, const char *const *exts, figitem *out, int cap)
+/* the names in dir ending with one of exts (NULL-terminated), regular files only, sorted */
+static void list_files(const char *dir, const char *const *exts, names *out)
 {
     DIR *d = opendir(dir);
     if (!d)
-        return 0;
-    int n = 0;
+        return;
     struct dirent *de;
-    while ((de = readdir(d)) && n < cap) {
+    int from = out->n;
+    while ((de = readdir(d))) {
         const char *nm = de->d_name, *dot = strrchr(nm, '.');
-        if (nm[0] == '.' || !dot || strlen(nm) >= 300)
+        if (nm[0] == '.' || !dot || strlen(nm) >= 250)
             continue;
         for (int k = 0; exts[k]; k++)
             if (!strcmp(dot, exts[k])) {
-                snprintf(out[n++].script, 300, "%s", nm);
+                names_add(out, nm);
                 break;
             }
     }
     closedir(d);
-    qsort(out, (size_t)n, sizeof *out, by_str);
-    return n;
+    qsort(out->v + from, (size_t)(out->n - from), sizeof *out->v, by_str);
 }
 
-#define MAX_FIGS 400
+/* a link: the run's folder as the page reaches it, then name */
+static void link_to(rb *b, const char *link, const char *name)
+{
+    rb rel = {0};
+    rb_printf(&rel, "%s%s%s", link, *link ? "/" : "", name);
+    rb_href(b, rel.s ? rel.s : "");
+    rb_free(&rel);
+}
 
 static void run_figures(rb *b, const rrun *r, const char *link)
 {
-    figitem *fs = calloc(2 * MAX_FIGS, sizeof *fs);
-    if (!fs)
-        return;
-    int n = 0;
-    /* curves and the data first, then the studies' figures in the order summary.json has */
-    snprintf(fs[n++].script, 300, "curves.gp");
-    snprintf(fs[n++].script, 300, "dataset.gp");
+    names fs = {0};
+    /* curves and the data first, then the studies' figures in the order summary.json has,
+     * then any other script in the folder */
+    names_add(&fs, "curves.gp");
+    names_add(&fs, "dataset.gp");
     if (r->summary)
-        scripts_in(cJSON_GetObjectItemCaseSensitive(r->summary, "analyses"), fs, &n, MAX_FIGS);
+        scripts_in(cJSON_GetObjectItemCaseSensitive(r->summary, "analyses"), &fs);
     static const char *const gp[] = {".gp", NULL};
-    figitem *more = fs + MAX_FIGS;
-    int m = list_files(r->dir, gp, more, MAX_FIGS);
-    for (int i = 0; i < m && n < MAX_FIGS; i++) {
-        bool seen = false;
-        for (int k = 0; k < n && !seen; k++)
-            seen = !strcmp(fs[k].script, more[i].script);
-        if (!seen)
-            fs[n++] = more[i];
-    }
+    names more = {0};
+    list_files(r->dir, gp, &more);
+    for (int i = 0; i < more.n; i++)
+        if (!names_has(&fs, more.v[i]))
+            names_add(&fs, more.v[i]);
+    names_free(&more);
     int shown = 0;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < fs.n; i++) {
         char script[4400], base[300], path[4400], caption[1100], file[320];
-        nn_path_join(script, sizeof script, r->dir, fs[i].script);
+        nn_path_join(script, sizeof script, r->dir, fs.v[i]);
         struct stat st;
         if (stat(script, &st) || !S_ISREG(st.st_mode))
             continue;
-        snprintf(base, sizeof base, "%.*s", (int)(strlen(fs[i].script) - 3), fs[i].script);
+        snprintf(base, sizeof base, "%.*s", (int)(strlen(fs.v[i]) - 3), fs.v[i]);
         bool gif = strlen(base) > 4 && !strcmp(base + strlen(base) - 4, "-gif");
         if (gif)
             base[strlen(base) - 4] = '\0';
@@ -495,7 +565,7 @@ static void run_figures(rb *b, const rrun *r, const char *link)
         for (int k = gif ? 2 : 0; k < (gif ? 3 : 4) && !found; k++) {
             snprintf(file, sizeof file, "%s%s", base, pref[k]);
             nn_path_join(path, sizeof path, r->dir, file);
-            if (!stat(path, &st) && S_ISREG(st.st_mode))
+            if (!lstat(path, &st) && S_ISREG(st.st_mode))
                 found = pref[k];
         }
         caption_of(script, caption, sizeof caption);
@@ -505,58 +575,58 @@ static void run_figures(rb *b, const rrun *r, const char *link)
         if (!found || !strcmp(found, ".pdf") || !embed(b, path, caption[0] ? caption : base)) {
             rb_add(b, "<p class=\"notice\">");
             rb_esc(b, base);
-            rb_add(b, found ? ": this figure is a PDF or too large to embed; it is linked below."
-                            : ": not drawn (gnuplot was missing, or the run stopped first); "
-                              "its script is linked below.");
+            if (found) {
+                rb_add(b, ": this figure is not embedded (a PDF, too large, or not an image): <a href=\"");
+                link_to(b, link, file);
+                rb_add(b, "\">");
+                rb_esc(b, file);
+                rb_add(b, "</a>");
+            } else {
+                rb_add(b, ": not drawn (gnuplot was missing, or the run stopped first); its "
+                          "script is linked below.");
+            }
             rb_add(b, "</p>");
         }
         rb_add(b, "<figcaption><b>");
-        rb_esc(b, found ? file : fs[i].script);
+        rb_esc(b, found ? file : fs.v[i]);
         rb_add(b, "</b>: ");
         rb_esc(b, caption[0] ? caption : "(its script gives no caption)");
         rb_add(b, " <a href=\"");
-        char href[8900];
-        snprintf(href, sizeof href, "%s%s%s", link, *link ? "/" : "", fs[i].script);
-        rb_href(b, href);
+        link_to(b, link, fs.v[i]);
         rb_add(b, "\">script</a></figcaption></figure>\n");
     }
-    free(fs);
+    names_free(&fs);
 }
 
 static void file_links(rb *b, const rrun *r, const char *link)
 {
     static const char *const exts[] = {".csv", ".json", ".gp", ".log", ".pdf", NULL};
-    figitem *fs = calloc(MAX_FIGS * 2, sizeof *fs);
-    if (!fs)
-        return;
     rb_add(b, "<h2 id=\"files\">Files</h2>\n<ul class=\"files\">\n");
-    int n = list_files(r->dir, exts, fs, MAX_FIGS * 2);
-    char href[13400], sub[4400];
-    for (int i = 0; i < n; i++) {
-        snprintf(href, sizeof href, "%s%s%s", link, *link ? "/" : "", fs[i].script);
+    names fs = {0};
+    list_files(r->dir, exts, &fs);
+    for (int k = 0; k < r->n_models; k++) {
+        char sub[4400];
+        nn_path_join(sub, sizeof sub, r->dir, r->models[k].label);
+        names in = {0};
+        list_files(sub, exts, &in);
+        for (int i = 0; i < in.n; i++) {
+            rb name = {0};
+            rb_printf(&name, "%s/%s", r->models[k].label, in.v[i]);
+            if (name.s)
+                names_add(&fs, name.s);
+            rb_free(&name);
+        }
+        names_free(&in);
+    }
+    for (int i = 0; i < fs.n; i++) {
         rb_add(b, "<li><a href=\"");
-        rb_href(b, href);
+        link_to(b, link, fs.v[i]);
         rb_add(b, "\">");
-        rb_esc(b, fs[i].script);
+        rb_esc(b, fs.v[i]);
         rb_add(b, "</a></li>\n");
     }
-    for (int k = 0; k < r->n_models; k++) {
-        nn_path_join(sub, sizeof sub, r->dir, r->models[k].label);
-        n = list_files(sub, exts, fs, MAX_FIGS * 2);
-        for (int i = 0; i < n; i++) {
-            snprintf(href, sizeof href, "%s%s%s/%s", link, *link ? "/" : "", r->models[k].label,
-                     fs[i].script);
-            rb_add(b, "<li><a href=\"");
-            rb_href(b, href);
-            rb_add(b, "\">");
-            rb_esc(b, r->models[k].label);
-            rb_add(b, "/");
-            rb_esc(b, fs[i].script);
-            rb_add(b, "</a></li>\n");
-        }
-    }
     rb_add(b, "</ul>\n");
-    free(fs);
+    names_free(&fs);
 }
 
 static void metrics_path(char *buf, size_t cap, const rrun *r, const rmodel *m)
@@ -702,46 +772,62 @@ static void flat_free(flat *f)
     memset(f, 0, sizeof *f);
 }
 
-static const char *flat_get(const flat *f, const char *path)
+static int by_path(const void *a, const void *b)
 {
-    for (int i = 0; i < f->n; i++)
-        if (!strcmp(f->v[i].path, path))
-            return f->v[i].value;
-    return NULL;
+    return strcmp(((const kv *)a)->path, ((const kv *)b)->path);
 }
 
-/* the paths whose values differ between the runs (present in one and not another counts) */
+/* a flattened spec sorted by path, for flat_get */
+static void flat_sort(flat *f)
+{
+    if (f->n > 1)
+        qsort(f->v, (size_t)f->n, sizeof *f->v, by_path);
+}
+
+static const char *flat_get(const flat *f, const char *path)
+{
+    kv key = {.path = (char *)path};
+    const kv *hit = f->n ? bsearch(&key, f->v, (size_t)f->n, sizeof *f->v, by_path) : NULL;
+    return hit ? hit->value : NULL;
+}
+
+static int by_cstr(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* the paths whose values differ between the runs (present in one and not another counts),
+ * in path order: every path once (sorted, duplicates dropped), then each run's value by
+ * binary search, so many runs cost n log n, not n^2 */
 static int differing(flat *fl, int n, char ***out)
 {
-    int cap = 16, k = 0;
-    char **d = malloc((size_t)cap * sizeof *d);
-    if (!d)
-        return 0;
+    size_t total = 0;
     for (int r = 0; r < n; r++)
-        for (int i = 0; i < fl[r].n; i++) {
-            const char *p = fl[r].v[i].path;
-            bool seen = false;
-            for (int q = 0; q < k && !seen; q++)
-                seen = !strcmp(d[q], p);
-            if (seen)
-                continue;
-            bool differs = false;
-            for (int s = 0; s < n && !differs; s++) {
-                const char *a = flat_get(&fl[s], p), *b0 = fl[r].v[i].value;
-                differs = !a || strcmp(a, b0);
-            }
-            if (!differs)
-                continue;
-            if (k == cap) {
-                char **np = realloc(d, (size_t)(cap *= 2) * sizeof *np);
-                if (!np)
-                    break;
-                d = np;
-            }
-            d[k++] = fl[r].v[i].path;
+        total += (size_t)fl[r].n;
+    char **all = malloc((total ? total : 1) * sizeof *all);
+    *out = NULL;
+    if (!all)
+        return 0;
+    size_t k = 0;
+    for (int r = 0; r < n; r++)
+        for (int i = 0; i < fl[r].n; i++)
+            all[k++] = fl[r].v[i].path;
+    qsort(all, k, sizeof *all, by_cstr);
+    int d = 0;
+    for (size_t i = 0; i < k; i++) {
+        if (i && !strcmp(all[i], all[i - 1]))
+            continue;
+        const char *first = flat_get(&fl[0], all[i]);
+        bool differs = !first;
+        for (int r = 1; r < n && !differs; r++) {
+            const char *v = flat_get(&fl[r], all[i]);
+            differs = !v || strcmp(v, first);
         }
-    *out = d;
-    return k;
+        if (differs)
+            all[d++] = all[i];
+    }
+    *out = all;
+    return d;
 }
 
 /* "path=value" of a sweep point's sets: the value of path, or NULL */
@@ -763,6 +849,7 @@ typedef struct many {
     int n_cols;
     flat *fl;           /* each run's flattened spec (runs named) */
     bool sweep;         /* one sweep: cols are its axes, values from the points' sets */
+    const char *sweep_dir;
 } many;
 
 static const char *setting(const many *m, int r, int c)
@@ -807,12 +894,15 @@ static void runs_table(rb *b, const many *m, const char *link_base)
             rb_add(b, "<tr><td");
             if (m->sweep)
                 rb_printf(b, " data-v=\"%d\"", run->point);
-            rb_add(b, "><a href=\"");
-            snprintf(href, sizeof href, "%s%sindex.html", rel, *rel ? "/" : "");
-            rb_href(b, href);
-            rb_add(b, "\">");
+            rb_add(b, ">");
+            if (run->point_ok) {
+                rb_add(b, "<a href=\"");
+                snprintf(href, sizeof href, "%s%sindex.html", rel, *rel ? "/" : "");
+                rb_href(b, href);
+                rb_add(b, "\">");
+            }
             rb_esc(b, m->label[r]);
-            rb_add(b, "</a></td>");
+            rb_add(b, run->point_ok ? "</a></td>" : "</td>");
             for (int c = 0; c < m->n_cols; c++) {
                 const char *v = setting(m, r, c);
                 rb_add(b, "<td>");
@@ -821,12 +911,13 @@ static void runs_table(rb *b, const many *m, const char *link_base)
             }
             rb_add(b, "<td>");
             badge(b, run->status);
-            if (m->sweep) {   /* the point's log, from the sweep's logs folder */
-                char log[4400];
+            if (m->sweep && run->point_ok) {   /* the point's log, in the sweep's logs folder */
+                char log[4400], swrel[4400];
                 const char *slash = strrchr(run->dir, '/');
                 snprintf(log, sizeof log, "logs/%s.log", slash ? slash + 1 : run->dir);
+                rep_relpath(swrel, sizeof swrel, link_base, m->sweep_dir);
                 rb_add(b, " <a href=\"");
-                rb_href(b, log);
+                link_to(b, swrel, log);
                 rb_add(b, "\">log</a>");
             }
             if (run->why[0] && i == 0) {
@@ -927,24 +1018,32 @@ static void many_page(rb *b, many *m, const rsweep *sw, const char *link_base, p
     status_counts(b, m->runs, m->n);
     rb_add(b, "</header>\n");
     if (sw) {
+        /* from the sweep's folder, a new sweep beside it: the same points give the same
+         * files (the spec's path relative to the folder, so the page holds no path of the
+         * machine) */
         const char *spec = jstr(sw->j, "spec");
-        rb_add(b, "<h2 id=\"reproduce\">Reproduce</h2>\n<p class=\"cmd\"><code>nnlab sweep ");
-        shell_word(b, spec ? spec : "SPEC");
-        const char *const keys[] = {"sets", "fixed"};
-        for (int k = 0; k < 2; k++) {
-            const cJSON *s;
-            cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(sw->j, keys[k]))
-                if (cJSON_IsString(s)) {
-                    rb_add(b, " --set ");
-                    shell_word(b, s->valuestring);
-                }
-        }
-        rb_add(b, "</code></p>\n");
+        char rel[4400] = "SPEC";
+        if (spec && spec[0] == '/')
+            rep_relpath(rel, sizeof rel, sw->dir, spec);
+        rb_add(b, "<h2 id=\"reproduce\">Reproduce</h2>\n<p>From this folder (a new sweep in "
+                  "<code>again/</code>; the same spec and seeds give the same files):</p>\n"
+                  "<p class=\"cmd\"><code>nnlab sweep ");
+        shell_word(b, rel);
+        const cJSON *s;
+        cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(sw->j, "sets"))   /* fixed ones too */
+            if (cJSON_IsString(s)) {
+                rb_add(b, " --set ");
+                shell_word(b, s->valuestring);
+            }
+        rb_add(b, " --out again</code></p>\n");
         const char *ver = jstr(sw->j, "nnlab_version");
         rb_add(b, "<p class=\"meta\">nnlab ");
         rb_esc(b, ver ? ver : "(version unknown)");
-        rb_add(b, "; each point's page has its resolved spec; <a href=\"sweep.json\">sweep.json</a> "
-                  "lists the points.</p>\n");
+        rb_add(b, "; each point's page has its resolved spec; <a href=\"");
+        char link[4400];
+        rep_relpath(link, sizeof link, link_base, sw->dir);
+        link_to(b, link, "sweep.json");
+        rb_add(b, "\">sweep.json</a> lists the points.</p>\n");
     }
     /* bands: a group per model and setting, pooled over every seed */
     rgroups g = {0}, models = {0}, settings = {0};   /* colour: the model; dash: the setting */
@@ -1078,17 +1177,20 @@ int nn_report_write(const char *const *dirs, int n, const char *out, const nn_re
                     m.runs[m.n] = r;
                     if (one_sweep) {
                         m.label[m.n] = r->name;
-                    } else {
-                        rb l = {0};
-                        rb_printf(&l, "%s/%s", solo[i].name ? solo[i].name : dirs[i], r->name);
-                        labels[m.n] = l.s;
-                        m.label[m.n] = l.s ? l.s : r->name;
+                    } else {   /* the point's folder as the page reaches it: unique */
+                        char rel[4400];
+                        rep_relpath(rel, sizeof rel, page_dir, r->dir);
+                        labels[m.n] = strdup(*rel ? rel : ".");
+                        m.label[m.n] = labels[m.n] ? labels[m.n] : r->name;
                     }
                     m.n++;
                 }
-            } else {
+            } else {   /* the run's folder as the page reaches it: two runs never share a name */
+                char rel[4400];
+                rep_relpath(rel, sizeof rel, page_dir, dirs[i]);
+                labels[m.n] = strdup(*rel ? rel : ".");
                 m.runs[m.n] = &solo[i];
-                m.label[m.n] = solo[i].name;
+                m.label[m.n] = labels[m.n] ? labels[m.n] : solo[i].name;
                 m.n++;
             }
         }
@@ -1096,6 +1198,7 @@ int nn_report_write(const char *const *dirs, int n, const char *out, const nn_re
             char path[200] = "";
             if (m.runs[r]->spec)
                 flatten(&m.fl[r], m.runs[r]->spec, path, 0, sizeof path);
+            flat_sort(&m.fl[r]);
         }
         if (one_sweep) {   /* the axes with more than one value */
             const cJSON *ax, *axes = cJSON_GetObjectItemCaseSensitive(sweeps[0].j, "axes");
@@ -1107,6 +1210,7 @@ int nn_report_write(const char *const *dirs, int n, const char *out, const nn_re
                     m.cols[m.n_cols++] = (char *)p;
             }
             m.sweep = true;
+            m.sweep_dir = sweeps[0].dir;
         } else {
             m.n_cols = differing(m.fl, m.n, &m.cols);
             if (m.n_cols > 12)   /* the table shows a dozen; the diff below lists them all */
@@ -1172,8 +1276,8 @@ int nn_report_curves(const char *const *dirs, int n, const char *outdir, const c
         for (int r = 0; r < k; r++)
             for (int q = 0; q < runs[r].n_models; q++) {
                 rb name = {0}, set = {0};
-                if (n > 1)
-                    rb_printf(&set, "%s: ", runs == &one ? one.name : sw.dir);
+                if (n > 1)   /* the folder as named: two never share it */
+                    rb_printf(&set, "%s: ", dirs[i]);
                 const cJSON *s;
                 cJSON_ArrayForEach(s, runs[r].sets) {
                     const char *eq = cJSON_IsString(s) ? strchr(s->valuestring, '=') : NULL;
@@ -1185,7 +1289,7 @@ int nn_report_curves(const char *const *dirs, int n, const char *outdir, const c
                         rb_printf(&set, ", %s", s->valuestring);
                 }
                 if (n > 1)
-                    rb_printf(&name, "%s: ", runs == &one ? one.name : sw.dir);
+                    rb_printf(&name, "%s: ", dirs[i]);
                 rb_add(&name, runs[r].models[q].group);
                 if (set.s && n <= 1)
                     rb_add(&name, set.s);

@@ -61,6 +61,7 @@ typedef struct rrun {
     char why[600];          /* what could not be read, for the page ("" when all was) */
     const cJSON *sets;      /* a sweep point's "path=value" list (borrowed), or NULL */
     int point;              /* a sweep point's index, or -1 */
+    bool point_ok;          /* its folder is a name nnlab can link (a run's, or a point's) */
     rmodel *models;
     int n_models;
 } rrun;
@@ -126,6 +127,6 @@ int rep_bands(const rgroups *g, const char *dir, const char *base, const char *t
  * group, one panel per value: base.csv, base.gp, drawn. */
 int rep_histograms(rrun *const *runs, int n_runs, const char *dir, const char *base,
                    const char *title, const nn_fig_opts *fig, bool *drawn, bool *missing,
-                   nn_err *e);
+                   char *note, size_t cap, nn_err *e);
 
 #endif

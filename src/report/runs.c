@@ -94,6 +94,7 @@ void rep_run_load(rrun *r, const char *dir, const char *status_override)
 {
     memset(r, 0, sizeof *r);
     r->point = -1;
+    r->point_ok = true;
     r->dir = strdup(dir);
     const char *slash = strrchr(dir, '/');
     while (slash && !slash[1] && slash > dir) {   /* "runs/x/" names x */
@@ -133,14 +134,23 @@ void rep_run_load(rrun *r, const char *dir, const char *status_override)
     int n = cJSON_GetArraySize(ms);
     if (n > 0 && (r->models = calloc((size_t)n, sizeof *r->models))) {
         const cJSON *m;
+        int dropped = 0;
         cJSON_ArrayForEach(m, ms) {
             const char *l = str(m, "label");
-            if (!l || !*l || strchr(l, '/') || !strcmp(l, ".") || !strcmp(l, ".."))
-                continue;   /* a label names a folder: never one outside the run */
+            if (!l || !*l || strchr(l, '/') || !strcmp(l, ".") || !strcmp(l, "..")) {
+                dropped++;   /* a label names a folder: never one outside the run */
+                continue;
+            }
             rmodel *rm = &r->models[r->n_models++];
             rm->label = l;
             rm->j = m;
             group_of(r->spec, l, rm->group, sizeof rm->group);
+        }
+        if (dropped) {
+            char count[40];
+            snprintf(count, sizeof count, "%d", dropped);
+            add_why(r->why, sizeof r->why, "summary.json: %s model entries have no label that "
+                    "names a folder of the run (damaged?); they are left out%s", count, "");
         }
     }
 }
@@ -187,11 +197,15 @@ int rep_sweep_load(rsweep *s, const char *dir, nn_err *e)
         bool ok = d && *d && !strchr(d, '/') && strcmp(d, ".") && strcmp(d, "..");
         nn_path_join(path, sizeof path, dir, ok ? d : "(bad point folder)");
         rep_run_load(r, path, NULL);
-        if (!ok)
+        if (!ok) {
             snprintf(r->why, sizeof r->why, "sweep.json names no folder for this point");
+            r->point_ok = false;
+        }
         r->sets = cJSON_GetObjectItemCaseSensitive(p, "sets");
         const cJSON *ix = cJSON_GetObjectItemCaseSensitive(p, "index");
-        r->point = cJSON_IsNumber(ix) ? (int)ix->valuedouble : s->n;
+        bool whole = cJSON_IsNumber(ix) && ix->valuedouble >= 0 && ix->valuedouble < 1e9 &&
+                     ix->valuedouble == floor(ix->valuedouble);
+        r->point = whole ? (int)ix->valuedouble : s->n;
         const char *sw = str(p, "status");   /* the sweep's word when the folder says nothing */
         if (sw && (!strcmp(r->status, "missing") || !strcmp(r->status, "unreadable")) &&
             strcmp(sw, "complete"))

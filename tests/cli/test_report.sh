@@ -81,6 +81,7 @@ expect_exit 2 "$NNLAB" report "$tmp/live"
 grep -q "live nnlab process" "$tmp/err" && ok || no "report on a live run: $(cat "$tmp/err")"
 expect_exit 0 "$NNLAB" report "$tmp/live" --out "$tmp/live.html" --quiet
 grep -q 'class="badge live">running<' "$tmp/live.html" && ok || no "a live run's page does not say running"
+expect_exit 2 "$NNLAB" report "$tmp/a" --out "$tmp/live/a.html"     # nor into its folder
 kill -INT $pid; wait $pid
 grep -q 'class="badge warn">interrupted<' "$tmp/live/index.html" && ok || no "an interrupted run wrote no page saying so"
 
@@ -134,6 +135,47 @@ expect_eq "$(sed -n 4p "$C" | awk -F, '{print $NF}')" "m" "the group is the repl
 [ -f "$R/collect-curves.png" ] && ok || no "collect --curves drew no figure"
 expect_exit 0 "$NNLAB" collect "$tmp/sw" --curves
 expect_eq "$(cut -d, -f2 "$tmp/sw/collect-curves.csv" | sort -u | grep -c '^6$')" 1 "the sweep pools 6 seeds"
+
+# ---- 5b. what an adversarial pass found (issue 15's review) ---------------------------------------
+# two runs whose folders share a last name are two runs, never replicates pooled together
+expect_exit 0 "$NNLAB" run $SPEC $SHORT --out "$tmp/p1/run" --quiet
+expect_exit 0 "$NNLAB" run $SPEC $SHORT --set train.lr=2 --out "$tmp/p2/run" --quiet
+expect_exit 0 "$NNLAB" report "$tmp/p1/run" "$tmp/p2/run" --out "$tmp/same-name.html" --quiet
+grep -q '<h2 id="bands">Training curves</h2>' "$tmp/same-name.html" && ok || no "two runs were pooled as replicates"
+grep -q '>p1/run</a>' "$tmp/same-name.html" && grep -q '>p2/run</a>' "$tmp/same-name.html" && ok ||
+    no "two runs named run are not told apart"
+expect_exit 2 "$NNLAB" report "$tmp/p1/run" "$tmp/p1/../p1/run"
+expect_exit 0 "$NNLAB" collect "$tmp/p1/run" "$tmp/p2/run" --curves
+expect_eq "$(cut -d, -f2 "$tmp/p1/run/collect-curves.csv" | sort -u | tr '\n' ' ')" "1 loss_n " "two runs' curves are not pooled"
+# a short row's missing values are missing, not whatever memory held
+R2="$tmp/short"
+mkdir -p "$R2/m-s0" "$R2/m-s1"
+cp "$R/manifest.json" "$R2/"
+printf '{"name": "rep", "seeds": [0, 1], "models": [{"label": "m"}]}\n' > "$R2/spec.json"
+printf '{"models": [{"label": "m-s0", "seed": 0}, {"label": "m-s1", "seed": 1}]}\n' > "$R2/summary.json"
+printf 'epoch,loss,mse,error\n0,1\n1,2,3,0.4\n' > "$R2/m-s0/metrics.csv"
+printf 'epoch,loss,mse,error\n0,1,1,0.1\n1,1,1,0.2\n2,1,1,0.3\n' > "$R2/m-s1/metrics.csv"
+expect_exit 0 "$NNLAB" collect "$R2" --curves
+expect_eq "$(sed -n 2p "$R2/collect-curves.csv" | cut -d, -f1-3,14-16)" "0,2,1,1,0.10000000000000001,0.10000000000000001" "a short row's error is missing (n 1)"
+# a figure that is a link, or not the image its name says, is never embedded
+cp -r "$tmp/a" "$tmp/sym" && rm "$tmp/sym/index.html"
+ln -sf /etc/passwd "$tmp/sym/curves.png"
+printf 'not a png' > "$tmp/sym/dataset.png"
+expect_exit 0 "$NNLAB" report "$tmp/sym" --quiet
+n=$(grep -o '<img alt=' "$tmp/sym/index.html" | wc -l)
+expect_eq "$n" "$(($(grep -o '<img alt=' "$P" | wc -l) - 2))" "a linked or fake figure was embedded"
+grep -q 'cm9vd' "$tmp/sym/index.html" && no "/etc/passwd is in the page" || ok
+# the sweep's command as it reruns: each --set once, the spec relative, UTF-8 whole
+grep -o 'nnlab sweep [^<]*--set[^<]*' "$S" > "$tmp/cmd"
+expect_eq "$(grep -o -- '--set' "$tmp/cmd" | wc -l)" 2 "the sweep's command repeats a --set"
+grep -q "nnlab sweep [.][.]/.*experiments/init.json --set seed=0:6" "$tmp/cmd" && ok ||
+    no "the sweep's command does not name its spec relative to the sweep: $(cat "$tmp/cmd")"
+expect_exit 0 "$NNLAB" sweep $SPEC --set seed=0:2 --set train.max_epochs=30 --set 'description=héllo x' --out "$tmp/swu" --quiet
+grep -q "description=héllo x" "$tmp/swu/index.html" && ok || no "a non-ASCII --set is not shown whole"
+# the sweep's page written elsewhere links its logs and sweep.json from there
+expect_exit 0 "$NNLAB" report "$tmp/sw" --out "$tmp/sw-elsewhere.html" --quiet
+grep -q 'href="sw/logs/seed%3D3.log"' "$tmp/sw-elsewhere.html" && grep -q 'href="sw/sweep.json"' "$tmp/sw-elsewhere.html" && ok ||
+    no "a sweep's page elsewhere links logs or sweep.json from the sweep's folder"
 
 # ---- 6. the pages in a real browser --------------------------------------------------------------
 if ! command -v chromium >/dev/null 2>&1 || ! command -v $PY >/dev/null 2>&1; then
