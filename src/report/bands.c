@@ -383,7 +383,7 @@ int rep_bands(const rgroups *g, const char *dir, const char *base, const char *t
         entries += first[gi + 1] > first[gi];
     }
     entries += pooled ? 3 : 0;
-    int key_px = 50 + 7 * longest;
+    int key_px = 80 + 8 * longest;
     int height = 130 + 21 * entries > 420 ? 130 + 21 * entries : 420;   /* the key fits */
     nn_gp gp;
     if ((rc = nn_gp_begin(&gp, dir, base, pooled ? "seed bands: each group's median curve, its "
