@@ -109,6 +109,8 @@ typedef struct nn_study_spec {
      * output size guard (NULL: a few hundred KiB at most, not counted). */
     double (*output_bytes)(const void *options, const nn_plan *p, const nn_data *d);
     const char *output_hint;     /* with output_bytes: how to write less ("lower its resolution") */
+    /* how many figures it draws (NULL: one per model and one more), for the same estimate */
+    double (*figure_count)(const void *options, const nn_plan *p);
 } nn_study_spec;
 
 /* The studies a spec may name, and the list a spec without "studies" gets. */

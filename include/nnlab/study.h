@@ -57,6 +57,12 @@ void nn_study_describe(nn_buf *b, const nn_study *s, bool markdown);
 /* Run one study of the plan; out receives its summary values. */
 int nn_study_run(nn_study_ctx *c, const nn_study_plan *sp, cJSON *out, nn_err *e);
 
+/* The bytes one figure of plan p takes in every format it asks for (an upper bound in
+ * practice: a decision map's PNG is about 140 KB at size 1), for the output size guard;
+ * nn_study_png_bytes: its PNG alone (what a page embeds). */
+double nn_study_figure_bytes(const nn_plan *p);
+double nn_study_png_bytes(const nn_plan *p);
+
 /* Ways of ranking hidden neurons (neuron_rank, prune). The first three are notebook 000's. */
 typedef enum {
     NN_RANK_MEAN,          /* mean |w| of the incoming working weights */

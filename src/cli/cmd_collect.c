@@ -1347,6 +1347,14 @@ static int check_out(const char *out, const char *plot_dir, const char *plot_col
             nnlab_file(full, "manifest.json") ? " (an nnlab run directory)"
             : nnlab_file(full, "sweep.json") ? " (an nnlab sweep directory)" : "");
         rc = 2;
+    } else if (lstat(full, &st) == 0 && !S_ISREG(st.st_mode)) {
+        /* the table is written beside and renamed into place: over a device, a FIFO or a
+         * link that would replace the thing itself (as root, /dev/null) */
+        say("--out %s: is %s, not a file; collect writes only a regular file (print the table "
+            "to standard output, without --out, to send it elsewhere)", out,
+            S_ISLNK(st.st_mode) ? "a symbolic link" : S_ISFIFO(st.st_mode) ? "a FIFO"
+            : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device" : "a socket");
+        rc = 2;
     }
     /* from the file's folder up to the root: entry is the name in d on the way to it */
     while (!rc) {

@@ -19,11 +19,39 @@
 
 static volatile sig_atomic_t got_signal;
 static volatile int stop_flag;
+static struct timespec first_signal;
 
+/* SIGINT, SIGTERM, SIGHUP: stop after the step in progress. A second signal ends the process
+ * at once, as a user pressing Ctrl-C twice expects; but the same signal again within a
+ * quarter second is the same request (timeout(1) signals the process and then its group;
+ * a terminal's Ctrl-C reaches every process of the group), not a second one. */
 static void on_signal(int sig)
 {
-    got_signal = sig;
-    stop_flag = 1;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (!got_signal) {
+        got_signal = sig;
+        stop_flag = 1;
+        first_signal = now;
+        return;
+    }
+    double dt = (double)(now.tv_sec - first_signal.tv_sec) +
+                (double)(now.tv_nsec - first_signal.tv_nsec) * 1e-9;
+    if (sig == got_signal && dt < 0.25)
+        return;
+    signal(sig, SIG_DFL);   /* async-signal-safe: end the way the signal ends a process */
+    raise(sig);
+}
+
+static void catch_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);   /* the terminal closed (an ssh session ended) */
 }
 
 /* ---- progress ---------------------------------------------------------------------------------
@@ -269,13 +297,7 @@ int cmd_run(int argc, char **argv)
         return cli_fail(&e);
     }
 
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sa.sa_flags = SA_RESETHAND;   /* a second Ctrl-C ends the process at once */
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    catch_signals();
 
     progress pg = {.n_models = plan.n_models};
     pthread_mutex_init(&pg.lock, NULL);
@@ -305,7 +327,7 @@ int cmd_run(int argc, char **argv)
     if (rc == NN_EINTR) {       /* stopped before anything was written */
         nn_plan_free(&plan);
         cli_fail(&e);
-        return got_signal == SIGTERM ? 143 : 130;
+        return 128 + got_signal;   /* 130 SIGINT, 143 SIGTERM, 129 SIGHUP */
     }
     /* what the run recorded, whatever its end: a failure after summary.json was written (a
      * study, say) still shows the models before the error */
@@ -328,7 +350,7 @@ int cmd_run(int argc, char **argv)
         fprintf(stderr, "nnlab: %s in %.2f s; the run is in %s\n", nn_run_status_name(r.status),
                 r.wall_seconds, out);
     if (r.status == NN_RUN_INTERRUPTED)
-        return got_signal == SIGTERM ? 143 : 130;
+        return 128 + got_signal;   /* 130 SIGINT, 143 SIGTERM, 129 SIGHUP */
     return r.status == NN_RUN_COMPLETE ? 0 : 1;
 }
 
@@ -446,13 +468,7 @@ int cmd_analyze(int argc, char **argv)
     }
     if (!dir)
         return cli_usage("analyze", "missing RUN_DIR (usage: nnlab analyze RUN_DIR [--study NAME])");
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sa.sa_flags = SA_RESETHAND;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    catch_signals();
     nn_run_result r;
     nn_err e = {0};
     struct timespec t0, t1;
@@ -469,6 +485,6 @@ int cmd_analyze(int argc, char **argv)
     if (!quiet)
         report_analysis(dir, study, !no_plots, r.status, seconds_between(&t0, &t1));
     if (r.status == NN_RUN_INTERRUPTED)
-        return got_signal == SIGTERM ? 143 : 130;
+        return 128 + got_signal;   /* 130 SIGINT, 143 SIGTERM, 129 SIGHUP */
     return 0;
 }

@@ -219,7 +219,26 @@ static enum state point_state(const sweep_run *w, long k, char *why, size_t cap)
          * the way of a run starting in a folder just claimed) */
         if (time(NULL) - st.st_mtime <= 60)
             return BUSY;
-        return nn_rundir_probe(path) == 1 ? BUSY : STALE;
+        if (nn_rundir_probe(path) == 1)
+            return BUSY;
+        /* a run writes its manifest first: a folder holding more than its lock file and no
+         * manifest holds what nnlab did not write, and is never removed */
+        DIR *d = opendir(path);
+        struct dirent *de;
+        const char *other = NULL;
+        char first[256] = "";
+        while (d && (de = readdir(d)) && !other)
+            if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
+                strcmp(de->d_name, NN_RUN_LOCK_FILE))
+                other = first, snprintf(first, sizeof first, "%s", de->d_name);
+        if (d)
+            closedir(d);
+        if (other) {
+            snprintf(why, cap, "%s: holds files (%s) but no manifest.json, so it is no run "
+                     "nnlab wrote; left as it is (move it away to run the point)", path, first);
+            return UNREADABLE;
+        }
+        return STALE;
     }
     if (!text) {   /* a limit or a permission is no sign of a dead run: never remove it */
         if (nn_rundir_probe(path) == 1)
@@ -227,7 +246,8 @@ static enum state point_state(const sweep_run *w, long k, char *why, size_t cap)
         snprintf(why, cap, "%s: %s", e.where, e.msg);
         return UNREADABLE;
     }
-    cJSON *j = cJSON_ParseWithLength(text, n);
+    nn_err pe;
+    cJSON *j = nn_json_parse(text, n, mpath, "manifest", &pe);   /* as analyze and collect read it */
     free(text);
     const cJSON *s = cJSON_GetObjectItemCaseSensitive(j, "status");
     const cJSON *h = cJSON_GetObjectItemCaseSensitive(j, "host");
@@ -361,7 +381,7 @@ static enum state ended(const sweep_run *w, long k, int code)
         return DONE;
     if (s == DIVERGED)
         return DIVERGED;
-    if (code == 128 + SIGINT || code == 128 + SIGTERM)
+    if (code == 128 + SIGINT || code == 128 + SIGTERM || code == 128 + SIGHUP)
         return INTERRUPTED;
     return FAILED;
 }
@@ -489,7 +509,7 @@ static int prepare_dir(sweep_run *w, nn_err *e)
                 const char *nm = de->d_name;
                 bool ours = !strcmp(nm, ".") || !strcmp(nm, "..") || !strcmp(nm, "logs") ||
                             !strcmp(nm, ".lock") || !strncmp(nm, "sweep.json", 10) ||
-                            !strncmp(nm, ".stale-", 7);
+                            !strncmp(nm, ".stale-", 7) || !strncmp(nm, "index.html", 10);
                 for (long k = 0; k < w->s.n_points && !ours; k++)
                     ours = !strcmp(nm, w->names[k]);
                 entries += !ours;
@@ -500,8 +520,15 @@ static int prepare_dir(sweep_run *w, nn_err *e)
                 return nn_err_set(e, NN_EUSAGE, w->dir, "exists and is not a sweep directory "
                                   "(no sweep.json); choose another --out");
         } else {
-            cJSON *old = cJSON_ParseWithLength(text, n);
+            nn_err pe;
+            cJSON *old = nn_json_parse(text, n, path, "sweep file", &pe);
             free(text);
+            if (!old) {   /* damaged: say so, never "a different sweep" */
+                *e = pe;
+                nn_err_set(e, NN_EUSAGE, pe.where, "%s: this sweep.json is damaged (empty, cut "
+                           "short or edited); nothing was run or removed", pe.msg);
+                return NN_EUSAGE;
+            }
             cJSON_DeleteItemFromObjectCaseSensitive(old, "nnlab_version");
             cJSON_DeleteItemFromObjectCaseSensitive(old, "points");
             char *a = old ? nn_json_print(old, NN_JSON_SHORTEST) : NULL, *b = identity(w);
@@ -955,9 +982,9 @@ static int run_points(sweep_run *w, nn_err *e)
             if (w->state[k] == FAILED) {
                 if (tty)
                     fputs("\r\033[K", stderr);
-                if (!w->o.quiet)
-                    fprintf(stderr, "nnlab: sweep point %ld (%s) failed with exit status %d; see "
-                            "%s/logs/%s.log\n", k, w->names[k], code, w->dir, w->names[k]);
+                /* an error, so said even with --quiet (which silences all but errors) */
+                fprintf(stderr, "nnlab: sweep point %ld (%s) failed with exit status %d; see "
+                        "%s/logs/%s.log\n", k, w->names[k], code, w->dir, w->names[k]);
                 if (w->o.fail_fast && !stop_launching) {
                     stop_launching = true;
                     for (long q = 0; q < w->s.n_points; q++)

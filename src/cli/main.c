@@ -180,10 +180,17 @@ static void usage_all(FILE *f)
 
 int cli_fail(const nn_err *e)
 {
-    if (e->where[0])
-        fprintf(stderr, "nnlab: %s: %s\n", e->where, e->msg);
+    char where[sizeof e->where], msg[sizeof e->msg];   /* nothing said to the terminal */
+    snprintf(where, sizeof where, "%s", e->where);
+    snprintf(msg, sizeof msg, "%s", e->msg);
+    for (char *c = where; *c; c++)
+        *c = (unsigned char)*c < 0x20 || *c == 0x7f ? '?' : *c;
+    for (char *c = msg; *c; c++)
+        *c = (unsigned char)*c < 0x20 || *c == 0x7f ? '?' : *c;
+    if (where[0])
+        fprintf(stderr, "nnlab: %s: %s\n", where, msg);
     else
-        fprintf(stderr, "nnlab: %s\n", e->msg);
+        fprintf(stderr, "nnlab: %s\n", msg);
     switch (e->code) {
     case NN_EUSAGE:
     case NN_ESPEC:
@@ -197,12 +204,15 @@ int cli_fail(const nn_err *e)
 
 int cli_usage(const char *command, const char *fmt, ...)
 {
+    char buf[8192];   /* one line, whatever the user typed: control characters shown as ? */
     va_list ap;
-    fprintf(stderr, "nnlab: %s: ", command);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    for (char *c = buf; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
+            *c = '?';
+    fprintf(stderr, "nnlab: %s: %s\n", command, buf);
     return 2;
 }
 

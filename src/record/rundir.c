@@ -16,6 +16,7 @@
 
 #include "nnlab/fmt.h"
 #include "nnlab/io.h"
+#include "nnlab/json.h"
 #include "nnlab/record.h"
 
 static bool only_lock(const char *dir);
@@ -78,7 +79,7 @@ static enum manifest_kind read_manifest(const char *dir, char *why, size_t cap, 
         snprintf(why, cap, "%s", e.msg);
         return UNREADABLE;
     }
-    cJSON *j = cJSON_ParseWithLength(buf, n);
+    cJSON *j = nn_json_parse(buf, n, m, "manifest", &e);   /* as strictly as analyze reads it */
     free(buf);
     bool yes = cJSON_IsString(cJSON_GetObjectItemCaseSensitive(j, "nnlab_version")) &&
                cJSON_IsString(cJSON_GetObjectItemCaseSensitive(j, "spec_sha256"));
@@ -134,6 +135,18 @@ static int take_lock(const char *dir, bool create, bool patient)
     return fd;
 }
 
+/* The holder writes "pid host" into the lock file, so a refusal names the live process that
+ * holds it (not the manifest's, which may be the old run's). */
+static void lock_note(int fd)
+{
+    char me[256] = "", line[300];
+    if (gethostname(me, sizeof me - 1) != 0)
+        me[0] = '\0';
+    int n = snprintf(line, sizeof line, "%ld %s\n", (long)getpid(), me);
+    if (ftruncate(fd, 0) == 0 && n > 0)
+        (void)!pwrite(fd, line, (size_t)n, 0);
+}
+
 /* Is a live process writing dir? From the lock; where locks do not work here, from the
  * manifest: "running" on this host under a pid that is alive. */
 static bool in_use(const char *dir, char *who, size_t cap)
@@ -150,8 +163,22 @@ static bool in_use(const char *dir, char *who, size_t cap)
         close(fd);          /* free: nobody writes it */
         return false;
     }
-    if (errno == EWOULDBLOCK)
+    if (errno == EWOULDBLOCK) {   /* its holder said who it is */
+        char path[4200], line[300] = "", hhost[256] = "";
+        long hpid = 0;
+        nn_path_join(path, sizeof path, dir, NN_RUN_LOCK_FILE);
+        int lf = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        ssize_t got = lf >= 0 ? read(lf, line, sizeof line - 1) : -1;
+        if (lf >= 0)
+            close(lf);
+        if (got > 0) {
+            line[got] = '\0';
+            if (sscanf(line, "%ld %255s", &hpid, hhost) >= 1 && hpid > 0)
+                snprintf(who, cap, " (pid %ld%s%s, holding its lock)", hpid,
+                         hhost[0] ? " on " : "", hhost);
+        }
         return true;
+    }
     if (errno == ENOENT)    /* no lock file: a run from before it had one, or none yet */
         return false;
     if (gethostname(me, sizeof me - 1) != 0)
@@ -284,6 +311,23 @@ static int empty_dir(const char *dir)
     return rc;
 }
 
+/* The lock file exists but is no file (a folder, a FIFO, a link): the run cannot be locked,
+ * and proceeding unlocked would let two writers in. */
+static bool lock_damaged(const char *dir)
+{
+    char path[4200];
+    struct stat st;
+    nn_path_join(path, sizeof path, dir, NN_RUN_LOCK_FILE);
+    return lstat(path, &st) == 0 && !S_ISREG(st.st_mode);
+}
+
+static int lock_refused(const char *dir, nn_err *e)
+{
+    return nn_err_set(e, NN_EUSAGE, dir, "its lock file %s is not a regular file (a folder, "
+                      "FIFO or link: damaged?), so no process could lock the run; nothing was "
+                      "written (remove it, and run again)", NN_RUN_LOCK_FILE);
+}
+
 static int lock_failed(const char *dir, nn_err *e)
 {
     char who[400];
@@ -309,6 +353,10 @@ int nn_rundir_create(const char *dir_in, bool force, int *lock, nn_err *e)
         int fd = lock ? take_lock(dir, true, true) : -1;
         if (lock && fd < 0 && errno == EWOULDBLOCK)
             return lock_failed(dir_in, e);
+        if (lock && fd < 0 && lock_damaged(dir))
+            return lock_refused(dir_in, e);
+        if (fd >= 0)
+            lock_note(fd);
         char why[1024];
         enum manifest_kind k = read_manifest(dir, why, sizeof why, NULL, NULL, NULL);
         bool empty = dir_is_empty(dir) || (fd >= 0 && only_lock(dir));
@@ -317,6 +365,27 @@ int nn_rundir_create(const char *dir_in, bool force, int *lock, nn_err *e)
                 close(fd);
             return nn_err_set(e, NN_EUSAGE, dir_in, "refusing to replace it with --force: it is "
                               "not an nnlab run directory (no nnlab manifest.json)");
+        }
+        /* first the manifest says the old run is gone: a replacement killed halfway leaves a
+         * run that says "running" with no live holder (killed), never an old "complete" over
+         * half its files */
+        if (!empty) {
+            char mpath[4200], me[256] = "", text[600];
+            nn_path_join(mpath, sizeof mpath, dir, "manifest.json");
+            if (gethostname(me, sizeof me - 1) != 0)
+                me[0] = '\0';
+            snprintf(text, sizeof text, "{\"nnlab_version\": \"\", \"spec_sha256\": \"\", "
+                     "\"status\": \"running\", \"host\": \"%s\", \"pid\": %ld, \"note\": "
+                     "\"the old run is being replaced (nnlab run --force)\"}\n",
+                     strpbrk(me, "\"\\") ? "" : me, (long)getpid());
+            nn_err ignored;
+            if (nn_write_text(mpath, text, &ignored) != 0) {
+                int err = errno;
+                if (fd >= 0)
+                    close(fd);
+                return nn_err_set(e, NN_EIO, dir_in, "cannot replace the old run's manifest: %s",
+                                  strerror(err));
+            }
         }
         if (!empty && empty_dir(dir) != 0) {
             int err = errno;
@@ -340,6 +409,8 @@ int nn_rundir_create(const char *dir_in, bool force, int *lock, nn_err *e)
         *lock = take_lock(dir, true, true);
         if (*lock < 0 && errno == EWOULDBLOCK)   /* a --force run took the new folder first */
             return lock_failed(dir_in, e);
+        if (*lock >= 0)
+            lock_note(*lock);
     }
     return NN_OK;
 }
@@ -349,6 +420,10 @@ int nn_rundir_lock(const char *dir, int *lock, nn_err *e)
     *lock = take_lock(dir, true, true);
     if (*lock < 0 && errno == EWOULDBLOCK)
         return lock_failed(dir, e);
+    if (*lock < 0 && lock_damaged(dir))
+        return lock_refused(dir, e);
+    if (*lock >= 0)
+        lock_note(*lock);
     char who[400];
     if (*lock < 0 && in_use(dir, who, sizeof who))
         return lock_failed(dir, e);
@@ -375,7 +450,18 @@ void nn_rundir_discard(const char *dir, int lock)
 {
     char d[4096], path[4200];
     nn_err ignored;
-    if (nn_rundir_normalize(d, sizeof d, dir, &ignored) || !only_lock(d)) {
+    if (nn_rundir_normalize(d, sizeof d, dir, &ignored)) {
+        nn_rundir_unlock(lock);
+        return;
+    }
+    errno = 0;
+    bool only = only_lock(d);
+    if (!only && (errno == EMFILE || errno == ENFILE)) {   /* out of descriptors (ulimit -n): */
+        nn_rundir_unlock(lock);                            /* the lock's own one frees one */
+        lock = -1;
+        only = only_lock(d);
+    }
+    if (!only) {
         nn_rundir_unlock(lock);
         return;
     }

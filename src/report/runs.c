@@ -11,6 +11,7 @@
 
 #include "nnlab/files.h"
 #include "nnlab/io.h"
+#include "nnlab/json.h"
 #include "nnlab/record.h"
 #include "rep.h"
 
@@ -40,7 +41,7 @@ static cJSON *load_json(const char *dir, const char *name, bool quiet_absent, ch
             add_why(why, cap, "%s: %s", name, e.msg[0] ? e.msg : "cannot be read");
         return NULL;
     }
-    cJSON *j = cJSON_ParseWithLength(text, len);
+    cJSON *j = nn_json_parse(text, len, name, "file", &e);   /* as analyze reads it */
     free(text);
     if (!j || !cJSON_IsObject(j)) {
         add_why(why, cap, "%s: %s", name, "not a JSON object (damaged?)");

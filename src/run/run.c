@@ -168,39 +168,46 @@ static double recorded_rows(const nn_record_plan *r, long max_epochs)
 /* A typical value in a CSV: %.17g is 17 digits, a sign, a point and often an exponent. */
 #define CSV_VALUE_BYTES 22.0
 
-/* The bytes a run of p will write, give or take the studies' small tables and figures;
- * *rows: weights.csv's rows per model, *widest: the most parameters of a model. */
+/* The bytes a run of p will write but for its studies; *rows: weights.csv's rows per model,
+ * *widest: the most parameters of a model, *metrics: the metrics.csv files' part of it. */
 static double output_estimate(const nn_plan *p, const prepared *pr, double *rows,
-                              size_t *widest)
+                              size_t *widest, double *metrics)
 {
     const long E = p->train.max_epochs;
     double total = (double)(pr->data.n + pr->test.n) * (double)(pr->data.d + 1) * CSV_VALUE_BYTES;
     *rows = recorded_rows(&p->record, E);
     *widest = 0;
+    *metrics = 0;
     for (int i = 0; i < p->n_models; i++) {
         size_t np = pr->models[i]->n_params;
         if (np > *widest)
             *widest = np;
-        double cols = 4 + (pr->test.n ? 1 : 0);
-        total += (double)(E + 1) * cols * CSV_VALUE_BYTES;             /* metrics.csv */
+        double cols = 4 + (pr->test.n ? 3 : 0);
+        *metrics += (double)(E + 1) * cols * CSV_VALUE_BYTES;         /* metrics.csv */
         total += *rows * (double)(np + 1) * CSV_VALUE_BYTES * (p->record.raw ? 2 : 1);
         total += 2 * (double)np * (CSV_VALUE_BYTES + 2);              /* two model.json */
     }
-    return total;
+    return total + *metrics;
 }
 
 static int size_guard(const nn_plan *p, const prepared *pr, const char *file, double limit,
                       double *bytes, nn_err *e)
 {
-    double rows;
+    double rows, metrics;
     size_t widest;
-    double est = output_estimate(p, pr, &rows, &widest), recording = est;
-    /* and what the studies write: a decision map's grid, an oscillation matrix, movies */
+    double est = output_estimate(p, pr, &rows, &widest, &metrics), recording = est;
+    /* and what the studies write: a decision map's grid, an oscillation matrix, movies, a
+     * figure per triple; any other study a figure per model and one more, in every format;
+     * and the page (index.html), which embeds the figures again */
     int big = -1;
-    double big_bytes = 0;
+    double big_bytes = 0, fig = nn_study_figure_bytes(p);
+    double png = nn_study_png_bytes(p);   /* as the page embeds it */
     for (int s = 0; s < p->n_studies; s++) {
         const nn_study_spec *st = p->studies[s].spec;
-        double b = st->output_bytes ? st->output_bytes(p->studies[s].options, p, &pr->data) : 0;
+        const void *opt = p->studies[s].options;
+        double figures = st->figure_count ? st->figure_count(opt, p) : p->n_models + 1;
+        double b = (st->output_bytes ? st->output_bytes(opt, p, &pr->data) : 0) +
+                   figures * (fig + 1.4 * png);   /* the files, and again in the page */
         est += b;
         if (b > big_bytes)
             big = s, big_bytes = b;
@@ -226,6 +233,15 @@ static int size_guard(const nn_plan *p, const prepared *pr, const char *file, do
                    p->n_models == 1 ? "" : "s", lim, st->output_hint ? st->output_hint
                    : "ask it for less", need);
         nn_err_where(e, "%s: /studies/%d", file, big);
+        return NN_ESPEC;
+    }
+    if (metrics * 2 >= recording) {   /* a row per epoch in metrics.csv is most of it */
+        nn_format_bytes(part, sizeof part, metrics);
+        nn_err_set(e, NN_ESPEC, "", "the run would write about %s, %s of it metrics.csv (a row "
+                   "per epoch: %ld epochs, %d model%s), more than the %s limit: lower max_epochs "
+                   "or pass --max-output %s", have, part, p->train.max_epochs, p->n_models,
+                   p->n_models == 1 ? "" : "s", lim, need);
+        nn_err_where(e, "%s: /train/max_epochs", file);
         return NN_ESPEC;
     }
     nn_err_set(e, NN_ESPEC, "", "the run would write about %s (%d model%s, %.0f recorded rows "
@@ -493,6 +509,10 @@ static int run_studies(nn_study_ctx *sc, const nn_study_plan *studies, int n,
         cJSON_DeleteItemFromObjectCaseSensitive(analyses, name);
         cJSON *a = cJSON_AddObjectToObject(analyses, name);
         int rc = nn_study_run(sc, &studies[s], a, e);
+        /* a terminal's Ctrl-C reaches gnuplot too, which may exit 1 rather than die of it:
+         * whatever failed once a signal arrived failed because of it */
+        if (rc && stop && *stop)
+            rc = NN_EINTR;
         if (rc && rc != NN_EINTR)
             place(e, sc->dir, name);
         if (rc == NN_EINTR) {            /* a study that trains saw the stop request */
@@ -510,16 +530,31 @@ static int run_studies(nn_study_ctx *sc, const nn_study_plan *studies, int n,
     return NN_OK;
 }
 
+/* The SHA-256 of dir/label/name's bytes into hex; false when it cannot be read. */
+static bool file_sha256(const char *dir, const char *label, const char *name, char hex[65])
+{
+    char sub[4200], path[4400];
+    nn_path_join(sub, sizeof sub, dir, label);
+    nn_path_join(path, sizeof path, sub, name);
+    size_t n;
+    nn_err ignored;
+    char *text = nn_read_file(path, (size_t)1 << 30, "model", &n, &ignored);
+    if (!text)
+        return false;
+    nn_sha256_hex(text, n, hex);
+    free(text);
+    return true;
+}
+
 static cJSON *read_json(const char *path, size_t max, nn_err *e)
 {
     size_t n;
     char *text = nn_read_file(path, max, "file", &n, e);
     if (!text)
         return NULL;
-    cJSON *j = cJSON_ParseWithLength(text, n);
+    /* read as strictly as a spec: a key twice, a NUL escape, text after it are damage */
+    cJSON *j = nn_json_parse(text, n, path, "file", e);
     free(text);
-    if (!j)
-        nn_err_set(e, NN_ESPEC, path, "not valid JSON (is this an nnlab run directory?)");
     return j;
 }
 
@@ -668,6 +703,21 @@ static int analyze(const char *dir, const char *study, bool draw, bool force, co
         else if (!cJSON_IsNumber(er) || er->valuedouble < 0 || er->valuedouble > 1e15 ||
                  er->valuedouble != floor(er->valuedouble))
             rc = nn_err_set(e, NN_ESPEC, where, "expected \"epochs_run\", a whole number");
+        /* the model files are the ones this run wrote (another run's, copied in, would be
+         * analysed as this one's): summary.json keeps their SHA-256 (runs before it did not) */
+        for (int f = 0; f < 2 && !rc; f++) {
+            const char *key = f ? "model_sha256" : "initial_sha256";
+            const char *name = f ? "model.json" : "model-initial.json";
+            const cJSON *kept = cJSON_GetObjectItemCaseSensitive(mj, key);
+            char hex[65], file[4400], sub[4400];
+            if (!cJSON_IsString(kept))
+                continue;
+            nn_path_join(sub, sizeof sub, dir, l->valuestring);
+            nn_path_join(file, sizeof file, sub, name);
+            if (file_sha256(dir, l->valuestring, name, hex) && strcmp(hex, kept->valuestring))
+                rc = nn_err_set(e, NN_ESPEC, file, "is not the file this run wrote (its SHA-256 "
+                                "is not summary.json's %s): another run's copied in?", key);
+        }
         if (rc)
             break;
         last = k;
@@ -1005,6 +1055,13 @@ int nn_run(nn_plan *p, const nn_run_opts *o, nn_run_result *r, nn_err *e)
         cJSON *dr = cJSON_AddArrayToObject(mj, "init_draws");
         for (int l = 0; l < pr.models[i]->L; l++)
             cJSON_AddItemToArray(dr, cJSON_CreateNumber((double)pr.draws[i][l]));
+        /* the model files' fingerprints: analyze knows them for this run's own */
+        for (int f = 0; f < 2; f++) {
+            char hex[65];
+            if (file_sha256(o->out_dir, p->models[i].label, f ? "model.json" : "model-initial.json",
+                            hex))
+                cJSON_AddStringToObject(mj, f ? "model_sha256" : "initial_sha256", hex);
+        }
         cJSON_AddItemToArray(models, mj);
         if (tr->status == NN_TRAIN_DIVERGED && status == NN_RUN_COMPLETE)
             status = NN_RUN_DIVERGED;

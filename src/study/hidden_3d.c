@@ -115,6 +115,22 @@ static int run(nn_study_ctx *c, const nn_study_plan *plan, cJSON *out, nn_err *e
 }
 
 
+/* each model's table of activations (a unit per column), and a figure per triple */
+static double output_bytes(const void *options, const nn_plan *p, const nn_data *d)
+{
+    (void)options;
+    double units = 0;
+    for (int i = 0; i < p->n_models; i++)
+        units += p->models[i].arch.n_hidden ? (double)p->models[i].arch.hidden[0] + 1 : 1;
+    return (double)d->n * units * 22.0;
+}
+
+static double figure_count(const void *options, const nn_plan *p)
+{
+    const hidden_3d_opts *o = options;
+    return (double)p->n_models * (double)o->max_triples;
+}
+
 static const nn_option options[] = {
     {.key = "max_triples", .kind = NN_OPTION_INT, .offset = offsetof(hidden_3d_opts, max_triples),
      .def = 20, .lo = 1, .hi = 1000, .doc = "at most this many triples per model, in itertools.combinations order"},
@@ -124,7 +140,8 @@ const nn_study nn_study_hidden_3d = {
     .spec = {.name = "hidden_3d", .summary = "the first hidden layer's activations of the "
              "training points, as 3-D scatters of each triple of units (notebook 004)",
              .needs = NN_NEEDS_HIDDEN, .options = options, .n_options = 1,
-             .options_size = sizeof(hidden_3d_opts)},
+             .options_size = sizeof(hidden_3d_opts), .output_bytes = output_bytes,
+             .figure_count = figure_count, .output_hint = "lower its max_triples"},
     .figures = "`hidden-3d-<label>-<i>-<j>-<k>.png`; `hidden-3d-<label>.csv`",
     .run = run,
 };

@@ -5,11 +5,12 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Messages and places stay on one line, whatever user data went into them. */
+/* Messages and places stay on one line, whatever user data went into them, and say nothing
+ * to the terminal: every control character (newline, escape, bell, ...) becomes a space. */
 static void one_line(char *s)
 {
     for (; *s; s++)
-        if (*s == '\n' || *s == '\r')
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
             *s = ' ';
 }
 
@@ -62,6 +63,7 @@ void nn_err_prefix(nn_err *e, const char *prefix)
         tmp[k++] = *p;
     tmp[k] = '\0';
     memcpy(e->where, tmp, k + 1);
+    one_line(e->where);
 }
 
 int nn_err_recode(nn_err *e, int code)

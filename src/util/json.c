@@ -301,6 +301,9 @@ static int lint_string(lint *l, size_t *i)
         unsigned cp, lo;
         if (!hex4(t, len, k + 2, &cp))
             return lint_fail(l, k, "invalid escape in a string: \\u takes four hexadecimal digits");
+        if (cp == 0)   /* cJSON would end the string there: "tanh\u0000x" read as "tanh" */
+            return lint_fail(l, k, "\\u0000 (a NUL character) in a string: no name, label or "
+                             "value may hold one");
         if (cp >= 0xDC00 && cp <= 0xDFFF)
             return lint_fail(l, k, "\\u%.4s in a string is the second half of a UTF-16 surrogate "
                              "pair, without the first", t + k + 2);

@@ -174,9 +174,14 @@ grep -q "$A/weights.csv:2: the first row is not epoch 0 with the initial weights
     || no "another replicate's weights.csv: $(cat "$tmp/err")"
 damaged
 cp "$tmp/d0/$B/model.json" "$tmp/d1/$A/model.json"       # another replicate's model
+expect_exit 2 "$NNLAB" analyze "$tmp/d1" --study oscillation --no-plots --quiet
+grep -q "$A/model.json: is not the file this run wrote" "$tmp/err" && ok \
+    || no "another replicate's model.json: $(cat "$tmp/err")"
+# a run from before summary.json kept the models' SHA-256: the label still tells
+sed 's/"model_sha256"/"old_model"/; s/"initial_sha256"/"old_initial"/' "$tmp/d0/summary.json" > "$tmp/d1/summary.json"
 expect_exit 1 "$NNLAB" analyze "$tmp/d1" --study oscillation --no-plots --quiet
 grep -q "$A/model.json: the model file is labelled \"$B\", not \"$A\"" "$tmp/err" && ok \
-    || no "another replicate's model.json: $(cat "$tmp/err")"
+    || no "another replicate's model.json in an old run: $(cat "$tmp/err")"
 damaged
 sed 's/"normalization": {/"_": {/' "$tmp/d0/$A/model.json" | awk '!/"_"/ || 1' > "$tmp/d1/$A/model.json"
 "$NNLAB" analyze "$tmp/d1" --study oscillation --no-plots --quiet 2>"$tmp/err"
@@ -229,5 +234,109 @@ done
 expect_exit 2 "$NNLAB" run $S --threads ' 4' --out "$tmp/t4" --quiet
 expect_exit 2 "$NNLAB" distance a b --seed 1 --seed 2
 expect_exit 2 "$NNLAB" data circles --seed ' 1'
+
+# ---- 21. a second adversarial pass (issue 14's review): what it broke, held -------------------
+LONGRUN="--set train.max_epochs=100000000 --set train.target_error=0 --max-output none --quiet"
+# collect --out never renames over a device, a FIFO or a link (as root: over /dev/null itself)
+"$NNLAB" run $S --out "$tmp/c21" $QUICK --no-plots || no "run for collect"
+mkfifo "$tmp/fifo21"
+expect_exit 2 $T "$NNLAB" collect "$tmp/c21" --out "$tmp/fifo21"
+[ -p "$tmp/fifo21" ] && ok || no "collect --out replaced a FIFO"
+ln -s "$tmp/c21/summary.json" "$tmp/link21"
+expect_exit 2 "$NNLAB" collect "$tmp/c21" --out "$tmp/link21"
+[ -L "$tmp/link21" ] && ok || no "collect --out replaced a link"
+if [ "$(id -u)" = 0 ] && mknod -m 666 "$tmp/null21" c 1 3 2>/dev/null; then
+    expect_exit 2 "$NNLAB" collect "$tmp/c21" --out "$tmp/null21"
+    [ -c "$tmp/null21" ] && ok || no "collect --out replaced a device"
+fi
+# a sweep's resume never removes a point folder holding what nnlab did not write
+"$NNLAB" sweep $S --set seed=0:2 --set train.max_epochs=20 --out "$tmp/pv21" --quiet --no-plots || no "sweep pv21"
+rm -rf "$tmp/pv21/seed=1"/* "$tmp/pv21/seed=1/.nnlab.lock"
+echo "my notes" > "$tmp/pv21/seed=1/notes.txt"
+touch -d '5 minutes ago' "$tmp/pv21/seed=1"
+expect_exit 1 "$NNLAB" sweep $S --set seed=0:2 --set train.max_epochs=20 --out "$tmp/pv21" --quiet --no-plots
+expect_eq "$(cat "$tmp/pv21/seed=1/notes.txt" 2>/dev/null)" "my notes" "a resume removed a user's file from a point folder"
+grep -q "no manifest.json" "$tmp/err" && ok || no "the point left alone is not said: $(cat "$tmp/err")"
+# Ctrl-C at a terminal reaches gnuplot too, which exits 1: the run is interrupted, not failed
+printf '#!/bin/sh\ntrap "exit 1" INT\nkill -INT 0\nsleep 5\nexit 1\n' > "$tmp/ctrlc-gnuplot"
+chmod +x "$tmp/ctrlc-gnuplot"
+NNLAB_GNUPLOT="$tmp/ctrlc-gnuplot" setsid "$NNLAB" run $S --out "$tmp/cc21" $QUICK 2>"$tmp/err"
+expect_eq "$?" 130 "Ctrl-C while gnuplot draws: $(cat "$tmp/err")"
+grep -q '"status": "interrupted"' "$tmp/cc21/manifest.json" && ok || no "Ctrl-C while gnuplot draws: not interrupted"
+# timeout(1) sends SIGTERM twice (the process, then its group): one request, not a kill
+"$NNLAB" run $S --out "$tmp/tt21" $LONGRUN --set record.weights=every & pid=$!
+wait_for "$tmp/tt21/relu-he/metrics.csv.part"
+kill -TERM $pid; kill -TERM $pid; wait $pid
+expect_eq "$?" 143 "two SIGTERMs at once"
+grep -q '"status": "interrupted"' "$tmp/tt21/manifest.json" && ok || no "two SIGTERMs: not interrupted"
+expect_eq "$(find "$tmp/tt21" -name '*.part' | wc -l)" 0 "two SIGTERMs left .part files"
+# SIGHUP (a closed terminal) ends a run as an interruption, exit 129
+"$NNLAB" run $S --out "$tmp/hup21" $LONGRUN & pid=$!
+wait_for "$tmp/hup21/relu-he/metrics.csv.part"
+kill -HUP $pid; wait $pid
+expect_eq "$?" 129 "SIGHUP"
+grep -q '"status": "interrupted"' "$tmp/hup21/manifest.json" && ok || no "SIGHUP: not interrupted"
+# a --force replacement killed halfway never leaves the old "complete" over half its files
+if command -v strace >/dev/null 2>&1; then
+    "$NNLAB" run $S --out "$tmp/f21" $QUICK || no "run f21"
+    strace -f -o /dev/null -e trace=unlink,unlinkat -e inject=unlink,unlinkat:signal=KILL:when=5 \
+        "$NNLAB" run $S --out "$tmp/f21" --force $QUICK 2>/dev/null
+    grep -q '"status": "complete"' "$tmp/f21/manifest.json" && no "a killed --force left the old complete manifest" || ok
+    expect_exit 2 "$NNLAB" analyze "$tmp/f21"
+    grep -q "killed" "$tmp/err" && ok || no "analyze of a killed replacement: $(cat "$tmp/err")"
+    expect_exit 0 "$NNLAB" run $S --out "$tmp/f21" --force $QUICK
+else
+    echo "skip: the killed --force replacement check needs strace"
+fi
+# the size guard counts a figure per hidden_3d triple, and the page that embeds them
+printf '{"name": "h3", "seed": 3, "data": {"generator": "wedges", "seed": 8}, "train": {"optimizer": "sgd", "lr": 0.25, "loss": "l2", "batch": "full", "max_epochs": 20}, "models": [{"label": "a", "hidden": [20], "activation": "tanh", "output": "sigmoid"}], "studies": [{"name": "hidden_3d", "max_triples": 200}]}\n' > "$tmp/h3.json"
+expect_exit 2 "$NNLAB" check "$tmp/h3.json" --max-output 10M
+grep -q "/studies/0: .*hidden_3d" "$tmp/err" && ok || no "hidden_3d's figures are not in the estimate: $(cat "$tmp/err")"
+expect_exit 2 "$NNLAB" check $S --set train.max_epochs=1000000000
+grep -q "/train/max_epochs: .*metrics.csv" "$tmp/err" && ok || no "a run long in epochs names max_epochs: $(cat "$tmp/err")"
+# another run's model.json copied in is refused by its fingerprint
+"$NNLAB" run $S --out "$tmp/o3" $QUICK --no-plots || no "run o3"
+"$NNLAB" run $S --out "$tmp/o4" $QUICK --no-plots --set seed=4 || no "run o4"
+cp "$tmp/o4/relu-he/model.json" "$tmp/o3/relu-he/model.json"
+expect_exit 2 "$NNLAB" analyze "$tmp/o3" --no-plots
+grep -q "relu-he/model.json: is not the file this run wrote" "$tmp/err" && ok || no "a copied model.json: $(cat "$tmp/err")"
+# \u0000 in a JSON string would cut it short: refused
+printf '{"name": "x", "model": {"activation": "tanh\\u0000garbage"}}\n' > "$tmp/nul21.json"
+expect_exit 2 "$NNLAB" check "$tmp/nul21.json"
+grep -q 'u0000 (a NUL character)' "$tmp/err" && ok || no "\\u0000: $(cat "$tmp/err")"
+# a lock file that is no file: refused, never written unlocked
+cp -r "$tmp/o4" "$tmp/lk21" && rm -f "$tmp/lk21/.nnlab.lock" && mkdir "$tmp/lk21/.nnlab.lock"
+expect_exit 2 "$NNLAB" analyze "$tmp/lk21" --no-plots
+grep -q "lock file .nnlab.lock is not a regular file" "$tmp/err" && ok || no "a folder as lock: $(cat "$tmp/err")"
+expect_exit 2 "$NNLAB" run $S --out "$tmp/lk21" --force $QUICK
+rmdir "$tmp/lk21/.nnlab.lock" && mkfifo "$tmp/lk21/.nnlab.lock"
+expect_exit 2 $T "$NNLAB" analyze "$tmp/lk21" --no-plots
+# a refusal names the process that holds the lock, not the old run's
+"$NNLAB" run $S --out "$tmp/o4" --force $LONGRUN & pid=$!
+wait_for "$tmp/o4/relu-he/metrics.csv.part"
+expect_exit 2 "$NNLAB" run $S --out "$tmp/o4" --force $QUICK
+grep -q "(pid $pid on .*holding its lock)" "$tmp/err" && ok || no "the lock's holder is not named: $(cat "$tmp/err")"
+kill -INT $pid; wait $pid
+# out of descriptors before the manifest: no folder left that --force would refuse
+sh -c "ulimit -n 4; exec \"$NNLAB\" run $S --out \"$tmp/n421\" $QUICK" 2>/dev/null
+[ ! -e "$tmp/n421" ] && ok || no "ulimit -n 4 left $(ls -A "$tmp/n421")"
+# a damaged sweep.json is said so, never "a different sweep"
+"$NNLAB" sweep $S --set seed=0:2 --set train.max_epochs=20 --out "$tmp/sj21" --quiet --no-plots || no "sweep sj21"
+head -c 40 "$tmp/sj21/sweep.json" > "$tmp/sj21/x" && mv "$tmp/sj21/x" "$tmp/sj21/sweep.json"
+expect_exit 2 "$NNLAB" sweep $S --set seed=0:2 --set train.max_epochs=20 --out "$tmp/sj21" --quiet --no-plots
+grep -q "damaged" "$tmp/err" && ok || no "a cut sweep.json: $(cat "$tmp/err")"
+# a key twice in summary.json is damage, as in a spec
+cp -r "$tmp/c21" "$tmp/dk21"
+sed 's/"name": "init",/"name": "init", "name": "init",/' "$tmp/c21/summary.json" > "$tmp/dk21/summary.json"
+expect_exit 2 "$NNLAB" analyze "$tmp/dk21" --no-plots
+grep -q 'appears twice' "$tmp/err" && ok || no "a key twice in summary.json: $(cat "$tmp/err")"
+# nothing from a file reaches the terminal as a control sequence
+printf '{"name": "x", "model": {"activation": "\\u001b[31mred\\u0007"}, "data": {"generator": "wedges"}}\n' > "$tmp/esc21.json"
+expect_exit 2 "$NNLAB" check "$tmp/esc21.json"
+if LC_ALL=C grep -q "$(printf '\033')" "$tmp/err"; then no "an escape reached the terminal"; else ok; fi
+# a failed point is an error: said even with --quiet
+NNLAB_GNUPLOT=/bin/false "$NNLAB" sweep $S --set seed=0:1 --set train.max_epochs=20 --out "$tmp/fq21" --quiet 2>"$tmp/err"
+expect_eq "$?" 1 "a sweep with a failed point"
+grep -q "sweep point 0 (seed=0) failed with exit status 1" "$tmp/err" && ok || no "--quiet hid a failed point: $(cat "$tmp/err")"
 
 finish test_harden
