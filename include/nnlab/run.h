@@ -54,11 +54,12 @@ const char *nn_run_status_name(int status);
 #define NN_MAX_OUTPUT_DEFAULT 2147483648.0
 
 /* Everything before the run directory: data, checks, models, and the output size guard
- * (max_output as in nn_run_opts). Used by `nnlab check` and by `nnlab sweep` to validate
+ * (max_output as in nn_run_opts; figures and page: whether the run draws its figures and
+ * writes its page, as --no-plots and --no-report say). Used by `nnlab check` and by `nnlab sweep` to validate
  * its points. n_models models are created and freed (nothing kept). *bytes (may be NULL)
  * receives the estimated size of the run directory. */
-int nn_run_prepare_check(nn_plan *p, const char *file, double max_output, double *bytes,
-                         nn_err *e);
+int nn_run_prepare_check(nn_plan *p, const char *file, double max_output, bool figures,
+                         bool page, double *bytes, nn_err *e);
 
 /* Write a byte count for people: "812 bytes", "3.4 KiB", "1.9 GiB". */
 void nn_format_bytes(char *buf, size_t cap, double bytes);

@@ -356,16 +356,18 @@ int cmd_run(int argc, char **argv)
 
 int cmd_check(int argc, char **argv)
 {
-    static const char *const opts[] = {"--set", "--max-output", "--format", "--size"};
+    /* --no-plots and --no-report: the size guard counts what such a run writes */
+    static const char *const opts[] = {"--set", "--max-output", "--format", "--size",
+                                       "--no-plots", "--no-report"};
     spec_args a;
-    int rc = parse_spec_args(argc, argv, &a, opts, 4);
+    int rc = parse_spec_args(argc, argv, &a, opts, 6);
     if (rc)
         return rc;
     nn_plan plan;
     nn_err e = {0};
     if ((rc = load_plan(&a, &plan, &e)))
         return rc;
-    if (nn_run_prepare_check(&plan, a.spec, a.max_output, NULL, &e)) {
+    if (nn_run_prepare_check(&plan, a.spec, a.max_output, !a.no_plots, !a.no_report, NULL, &e)) {
         nn_plan_free(&plan);
         return cli_fail(&e);
     }

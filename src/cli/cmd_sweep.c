@@ -1109,7 +1109,8 @@ int cmd_sweep(int argc, char **argv)
         nn_plan plan;
         double bytes = 0;
         if (nn_spec_load(&plan, w.o.spec, sets, n, nn_study_table_get(), &e) ||
-            nn_run_prepare_check(&plan, w.o.spec, w.o.max_output, &bytes, &e)) {
+            nn_run_prepare_check(&plan, w.o.spec, w.o.max_output, !w.o.no_plots,
+                                 !w.o.no_report, &bytes, &e)) {
             nn_plan_free(&plan);
             free_run(&w);
             char pre[300];

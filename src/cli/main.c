@@ -49,10 +49,12 @@ const cmd nn_commands[] = {
      "Exit status: 0 complete; 1 the run failed, diverged or could not write; 2 bad usage\n"
      "or a bad spec (nothing is written); 130/143 interrupted by SIGINT/SIGTERM.\n"},
     {"check", cmd_check, "validate a spec and print it resolved, running nothing",
-     "usage: nnlab check SPEC.json [--set PATH=VALUE]... [--max-output SIZE]\n"
+     "usage: nnlab check SPEC.json [--set PATH=VALUE]... [--max-output SIZE] [--no-plots]\n"
+     "                   [--no-report]\n"
      "\n"
      "Reads the spec, applies the overrides, checks every key and the data it names and\n"
-     "the size the run would write (as nnlab run does), and prints the resolved spec\n"
+     "the size the run would write (as nnlab run does, with the same --no-plots and\n"
+     "--no-report), and prints the resolved spec\n"
      "(every default filled in) on stdout. Writes nothing.\n"
      "Exit status 0 when the spec is good, 2 when it is not.\n"},
     {"analyze", cmd_analyze, "run a finished run's studies again from what it recorded",

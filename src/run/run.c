@@ -191,7 +191,7 @@ static double output_estimate(const nn_plan *p, const prepared *pr, double *rows
 }
 
 static int size_guard(const nn_plan *p, const prepared *pr, const char *file, double limit,
-                      double *bytes, nn_err *e)
+                      bool figures, bool page, double *bytes, nn_err *e)
 {
     double rows, metrics;
     size_t widest;
@@ -200,14 +200,14 @@ static int size_guard(const nn_plan *p, const prepared *pr, const char *file, do
      * figure per triple; any other study a figure per model and one more, in every format;
      * and the page (index.html), which embeds the figures again */
     int big = -1;
-    double big_bytes = 0, fig = nn_study_figure_bytes(p);
-    double png = nn_study_png_bytes(p);   /* as the page embeds it */
+    double big_bytes = 0, fig = figures ? nn_study_figure_bytes(p) : 0;
+    double png = figures && page ? nn_study_png_bytes(p) : 0;   /* as the page embeds it */
     for (int s = 0; s < p->n_studies; s++) {
         const nn_study_spec *st = p->studies[s].spec;
         const void *opt = p->studies[s].options;
-        double figures = st->figure_count ? st->figure_count(opt, p) : p->n_models + 1;
+        double count = st->figure_count ? st->figure_count(opt, p) : p->n_models + 1;
         double b = (st->output_bytes ? st->output_bytes(opt, p, &pr->data) : 0) +
-                   figures * (fig + 1.4 * png);   /* the files, and again in the page */
+                   count * (fig + 1.4 * png);   /* the files, and again in the page */
         est += b;
         if (b > big_bytes)
             big = s, big_bytes = b;
@@ -252,13 +252,13 @@ static int size_guard(const nn_plan *p, const prepared *pr, const char *file, do
     return NN_ESPEC;
 }
 
-int nn_run_prepare_check(nn_plan *p, const char *file, double max_output, double *bytes,
-                         nn_err *e)
+int nn_run_prepare_check(nn_plan *p, const char *file, double max_output, bool figures,
+                         bool page, double *bytes, nn_err *e)
 {
     prepared pr;
     int rc = prepare(p, &pr, file, e);
     if (!rc)
-        rc = size_guard(p, &pr, file, max_output, bytes, e);
+        rc = size_guard(p, &pr, file, max_output, figures, page, bytes, e);
     prepared_free(&pr, p->n_models);
     return rc;
 }
@@ -714,9 +714,11 @@ static int analyze(const char *dir, const char *study, bool draw, bool force, co
                 continue;
             nn_path_join(sub, sizeof sub, dir, l->valuestring);
             nn_path_join(file, sizeof file, sub, name);
-            if (file_sha256(dir, l->valuestring, name, hex) && strcmp(hex, kept->valuestring))
+            if (!force && file_sha256(dir, l->valuestring, name, hex) &&
+                strcmp(hex, kept->valuestring))
                 rc = nn_err_set(e, NN_ESPEC, file, "is not the file this run wrote (its SHA-256 "
-                                "is not summary.json's %s): another run's copied in?", key);
+                                "is not summary.json's %s): another run's copied in? (--force "
+                                "analyses it anyway)", key);
         }
         if (rc)
             break;
@@ -885,7 +887,8 @@ int nn_run(nn_plan *p, const nn_run_opts *o, nn_run_result *r, nn_err *e)
     iso_time(man.started, sizeof man.started, man.t0);
     int rc = prepare(p, &pr, o->spec_file, e);
     if (!rc)
-        rc = size_guard(p, &pr, o->spec_file, o->max_output, NULL, e);
+        rc = size_guard(p, &pr, o->spec_file, o->max_output, !o->no_plots,
+                        !o->no_report && !o->no_plots, NULL, e);
     if (rc)
         goto out;
     if (o->stop && *o->stop) {          /* a signal while preparing: write nothing */

@@ -19,9 +19,14 @@ R="$tmp/r"
 base "$R" || no "base run"
 cp "$R/relu/model.json" "$tmp/model.json.bak"
 sed 's/"activation": "relu"/"activation": "tanh"/' "$tmp/model.json.bak" > "$R/relu/model.json"
-expect_exit 1 "$NNLAB" analyze "$R" --study oscillation
-grep -q "does not have the architecture" "$tmp/err" && ok || no "an edited model.json is named"
+expect_exit 2 "$NNLAB" analyze "$R" --study oscillation   # summary.json knows its SHA-256
+grep -q "relu/model.json: is not the file this run wrote" "$tmp/err" && ok || no "an edited model.json is named"
 expect_eq "$(wc -l < "$tmp/err")" 1 "one line"
+cp "$R/summary.json" "$tmp/summary.json.bak"                 # a run from before it did
+sed 's/"model_sha256"/"old_model"/' "$tmp/summary.json.bak" > "$R/summary.json"
+expect_exit 1 "$NNLAB" analyze "$R" --study oscillation
+grep -q "does not have the architecture" "$tmp/err" && ok || no "an edited model.json in an old run is named"
+cp "$tmp/summary.json.bak" "$R/summary.json"
 cp "$tmp/model.json.bak" "$R/relu/model.json"
 # a weights.csv that never ends, or holds NUL bytes, or empty fields
 mv "$R/relu/weights.csv" "$tmp/weights.bak"

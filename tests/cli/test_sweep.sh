@@ -7,7 +7,7 @@
 case $NNLAB in /*) ;; *) NNLAB=$(pwd)/$NNLAB ;; esac
 gt() { if awk -v a="$1" -v b="$2" 'BEGIN { exit !(a > b) }'; then ok; else no "$3: $1 is not above $2"; fi; }
 # a tree's files and bytes, without what records times or processes
-tree() { (cd "$1" && find . -type f ! -name manifest.json ! -path './logs/*' | sort | xargs md5sum); }
+tree() { (cd "$1" && find . -type f ! -name manifest.json ! -name .nnlab.lock ! -path './logs/*' | sort | xargs md5sum); }
 
 S=experiments/init.json
 # ---- points are solo runs; --jobs 1 and --jobs 2 build the same tree ---------------------
