@@ -521,7 +521,8 @@ static void list_files(const char *dir, const char *const *exts, names *out)
             }
     }
     closedir(d);
-    qsort(out->v + from, (size_t)(out->n - from), sizeof *out->v, by_str);
+    if (out->n - from > 1)
+        qsort(out->v + from, (size_t)(out->n - from), sizeof *out->v, by_str);
 }
 
 /* a link: the run's folder as the page reaches it, then name */
