@@ -38,6 +38,8 @@ typedef struct nn_init_cfg {
     double bias_value;        /* he/xavier: every bias starts here */
     double scale;             /* scaled: the init scale */
     bool balanced;            /* scaled: output weights = sign x the neuron's norm */
+    bool torch_rng;           /* draw as PyTorch does after manual_seed(seed) (torch_rng.h):
+                                 the torch and scaled schemes, weights float32 values */
 } nn_init_cfg;
 
 extern const char *const nn_init_scheme_names[NN_INIT_COUNT];

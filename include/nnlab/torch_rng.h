@@ -51,6 +51,13 @@ void nn_torch_linear_f32(nn_torch_rng *g, int in, int out, float *w, float *b);
 void nn_torch_net003_f32(nn_torch_rng *g, int m, double init_scale, float *w1, float *b1,
                          float *w2);
 
+/* The same for d inputs: w1 [m][d] and b1 [m] (NULL: no hidden bias) normal with std
+ * init_scale / sqrt(m d); w2 [m] the output weights, balanced (+-1 times each unit's norm, by
+ * bernoulli(0.5)) or normal with std init_scale / sqrt(m); w2[m] receives the output bias
+ * nn.Linear(m, 1) draws when out_bias. */
+void nn_torch_net_f32(nn_torch_rng *g, int d, int m, double init_scale, bool balanced,
+                      float *w1, float *b1, float *w2);
+
 /* The float32 polynomial log and sincos of torch's vectorised normal (avx_mathfun's
  * log256_ps and sincos256_ps, with their fused multiply-adds), one value at a time. */
 float nn_torch_logf(float x);

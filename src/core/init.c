@@ -1,7 +1,9 @@
 /* init.c: initial parameters (see init.h). */
 #include "nnlab/init.h"
+#include "nnlab/torch_rng.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "nnlab/mat.h"
@@ -91,8 +93,60 @@ static int init_scaled(nn_model *m, const nn_init_cfg *c, nn_rng *r, long *draws
     return NN_OK;
 }
 
+/* The same inits drawn from PyTorch's stream: nn.Linear's default (the torch scheme) and
+ * notebook 003's Net (the scaled scheme), in float32 as torch draws them. The engine is r's:
+ * torch.manual_seed(s) leaves MT19937 as np.random.seed(s) does. */
+static int init_torch(nn_model *m, const nn_init_cfg *c, nn_rng *r, long *draws, nn_err *e)
+{
+    nn_torch_rng g = {.mt = *r};
+    size_t most = 0;
+    for (int l = 0; l < m->L; l++) {
+        size_t n = (size_t)m->width[l] * (size_t)m->width[l + 1];
+        most = n > most ? n : most;
+    }
+    float *w = malloc((most + 1) * sizeof *w), *b = malloc((most + 1) * sizeof *b);
+    float *v = malloc((most + 1) * sizeof *v);
+    if (!w || !b || !v) {
+        free(w), free(b), free(v);
+        return nn_err_set(e, NN_ENOMEM, "", "out of memory");
+    }
+    if (c->scheme == NN_INIT_SCALED) {
+        if (m->L != 2 || m->width[2] != 1) {
+            free(w), free(b), free(v);
+            return nn_err_set(e, NN_ESPEC, "", "the scaled init needs exactly one hidden layer "
+                              "and one output");
+        }
+        int d = m->width[0], h = m->width[1];
+        double *W = nn_model_W(m, 0), *B = nn_model_b(m, 0), *V = nn_model_W(m, 1);
+        nn_torch_net_f32(&g, d, h, c->scale, c->balanced, w, B ? b : NULL, v);
+        for (size_t i = 0; i < (size_t)h * (size_t)d; i++)
+            W[i] = w[i];
+        for (int j = 0; B && j < h; j++)
+            B[j] = b[j];
+        for (int j = 0; j < h; j++)
+            V[j] = v[j];
+    } else {
+        for (int l = 0; l < m->L; l++) {
+            int cols = m->width[l], rows = m->width[l + 1];
+            double *W = nn_model_W(m, l), *B = nn_model_b(m, l);
+            nn_torch_linear_f32(&g, cols, rows, w, B ? b : NULL);
+            for (size_t i = 0; i < (size_t)rows * (size_t)cols; i++)
+                W[i] = w[i];
+            for (int i = 0; B && i < rows; i++)
+                B[i] = b[i];
+        }
+    }
+    for (int l = 0; draws && l < m->L; l++)
+        draws[l] = 1;
+    free(w), free(b), free(v);
+    *r = g.mt;
+    return NN_OK;
+}
+
 int nn_init_model(nn_model *m, const nn_init_cfg *c, nn_rng *r, long *draws, nn_err *e)
 {
+    if (c->torch_rng)
+        return init_torch(m, c, r, draws, e);
     if (c->scheme == NN_INIT_SCALED)
         return init_scaled(m, c, r, draws, e);
     for (int l = 0; l < m->L; l++) {

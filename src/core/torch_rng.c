@@ -200,17 +200,33 @@ void nn_torch_linear_f32(nn_torch_rng *g, int in, int out, float *w, float *b)
     }
 }
 
+void nn_torch_net_f32(nn_torch_rng *g, int d, int m, double init_scale, bool balanced,
+                      float *w1, float *b1, float *w2)
+{
+    bool out_bias = false;   /* notebook 003's predict layer has none */
+    nn_torch_linear_f32(g, d, m, w1, b1);                /* drawn, then overwritten */
+    double std = init_scale / sqrt((double)m * (double)d);
+    nn_torch_normal_f32(g, w1, (size_t)m * (size_t)d, 0.0, std);
+    if (b1)
+        nn_torch_normal_f32(g, b1, (size_t)m, 0.0, std);
+    nn_torch_linear_f32(g, m, 1, w2, out_bias ? w2 + m : NULL);   /* then overwritten */
+    if (!balanced) {
+        nn_torch_normal_f32(g, w2, (size_t)m, 0.0, init_scale / sqrt((double)m));
+        return;
+    }
+    nn_torch_bernoulli_f32(g, w2, (size_t)m, 0.5);
+    for (int i = 0; i < m; i++) {   /* +-1 times the hidden unit's norm, in float32 */
+        float ss = 0;
+        for (int k = 0; k < d; k++)
+            ss += w1[(size_t)i * (size_t)d + k] * w1[(size_t)i * (size_t)d + k];
+        if (b1)
+            ss += b1[i] * b1[i];
+        w2[i] = (2.0f * w2[i] - 1.0f) * sqrtf(ss);
+    }
+}
+
 void nn_torch_net003_f32(nn_torch_rng *g, int m, double init_scale, float *w1, float *b1,
                          float *w2)
 {
-    nn_torch_linear_f32(g, 1, m, w1, b1);                /* drawn, then overwritten */
-    double std = init_scale / sqrt((double)m * 1.0);
-    nn_torch_normal_f32(g, w1, (size_t)m, 0.0, std);
-    nn_torch_normal_f32(g, b1, (size_t)m, 0.0, std);
-    nn_torch_linear_f32(g, m, 1, w2, NULL);              /* drawn, then overwritten */
-    nn_torch_bernoulli_f32(g, w2, (size_t)m, 0.5);
-    for (int i = 0; i < m; i++) {   /* +-1 times the hidden unit's norm, in float32 */
-        float norm = sqrtf(w1[i] * w1[i] + b1[i] * b1[i]);
-        w2[i] = (2.0f * w2[i] - 1.0f) * norm;
-    }
+    nn_torch_net_f32(g, 1, m, init_scale, true, w1, b1, w2);
 }

@@ -674,12 +674,21 @@ static int not_here(V *v, cJSON *obj, const char *key, const char *what)
 static int check_init(V *v, cJSON *in, nn_model_plan *mp)
 {
     static const char *const keys[] = {"scheme",     "distribution", "gain", "redraw_tolerance",
-                                       "redraw_max", "bias",         "scale", "balanced"};
+                                       "redraw_max", "bias",         "scale", "balanced", "rng"};
     int rc, k;
     if ((rc = expect_object(v, in, "the init section")) ||
         (rc = unknown_keys(v, in, keys, N_OF(keys))))
         return rc;
     nn_init_cfg *c = &mp->init;
+    /* "rng": whose stream draws the weights. Written into the resolved spec only when given,
+     * so the runs of the numpy notebooks stay byte for byte what they were. */
+    static const char *const rngs[] = {"numpy", "torch"};
+    c->torch_rng = false;
+    if (cJSON_GetObjectItemCaseSensitive(in, "rng")) {
+        if ((rc = get_enum(v, in, "rng", "numpy", "random stream", rngs, 2, &k)))
+            return rc;
+        c->torch_rng = k == 1;
+    }
     nn_act a = mp->arch.act;
     const char *def = a == NN_ACT_RELU || a == NN_ACT_LEAKY_RELU ? "he" : "xavier";
     if ((rc = get_enum(v, in, "scheme", def, "init scheme", nn_init_scheme_names, NN_INIT_COUNT, &k)))
@@ -705,6 +714,13 @@ static int check_init(V *v, cJSON *in, nn_model_plan *mp)
         if ((rc = get_num(v, in, "scale", 1.0, 0, 1e6, EXCL_LO, false, &c->scale)) ||
             (rc = get_bool(v, in, "balanced", true, &c->balanced)))
             return rc;
+        if (c->torch_rng && (mp->arch.output_bias || mp->arch.n_out != 1)) {
+            size_t m = push(v, "rng");
+            rc = fail(v, "notebook 003's Net, as torch draws it, has one output and no output "
+                      "bias (set the model's output_bias to false)");
+            pop(v, m);
+            return rc;
+        }
         reorder(in, keys, N_OF(keys));
         return NN_OK;
     }
@@ -731,6 +747,21 @@ static int check_init(V *v, cJSON *in, nn_model_plan *mp)
     if ((rc = get_num(v, in, "redraw_max", 1000000, 1, 1e9, 0, true, &x)))
         return rc;
     c->redraw_max = (long)x;
+    if (c->torch_rng) {   /* torch's own inits, drawn once, as torch draws them */
+        const char *why = !torch ? "the torch stream draws torch's inits: scheme \"torch\" "
+                                   "(nn.Linear's default) or \"scaled\" (notebook 003's Net)"
+                        : c->gain != 1 ? "nn.Linear's default init has no gain (drop it, or "
+                                         "use the numpy stream)"
+                        : c->redraw_tol >= 0 ? "torch draws once: the redraw rule is numpy's "
+                                               "(drop redraw_tolerance)"
+                        : NULL;
+        if (why) {
+            size_t m = push(v, "rng");
+            rc = fail(v, "%s", why);
+            pop(v, m);
+            return rc;
+        }
+    }
     if (torch) {
         if ((rc = not_here(v, in, "bias", "the torch scheme draws its biases; a constant bias "
                            "applies to he and xavier only")))
