@@ -1,5 +1,11 @@
 /* mat.h: the dense kernels of a training step, and numpy's summation order.
  *
+ * Where they live: mat_f64_forward.c, mat_f64_backward.c and mat_f64_weights.c hold the
+ * float64 kernels, one file per operation, each choosing among its shape classes (few
+ * samples, narrow layers, 5-12-unit layers with AVX-512, wide layers); mat_kernels.h what
+ * they share; mat_numpy.c numpy's reductions; mat_ref.c the reference loops below, which
+ * every kernel equals bit for bit (test_mat checks each shape class against them).
+ *
  * Activations are stored feature-major, one row per unit and one column per sample
  * ((units, N), samples contiguous), so every loop over samples vectorises. Each kernel
  * adds its terms in exactly the order numpy's matmul does through reference BLAS
@@ -11,6 +17,7 @@
 #ifndef NNLAB_MAT_H
 #define NNLAB_MAT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* out = W in (+ b): out[j][s] = (sum_k W[j][k] in[k][s]) + b[j]; b may be NULL. */
@@ -63,6 +70,21 @@ void nn_dense_forward_relu(double *z /* (n_out, N) */, double *h /* (n_out, N) *
 void nn_dense_backward_input_relu(double *dIn, double *dT /* (B, 8) */, const double *W,
                                   const double *E, const double *h /* (n_in, B) */, size_t B,
                                   size_t n_in, size_t n_out);
+
+/* ---- the reference loops (mat_ref.c) ----------------------------------------------------------
+ * The plain sums the kernels above compute, in the same order with the same roundings.
+ * NNLAB_KERNELS=reference in the environment makes every kernel call them instead (slow;
+ * the same bits). backward_weights: over idx[0..B) of arrays N wide, or samples 0..B-1
+ * (idx NULL, N = B); accumulates. nn_ref_panel: rows 0-7 of src sample by sample. */
+bool nn_kernels_reference(void);
+void nn_ref_dense_forward(double *out, const double *in, const double *W, const double *b,
+                          size_t N, size_t n_in, size_t n_out);
+void nn_ref_dense_backward_input(double *dIn, const double *W, const double *E, size_t B,
+                                 size_t n_in, size_t n_out);
+void nn_ref_dense_backward_weights(double *dW, double *db, const double *E, const double *in,
+                                   size_t N, const size_t *idx, size_t B, size_t n_in,
+                                   size_t n_out);
+void nn_ref_panel(double *panel, const double *src, size_t ld, size_t B);
 
 /* x[i] = x[i] / d for i < n, bit for bit (a power of two d multiplies by its exact
  * reciprocal, which rounds the same real number the same way). */

@@ -1,4 +1,5 @@
-/* test_mat: numpy's summation order, and the dense kernels against plain loops.
+/* test_mat: numpy's summation order, and every dense kernel and shape class against the
+ * reference loops of src/core/mat_ref.c (nn_ref_*), bit for bit.
  * Sums: tests/data/numpy-reference.json "sums", computed by numpy 1.24 (np.sum,
  * np.mean, np.std) on arrays rebuilt here exactly (see tests/data/make_reference.py). */
 #include "nnlab/mat.h"
@@ -23,14 +24,13 @@ static double lcg(unsigned long *s)
 
 /* The panel of a (rows, N) array (rows 0..7 sample by sample, mat.h), or NULL when it has
  * fewer than 8 rows: what the kernels may be handed. */
+/* rows 0-7 of a (rows >= 8) sample by sample, by the reference loop; NULL under 8 rows */
 static double *panel_of(const double *a, size_t rows, size_t N)
 {
     if (rows < 8)
         return NULL;
     double *p = malloc(8 * N * sizeof *p);
-    for (size_t q = 0; q < N; q++)
-        for (size_t r = 0; r < 8; r++)
-            p[q * 8 + r] = a[r * N + q];
+    nn_ref_panel(p, a, N, N);
     return p;
 }
 
@@ -73,26 +73,22 @@ int main(void)
         for (size_t i = 0; i < no; i++) b[i] = lcg(&s);
         for (size_t i = 0; i < no * N; i++) E[i] = lcg(&s);
         for (size_t i = 0; i < N; i++) idx[i] = (i * 7 + 3) % N;
+        /* against the reference loops of src/core/mat_ref.c, bit for bit */
+        size_t most = (ni > no ? ni : no) * N;
+        double *ref = malloc(most * sizeof *ref);
         nn_dense_forward(out, in, W, b, N, ni, no);
+        nn_ref_dense_forward(ref, in, W, b, N, ni, no);
         size_t bad = 0;
-        for (size_t j = 0; j < no; j++)
-            for (size_t q = 0; q < N; q++) {
-                double acc = 0;
-                for (size_t k = 0; k < ni; k++)
-                    acc += W[j * ni + k] * in[k * N + q];
-                bad += out[j * N + q] != acc + b[j];
-            }
+        for (size_t i = 0; i < no * N; i++)
+            bad += memcmp(&out[i], &ref[i], 8) != 0;
         T_CHECK(bad == 0, "forward %zux%zux%zu: %zu values differ", N, ni, no, bad);
         nn_dense_backward_input(dIn, W, E, N, ni, no);
+        nn_ref_dense_backward_input(ref, W, E, N, ni, no);
         bad = 0;
-        for (size_t k = 0; k < ni; k++)
-            for (size_t q = 0; q < N; q++) {
-                double acc = 0;
-                for (size_t j = 0; j < no; j++)
-                    acc += W[j * ni + k] * E[j * N + q];
-                bad += dIn[k * N + q] != acc;
-            }
+        for (size_t i = 0; i < ni * N; i++)
+            bad += memcmp(&dIn[i], &ref[i], 8) != 0;
         T_CHECK(bad == 0, "backward_input %zux%zux%zu: %zu values differ", N, ni, no, bad);
+        free(ref);
         /* the ReLU-fused forms give the two calls' bits, signed zeros and NaNs included */
         {
             double *z2 = malloc(no * N * sizeof *z2), *h2 = malloc(no * N * sizeof *h2);
@@ -145,19 +141,22 @@ int main(void)
             for (size_t k = 0; k < ni; k++) ing[k * N + q] = in[k * N + idx[q]];
         }
         nn_dense_backward_weights(dW2, db2, Eg, ing, N, ni, no, NULL, NULL, NULL);
+        /* the reference loops, on the indexed form and on the gathered batch */
+        double *dWr = malloc(no * ni * sizeof *dWr), *dbr = calloc(no, sizeof *dbr);
+        double *dWg = malloc(no * ni * sizeof *dWg), *dbg = calloc(no, sizeof *dbg);
+        for (size_t i = 0; i < no * ni; i++) dWr[i] = dWg[i] = 0.5;
+        nn_ref_dense_backward_weights(dWr, dbr, E, in, N, idx, N, ni, no);
+        nn_ref_dense_backward_weights(dWg, dbg, Eg, ing, N, NULL, N, ni, no);
         bad = 0;
         for (size_t j = 0; j < no; j++) {
-            double tb = 0;
-            for (size_t q = 0; q < N; q++) tb += Eg[j * N + q];
-            bad += db[j] != tb || db2[j] != tb || db3[j] != tb;
+            bad += db[j] != dbr[j] || db2[j] != dbr[j] || db3[j] != dbr[j] || dbg[j] != dbr[j];
             for (size_t k = 0; k < ni; k++) {
-                double acc = 0;
-                for (size_t q = 0; q < N; q++)
-                    acc += Eg[j * N + q] * ing[k * N + q];
-                bad += dW[j * ni + k] != 0.5 + acc || dW2[j * ni + k] != 0.5 + acc ||
-                       dW3[j * ni + k] != 0.5 + acc;
+                double r = dWr[j * ni + k];
+                bad += dW[j * ni + k] != r || dW2[j * ni + k] != r || dW3[j * ni + k] != r ||
+                       dWg[j * ni + k] != r;
             }
         }
+        free(dWr), free(dbr), free(dWg), free(dbg);
         T_CHECK(bad == 0, "backward_weights %zux%zux%zu: %zu values differ", N, ni, no, bad);
         free(in), free(W), free(b), free(out), free(E), free(dIn), free(dW), free(db);
         free(dW2), free(db2), free(dW3), free(db3), free(idx), free(Eg), free(ing);
