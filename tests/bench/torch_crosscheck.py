@@ -14,6 +14,10 @@ circles    notebook 004: Linear(2, w), Sigmoid, Linear(w, 1), Sigmoid; BCELoss; 
            10000 full-batch epochs on generate_binary_data(seed=100); widths 1, 2, 3, 5.
 alignment  notebook 003: Net(1, 60, 1, init_scale=1e-6) balanced; MSELoss; SGD(lr=1e-3);
            20000 steps on x = (-0.5, 2), y = (-1, 1).
+regression notebook 004: Linear(1, 10), Sigmoid, Linear(10, 1); MSELoss; Adam(lr=1e-2);
+           20000 epochs on y = sin(3x) exp(-x/8), x = -10, -9.9, ..., 9.9. Chaotic (a one-ulp
+           change of one initial weight moves its final loss by up to 27%): the columns to read
+           are the final losses, the qualitative outcome.
 The loss compared at epoch t is the loss of the weights after t steps (torch's loss of the
 forward pass before step t + 1, nnlab's metrics.csv row t).
 """
@@ -94,6 +98,25 @@ def torch_alignment(seed, steps=20000):
     return losses
 
 
+def torch_regression(seed, epochs=20000):
+    torch.manual_seed(seed)
+    xs = np.arange(-10, 10, 0.1)
+    x = torch.tensor(xs).float().reshape(-1, 1)
+    y = torch.tensor(np.sin(3 * xs) * np.exp(-xs / 8)).float().reshape(-1, 1)
+    net = torch.nn.Sequential(torch.nn.Linear(1, 10), torch.nn.Sigmoid(), torch.nn.Linear(10, 1))
+    opt = torch.optim.Adam(net.parameters(), lr=1e-2)
+    crit = torch.nn.MSELoss()
+    losses = []
+    for _ in range(epochs):
+        opt.zero_grad()
+        loss = crit(net(x), y)
+        losses.append(loss.item())
+        loss.backward()
+        opt.step()
+    losses.append(crit(net(x), y).item())
+    return losses
+
+
 def worst(a, b, floor=0.0):
     """the largest |a - b| / |b| over the epochs where |b| > floor, and its epoch"""
     m, at = 0.0, -1
@@ -108,7 +131,7 @@ def worst(a, b, floor=0.0):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seeds", default="0-4")
-    ap.add_argument("--which", default="circles,alignment")
+    ap.add_argument("--which", default="circles,alignment,regression")
     a = ap.parse_args()
     lo, _, hi = a.seeds.partition("-")
     seeds = range(int(lo), int(hi or lo) + 1)
@@ -134,6 +157,14 @@ def main():
             theirs = torch_alignment(seed)
             m, at = worst(ours, theirs, floor=1e-4)
             print("alignment    relu         %4d  %6d  %25.3g  %8d  %11.6g  %11.6g"
+                  % (seed, len(theirs) - 1, m, at, ours[-1], theirs[-1]), flush=True)
+    if "regression" in a.which:
+        for seed in seeds:
+            ours = nnlab_losses("regression.json", ["seed=%d" % seed, "model.init.rng=torch"],
+                                "sigmoid", os.path.join(tmp, "r%d" % seed))
+            theirs = torch_regression(seed)
+            m, at = worst(ours, theirs)
+            print("regression   sigmoid      %4d  %6d  %25.3g  %8d  %11.6g  %11.6g"
                   % (seed, len(theirs) - 1, m, at, ours[-1], theirs[-1]), flush=True)
 
 
