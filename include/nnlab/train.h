@@ -39,6 +39,7 @@ typedef struct nn_train_cfg {
     long max_epochs;       /* >= 1 */
     long max_iter;         /* 0 = no limit */
     double target_error;   /* < 0 = never stop early */
+    bool float32;          /* train in float32 as PyTorch does (nn_train_f32) */
 } nn_train_cfg;
 
 /* Training data, already normalised, feature-major. */
@@ -87,6 +88,13 @@ typedef struct nn_train_result {
 int nn_train(nn_model *m, nn_optim *o, nn_rng *r, const nn_train_cfg *c,
              const nn_trainset *d, const nn_train_hooks *h, nn_train_result *res,
              nn_err *e);
+
+/* The same loop in float32 as PyTorch 1.13 computes it (train_f32.c): full batch, sgd or
+ * adam, mse or bce, identity, relu, tanh or sigmoid units, no test set (the spec reader
+ * refuses the rest). The model's double weights are set from the float ones before every
+ * reported row. */
+int nn_train_f32(nn_model *m, nn_optim *o, const nn_train_cfg *c, const nn_trainset *d,
+                 const nn_train_hooks *h, nn_train_result *res, nn_err *e);
 
 /* The loss, mse and error (NAN when not classifying) of m on the whole set, and on its
  * test set when it has one. */

@@ -830,7 +830,8 @@ static int train_one(pool *pl, int i, model_job *jb)
     nn_train_hooks hooks = {&mc, on_epoch, o->stop};
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    rc = nn_train(m, opt, &pl->pr->rngs[i], &p->train, pl->ts, &hooks, &jb->tr, e);
+    rc = p->train.float32 ? nn_train_f32(m, opt, &p->train, pl->ts, &hooks, &jb->tr, e)
+                          : nn_train(m, opt, &pl->pr->rngs[i], &p->train, pl->ts, &hooks, &jb->tr, e);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     jb->seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
     nn_optim_free(opt);

@@ -595,12 +595,21 @@ static int check_train(V *v, cJSON *t, nn_plan *p)
 {
     static const char *const keys[] = {"optimizer", "lr",         "beta1",      "beta2",
                                        "eps",       "loss",       "batch",      "shuffle",
-                                       "max_epochs", "max_iter", "target_error"};
+                                       "max_epochs", "max_iter", "target_error", "precision"};
     int rc, k;
     if ((rc = expect_object(v, t, "the train section")) ||
         (rc = unknown_keys(v, t, keys, N_OF(keys))))
         return rc;
     nn_train_cfg *c = &p->train;
+    /* "precision": float64 (numpy's arithmetic) or float32 (PyTorch's); written into the
+     * resolved spec only when given, so the numpy notebooks' runs stay byte for byte */
+    static const char *const precisions[] = {"float64", "float32"};
+    c->float32 = false;
+    if (cJSON_GetObjectItemCaseSensitive(t, "precision")) {
+        if ((rc = get_enum(v, t, "precision", "float64", "precision", precisions, 2, &k)))
+            return rc;
+        c->float32 = k == 1;
+    }
     if ((rc = get_enum(v, t, "optimizer", "sgd", "optimizer", nn_opt_names, NN_OPT_COUNT, &k)))
         return rc;
     c->opt.kind = (nn_opt_kind)k;
@@ -1122,6 +1131,32 @@ static int resolve_study(V *v, cJSON *obj, const nn_plan *p, nn_study_plan *sp)
     return s->check ? s->check(v, sp->options, p) : NN_OK;
 }
 
+/* float32 training is PyTorch's loop of the notebooks it serves (train_f32.c): what it does
+ * not compute is refused before anything runs, naming /train/precision. */
+static int check_float32(V *v, const nn_plan *p)
+{
+    const nn_train_cfg *c = &p->train;
+    const char *why = c->opt.kind != NN_OPT_SGD && c->opt.kind != NN_OPT_ADAM
+                          ? "float32 training takes the sgd or adam optimizer"
+                      : c->loss != NN_LOSS_MSE && c->loss != NN_LOSS_BCE
+                          ? "float32 training takes the mse or bce loss (PyTorch's MSELoss, BCELoss)"
+                      : c->batch != 0 ? "float32 training takes full batches (batch \"full\")"
+                      : p->test_fraction > 0 ? "float32 training has no test set (test_fraction 0)"
+                      : NULL;
+    for (int i = 0; i < p->n_models && !why; i++) {
+        nn_act a = p->models[i].arch.act;
+        if (a != NN_ACT_IDENTITY && a != NN_ACT_RELU && a != NN_ACT_TANH && a != NN_ACT_SIGMOID)
+            why = "float32 training takes identity, relu, tanh or sigmoid hidden units";
+    }
+    if (!why)
+        return NN_OK;
+    size_t mt = push(v, "train"), mp = push(v, "precision");
+    int rc = fail(v, "%s", why);
+    pop(v, mp);
+    pop(v, mt);
+    return rc;
+}
+
 static int check_studies(V *v, cJSON *root, nn_plan *p)
 {
     const nn_study_table *t = v->studies;
@@ -1474,6 +1509,8 @@ static int check_root(V *v, cJSON *root, nn_plan *p, const char *default_name, c
             return rc;
     }
     p->n_models = n;
+    if (p->train.float32 && (rc = check_float32(v, p)))
+        return rc;
     if ((rc = check_studies(v, root, p)))
         return rc;
     cJSON *rec = sub_object(root, "record");

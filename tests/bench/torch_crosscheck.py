@@ -3,6 +3,7 @@
 needs torch). Run from the project root after `make`, with Debian's torch:
 
     /usr/bin/python3 tests/bench/torch_crosscheck.py [--seeds 0-4] [--which circles,alignment]
+        [--precision float32|float64]
 
 For each experiment and seed it trains the notebook's own loop in torch (float32, as the
 notebooks ran, from torch.manual_seed(seed)) and nnlab's run of the same spec with the same
@@ -35,9 +36,13 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 NNLAB = os.path.join(ROOT, "nnlab")
 
 
+PRECISION = "float64"
+
+
 def nnlab_losses(spec, sets, label, out):
     cmd = [NNLAB, "run", os.path.join(ROOT, "experiments", spec), "--out", out, "--force",
-           "--quiet", "--no-plots", "--no-report", "--threads", "1"]
+           "--quiet", "--no-plots", "--no-report", "--threads", "1",
+           "--set", "train.precision=" + PRECISION]
     for s in sets:
         cmd += ["--set", s]
     subprocess.run(cmd, check=True)
@@ -132,10 +137,14 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seeds", default="0-4")
     ap.add_argument("--which", default="circles,alignment,regression")
+    ap.add_argument("--precision", default="float32", choices=["float32", "float64"])
     a = ap.parse_args()
+    global PRECISION
+    PRECISION = a.precision
     lo, _, hi = a.seeds.partition("-")
     seeds = range(int(lo), int(hi or lo) + 1)
     torch.set_num_threads(1)
+    print("nnlab in %s; torch in float32" % PRECISION)
     print("experiment   model        seed  epochs  max rel. diff of the loss  at epoch  nnlab final  torch final")
     tmp = tempfile.mkdtemp(prefix="nnlab-crosscheck-")
     if "circles" in a.which:
