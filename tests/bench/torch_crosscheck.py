@@ -82,11 +82,13 @@ def torch_alignment(seed, steps=20000):
     torch.manual_seed(seed)
     x = torch.tensor([[-0.5], [2.0]])
     y = torch.tensor([[-1.0], [1.0]])
+    # in the notebook's order (Net.__init__): the hidden layer built and drawn normal, then
+    # the output layer built, then its signs
     hidden = torch.nn.Linear(1, 60)
-    predict = torch.nn.Linear(60, 1, bias=False)
     std = 1e-6 / np.sqrt(60 * 1)
     torch.nn.init.normal_(hidden.weight.data, std=std)
     torch.nn.init.normal_(hidden.bias.data, std=std)
+    predict = torch.nn.Linear(60, 1, bias=False)
     norms = (hidden.weight.data.norm(dim=1).square() + hidden.bias.data.square()).sqrt()
     predict.weight.data = (2 * torch.bernoulli(0.5 * torch.ones_like(predict.weight.data)) - 1) * norms
     net = torch.nn.Sequential(hidden, torch.nn.ReLU(), predict)
