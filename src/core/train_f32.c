@@ -4,17 +4,50 @@
  * its log clamped at -100, its gradient divided by max(p (1 - p), 1e-12)), the mean over the
  * batch, and torch's SGD or Adam (bias corrections in double, applied in float32, eps added
  * to sqrt(v) / sqrt(1 - beta2^t)). Every value is a float; every operation rounds to float
- * as torch's does, in plain loops (the reference form: sums in index order, bias last).
- * torch sums its matrix products in another order, so results agree with torch's to a few
- * units in the last place per step, not bit for bit (tests/bench/torch_crosscheck.py).
+ * as torch's does. Sums over units and inputs go in index order, bias last, each sample its
+ * own lane (vectorised over samples); sums over samples (the weight gradients, the loss) in
+ * 16 lanes added in a fixed tree; exp and log are the float32 Cephes polynomials in plain
+ * IEEE operations: the same bits on every vector width and thread count. torch sums its
+ * matrix products in another order and uses Sleef's exp, so results agree with torch's to
+ * a float's last digit or two per step, not bit for bit (tests/bench/torch_crosscheck.py).
  *
  * The model (double) receives the float weights exactly before every row reported and at
  * the end: recording, studies and model files see what trained. */
 #include "nnlab/train.h"
 
 #include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "simd.h"
+
+/* exp in float32 as avx_mathfun's exp256_ps computes it (the Cephes polynomial): plain IEEE
+ * operations, so every lane of every vector width, and the scalar tail, give the same bits;
+ * within an ulp or two of the exact value, as torch's own vectorised exp (Sleef) is. */
+static inline float exp_f32(float x)
+{
+    x = x > 88.3762626647950f ? 88.3762626647950f : x;
+    x = x < -88.3762626647949f ? -88.3762626647949f : x;
+    float fx = x * 1.44269504088896341f + 0.5f;
+    float n = floorf(fx);
+    x = x - n * 0.693359375f;
+    x = x - n * -2.12194440e-4f;
+    float z = x * x;
+    float y = 1.9875691500E-4f;
+    y = y * x + 1.3981999507E-3f;
+    y = y * x + 8.3334519073E-3f;
+    y = y * x + 4.1665795894E-2f;
+    y = y * x + 1.6666665459E-1f;
+    y = y * x + 5.0000001201E-1f;
+    y = y * z + x + 1.0f;
+    int32_t e = (int32_t)n + 127;   /* 2^n by the exponent field */
+    uint32_t u = (uint32_t)e << 23;
+    float p2;
+    memcpy(&p2, &u, sizeof p2);
+    return y * p2;
+}
 
 typedef struct net32 {
     int L, width[NN_MAX_HIDDEN + 2];
@@ -28,103 +61,229 @@ typedef struct net32 {
     float *block;
 } net32;
 
-static float act(nn_act a, float z)
+/* out = act(W in + b), one row of samples at a time: each value's sum still from 0 over k
+ * in order, the bias last, so the loop over samples vectorises without changing a bit */
+NN_CLONES static void layer_forward(float *restrict out, const float *restrict in,
+                                    const float *restrict W, const float *restrict b, int ni,
+                                    int no, size_t n, nn_act a)
 {
-    switch (a) {
-    case NN_ACT_RELU: return z > 0.0f ? z : 0.0f;
-    case NN_ACT_TANH: return tanhf(z);
-    case NN_ACT_SIGMOID: return 1.0f / (1.0f + expf(-z));
-    default: return z;
-    }
-}
-
-/* the derivative from the unit's output h, as torch's backward functions take it */
-static float act_back(nn_act a, float g, float h)
-{
-    switch (a) {
-    case NN_ACT_RELU: return h > 0.0f ? g : 0.0f;
-    case NN_ACT_TANH: return g * (1.0f - h * h);
-    case NN_ACT_SIGMOID: return g * (1.0f - h) * h;
-    default: return g;
+    for (int j = 0; j < no; j++) {
+        float *restrict row = out + (size_t)j * n;
+        for (int k = 0; k < ni; k++) {   /* the sum from 0 (0 + w x: -0 becomes +0, as it must) */
+            const float w = W[(size_t)j * ni + k], *restrict x = in + (size_t)k * n;
+            if (k == 0)
+                for (size_t s = 0; s < n; s++)
+                    row[s] = 0.0f + w * x[s];
+            else
+                for (size_t s = 0; s < n; s++)
+                    row[s] += w * x[s];
+        }
+        if (ni == 0)
+            for (size_t s = 0; s < n; s++)
+                row[s] = 0.0f;
+        if (b) {
+            const float bj = b[j];
+            for (size_t s = 0; s < n; s++)
+                row[s] += bj;
+        }
+        switch (a) {
+        case NN_ACT_RELU:
+            for (size_t s = 0; s < n; s++)
+                row[s] = row[s] > 0.0f ? row[s] : 0.0f;
+            break;
+        case NN_ACT_SIGMOID:
+            for (size_t s = 0; s < n; s++)
+                row[s] = 1.0f / (1.0f + exp_f32(-row[s]));
+            break;
+        case NN_ACT_TANH:
+            for (size_t s = 0; s < n; s++)
+                row[s] = tanhf(row[s]);
+            break;
+        default:
+            break;
+        }
     }
 }
 
 static void forward(const nn_model *m, net32 *t)
 {
     for (int l = 0; l < t->L; l++) {
-        int ni = t->width[l], no = t->width[l + 1];
         const float *W = t->p + m->w_off[l], *b = m->has_bias[l] ? t->p + m->b_off[l] : NULL;
         nn_act a = l + 1 < t->L ? m->arch.act : m->arch.out_act;
-        for (int j = 0; j < no; j++)
-            for (size_t s = 0; s < t->n; s++) {
-                float acc = 0.0f;
-                for (int k = 0; k < ni; k++)
-                    acc += W[(size_t)j * ni + k] * t->H[l][(size_t)k * t->n + s];
-                if (b)
-                    acc += b[j];
-                t->H[l + 1][(size_t)j * t->n + s] = act(a, acc);
-            }
+        layer_forward(t->H[l + 1], t->H[l], W, b, t->width[l], t->width[l + 1], t->n, a);
     }
 }
 
-/* torch's loss of the output (mean over the samples, summed in double) and its gradient
- * with respect to the output into D[L] */
+/* sum_s a[s] b[s] (b NULL: sum_s a[s]) in 16 lanes, sample s in lane s % 16, the lanes then
+ * added in a fixed tree: the same bits whatever the vector width that runs it */
+NN_CLONES static float dot16(const float *restrict a, const float *restrict b, size_t n)
+{
+    float lane[16] = {0};
+    size_t s = 0;
+    for (; s + 16 <= n; s += 16)
+        for (int i = 0; i < 16; i++)
+            lane[i] += a[s + i] * (b ? b[s + i] : 1.0f);
+    for (int i = 0; s + (size_t)i < n; i++)
+        lane[i] += a[s + i] * (b ? b[s + i] : 1.0f);
+    for (int w = 8; w >= 1; w /= 2)
+        for (int i = 0; i < w; i++)
+            lane[i] += lane[i + w];
+    return lane[0];
+}
+
+/* log in float32 as avx_mathfun's log256_ps computes it (the Cephes polynomial) in plain IEEE
+ * operations: vectorisable, the same bits in every lane and width; within an ulp or two */
+static inline float log_f32(float x)
+{
+    float xin = x;
+    x = x < 1.17549435e-38f ? 1.17549435e-38f : x;   /* the smallest normal */
+    uint32_t u;
+    memcpy(&u, &x, sizeof u);
+    float e = (float)((int32_t)(u >> 23) - 0x7f) + 1.0f;
+    u = (u & 0x807fffffu) | 0x3f000000u;             /* the mantissa, in [0.5, 1) */
+    memcpy(&x, &u, sizeof x);
+    bool small = x < 0.707106781186547524f;
+    float t = small ? x : 0.0f;
+    x = x - 1.0f;
+    e = e - (small ? 1.0f : 0.0f);
+    x = x + t;
+    float z = x * x;
+    float y = 7.0376836292E-2f;
+    y = y * x + -1.1514610310E-1f;
+    y = y * x + 1.1676998740E-1f;
+    y = y * x + -1.2420140846E-1f;
+    y = y * x + 1.4249322787E-1f;
+    y = y * x + -1.6668057665E-1f;
+    y = y * x + 2.0000714765E-1f;
+    y = y * x + -2.4999993993E-1f;
+    y = y * x + 3.3333331174E-1f;
+    y = y * x;
+    y = y * z;
+    y = y + e * -2.12194440e-4f;
+    y = y - z * 0.5f;
+    x = x + y;
+    x = x + e * 0.693359375f;
+    return xin > 0.0f ? x : -INFINITY;   /* log 0 = -inf, clamped at -100 by the loss */
+}
+
+/* one term of torch's BCELoss, each log clamped at -100; one squared error */
+static inline float bce_term(float p, float t)
+{
+    float lp = log_f32(p), lq = log_f32(1.0f - p);
+    lp = lp < -100.0f ? -100.0f : lp;
+    lq = lq < -100.0f ? -100.0f : lq;
+    return (t - 1.0f) * lq - t * lp;
+}
+
+static inline float se_term(float p, float t) { return (p - t) * (p - t); }
+
+/* the sum of the loss's terms in 16 lanes, sample s in lane s % 16 (the lanes are added in a
+ * fixed tree after: the same bits whatever the vector width that runs it) */
+#define LANE_SUM(TERM)                                                                   \
+    do {                                                                                 \
+        size_t s = 0;                                                                    \
+        for (; s + 16 <= n; s += 16)                                                     \
+            for (int i = 0; i < 16; i++)                                                 \
+                lane[i] += TERM(o[s + i], y[s + i]);                                     \
+        for (int i = 0; s + (size_t)i < n; i++)                                          \
+            lane[i] += TERM(o[s + i], y[s + i]);                                         \
+    } while (0)
+
+NN_CLONES static double loss_sum(const float *restrict o, const float *restrict y, size_t n,
+                                 bool bce)
+{
+    float lane[16] = {0};
+    if (bce)
+        LANE_SUM(bce_term);
+    else
+        LANE_SUM(se_term);
+    for (int w = 8; w >= 1; w /= 2)
+        for (int i = 0; i < w; i++)
+            lane[i] += lane[i + w];
+    return lane[0];
+}
+
+/* the loss's gradient with respect to the output, as torch's backward computes it */
+NN_CLONES static void loss_grad(const float *restrict o, const float *restrict y,
+                                float *restrict d, size_t n, bool bce)
+{
+    const float inv = 1.0f / (float)n, norm = 2.0f / (float)n;
+    if (bce)
+        for (size_t s = 0; s < n; s++)
+            d[s] = (o[s] - y[s]) / ((1.0f - o[s]) * o[s] < 1e-12f ? 1e-12f : (1.0f - o[s]) * o[s]) * inv;
+    else
+        for (size_t s = 0; s < n; s++)
+            d[s] = norm * (o[s] - y[s]);
+}
+
+/* torch's loss of the output (the mean over the samples) and, with grad, its gradient with
+ * respect to the output into D[L] */
 static float loss_and_grad(net32 *t, nn_loss loss, bool grad)
 {
-    const float *o = t->H[t->L], *y = t->Y;
-    float *d = t->D[t->L];
-    const float inv = 1.0f / (float)t->n, norm = 2.0f / (float)t->n;
-    double sum = 0.0;
-    for (size_t s = 0; s < t->n; s++) {
-        if (loss == NN_LOSS_BCE) {
-            float lp = fmaxf(logf(o[s]), -100.0f), lq = fmaxf(logf(1.0f - o[s]), -100.0f);
-            sum += (double)((y[s] - 1.0f) * lq - y[s] * lp);
-            if (grad)
-                d[s] = (o[s] - y[s]) / fmaxf((1.0f - o[s]) * o[s], 1e-12f) * inv;
-        } else {
-            float e = o[s] - y[s];
-            sum += (double)(e * e);
-            if (grad)
-                d[s] = norm * e;
+    if (grad) {
+        loss_grad(t->H[t->L], t->Y, t->D[t->L], t->n, loss == NN_LOSS_BCE);
+        return 0.0f;
+    }
+    double sum = loss_sum(t->H[t->L], t->Y, t->n, loss == NN_LOSS_BCE);
+    return (float)(sum / (double)t->n);
+}
+
+/* the gradient through an activation, from the unit's output, element by element */
+NN_CLONES static void act_backward(float *restrict d, const float *restrict h, size_t n, nn_act a)
+{
+    switch (a) {
+    case NN_ACT_RELU:
+        for (size_t i = 0; i < n; i++)
+            d[i] = h[i] > 0.0f ? d[i] : 0.0f;
+        break;
+    case NN_ACT_TANH:
+        for (size_t i = 0; i < n; i++)
+            d[i] = d[i] * (1.0f - h[i] * h[i]);
+        break;
+    case NN_ACT_SIGMOID:
+        for (size_t i = 0; i < n; i++)
+            d[i] = d[i] * (1.0f - h[i]) * h[i];
+        break;
+    default:
+        break;
+    }
+}
+
+/* dIn[k][s] = sum_j W[j][k] D[j][s], each sum over j in order, rows of samples vectorised */
+NN_CLONES static void input_backward(float *restrict dIn, const float *restrict W,
+                                     const float *restrict D, int ni, int no, size_t n)
+{
+    for (int k = 0; k < ni; k++) {
+        float *restrict row = dIn + (size_t)k * n;
+        for (int j = 0; j < no; j++) {   /* the sum from 0, as above */
+            const float w = W[(size_t)j * ni + k], *restrict dj = D + (size_t)j * n;
+            if (j == 0)
+                for (size_t s = 0; s < n; s++)
+                    row[s] = 0.0f + w * dj[s];
+            else
+                for (size_t s = 0; s < n; s++)
+                    row[s] += w * dj[s];
         }
     }
-    return (float)(sum / (double)t->n);
 }
 
 static void backward(const nn_model *m, net32 *t)
 {
-    memset(t->g, 0, m->n_params * sizeof *t->g);
     for (int l = t->L - 1; l >= 0; l--) {
         int ni = t->width[l], no = t->width[l + 1];
         nn_act a = l + 1 < t->L ? m->arch.act : m->arch.out_act;
         float *Dl = t->D[l + 1];
-        for (size_t i = 0; i < (size_t)no * t->n; i++)   /* through the activation */
-            Dl[i] = act_back(a, Dl[i], t->H[l + 1][i]);
+        act_backward(Dl, t->H[l + 1], (size_t)no * t->n, a);
         float *dW = t->g + m->w_off[l], *db = m->has_bias[l] ? t->g + m->b_off[l] : NULL;
         for (int j = 0; j < no; j++) {
-            for (int k = 0; k < ni; k++) {
-                float acc = 0.0f;
-                for (size_t s = 0; s < t->n; s++)
-                    acc += Dl[(size_t)j * t->n + s] * t->H[l][(size_t)k * t->n + s];
-                dW[(size_t)j * ni + k] = acc;
-            }
-            if (db) {
-                float acc = 0.0f;
-                for (size_t s = 0; s < t->n; s++)
-                    acc += Dl[(size_t)j * t->n + s];
-                db[j] = acc;
-            }
+            for (int k = 0; k < ni; k++)
+                dW[(size_t)j * ni + k] = dot16(Dl + (size_t)j * t->n, t->H[l] + (size_t)k * t->n,
+                                               t->n);
+            if (db)
+                db[j] = dot16(Dl + (size_t)j * t->n, NULL, t->n);
         }
-        if (l == 0)
-            break;
-        const float *W = t->p + m->w_off[l];
-        for (int k = 0; k < ni; k++)
-            for (size_t s = 0; s < t->n; s++) {
-                float acc = 0.0f;
-                for (int j = 0; j < no; j++)
-                    acc += W[(size_t)j * ni + k] * Dl[(size_t)j * t->n + s];
-                t->D[l][(size_t)k * t->n + s] = acc;
-            }
+        if (l > 0)
+            input_backward(t->D[l], t->p + m->w_off[l], Dl, ni, no, t->n);
     }
 }
 
