@@ -115,9 +115,16 @@ static void forward(const nn_model *m, net32 *t)
 }
 
 /* sum_s a[s] b[s] (b NULL: sum_s a[s]) in 16 lanes, sample s in lane s % 16, the lanes then
- * added in a fixed tree: the same bits whatever the vector width that runs it */
+ * added in a fixed tree: the same bits whatever the vector width that runs it; under 16
+ * samples, one sum in sample order */
 NN_CLONES static float dot16(const float *restrict a, const float *restrict b, size_t n)
 {
+    if (n < 16) {   /* a few samples (notebook 003's two): one sum, in sample order */
+        float acc = 0.0f;
+        for (size_t s = 0; s < n; s++)
+            acc += a[s] * (b ? b[s] : 1.0f);
+        return acc;
+    }
     float lane[16] = {0};
     size_t s = 0;
     for (; s + 16 <= n; s += 16)
