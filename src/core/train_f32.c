@@ -52,12 +52,12 @@ static inline float exp_f32(float x)
 typedef struct net32 {
     int L, width[NN_MAX_HIDDEN + 2];
     size_t n;                      /* samples */
+    bool binary;                   /* every target is 0 or 1 (a classification) */
     float *p, *g;                  /* parameters and gradient, the model's layout */
     float *m, *v;                  /* adam's moments */
     float *X, *Y;                  /* inputs (d, n), targets (n) */
     float *H[NN_MAX_HIDDEN + 2];   /* activations (width, n); H[0] = X */
     float *D[NN_MAX_HIDDEN + 2];   /* the loss's gradient with respect to H (width, n) */
-    double *out;                   /* the output as doubles, for the error count */
     float *block;
 } net32;
 
@@ -114,28 +114,57 @@ static void forward(const nn_model *m, net32 *t)
     }
 }
 
-/* sum_s a[s] b[s] (b NULL: sum_s a[s]) in 16 lanes, sample s in lane s % 16, the lanes then
- * added in a fixed tree: the same bits whatever the vector width that runs it; under 16
- * samples, one sum in sample order */
+/* The sums over samples: in 16 lanes, sample s in lane s % 16, the lanes then added in a
+ * fixed tree (the same bits whatever the vector width that runs it); under 16 samples, one
+ * sum in sample order. TERM(s) is sample s's term. */
+#define LANES(TERM)                                                                      \
+    do {                                                                                 \
+        if (n < 16) {                                                                    \
+            float acc_ = 0.0f;                                                           \
+            for (size_t s = 0; s < n; s++)                                               \
+                acc_ += TERM(s);                                                         \
+            return acc_;                                                                 \
+        }                                                                                \
+        float lane[16] = {0};                                                            \
+        size_t s0 = 0;                                                                   \
+        for (; s0 + 16 <= n; s0 += 16)                                                   \
+            for (int i = 0; i < 16; i++)                                                 \
+                lane[i] += TERM(s0 + i);                                                 \
+        for (int i = 0; s0 + (size_t)i < n; i++)                                         \
+            lane[i] += TERM(s0 + i);                                                     \
+        for (int w = 8; w >= 1; w /= 2)                                                  \
+            for (int i = 0; i < w; i++)                                                  \
+                lane[i] += lane[i + w];                                                  \
+        return lane[0];                                                                  \
+    } while (0)
+
+/* sum_s a[s] b[s], and sum_s a[s] */
+#define DOT_TERM(s) (a[s] * b[s])
+#define SUM_TERM(s) (a[s])
 NN_CLONES static float dot16(const float *restrict a, const float *restrict b, size_t n)
 {
-    if (n < 16) {   /* a few samples (notebook 003's two): one sum, in sample order */
-        float acc = 0.0f;
-        for (size_t s = 0; s < n; s++)
-            acc += a[s] * (b ? b[s] : 1.0f);
-        return acc;
-    }
-    float lane[16] = {0};
-    size_t s = 0;
-    for (; s + 16 <= n; s += 16)
-        for (int i = 0; i < 16; i++)
-            lane[i] += a[s + i] * (b ? b[s + i] : 1.0f);
-    for (int i = 0; s + (size_t)i < n; i++)
-        lane[i] += a[s + i] * (b ? b[s + i] : 1.0f);
-    for (int w = 8; w >= 1; w /= 2)
-        for (int i = 0; i < w; i++)
-            lane[i] += lane[i + w];
-    return lane[0];
+    LANES(DOT_TERM);
+}
+
+NN_CLONES static float sum16(const float *restrict a, size_t n)
+{
+    LANES(SUM_TERM);
+}
+
+/* the squared errors of the output, summed as above */
+#define SE_TERM(s) ((o[s] - y[s]) * (o[s] - y[s]))
+NN_CLONES static float se16(const float *restrict o, const float *restrict y, size_t n)
+{
+    LANES(SE_TERM);
+}
+
+/* the samples classified wrong: a 0.5 threshold on the output, as nn_count_wrong does */
+NN_CLONES static size_t wrong_f32(const float *restrict o, const float *restrict y, size_t n)
+{
+    size_t w = 0;
+    for (size_t s = 0; s < n; s++)
+        w += (o[s] >= 0.5f) != (y[s] >= 0.5f);
+    return w;
 }
 
 /* log in float32 as avx_mathfun's log256_ps computes it (the Cephes polynomial) in plain IEEE
@@ -182,6 +211,14 @@ static inline float bce_term(float p, float t)
     return (t - 1.0f) * lq - t * lp;
 }
 
+/* the same for a target of 0 or 1: one of its two terms is 0 times a finite number, so one
+ * log gives the term (the value is the same, to the sign of a zero) */
+static inline float bce01_term(float p, float t)
+{
+    float l = log_f32(t >= 0.5f ? p : 1.0f - p);
+    return -(l < -100.0f ? -100.0f : l);
+}
+
 static inline float se_term(float p, float t) { return (p - t) * (p - t); }
 
 /* the sum of the loss's terms in 16 lanes, sample s in lane s % 16 (the lanes are added in a
@@ -197,10 +234,12 @@ static inline float se_term(float p, float t) { return (p - t) * (p - t); }
     } while (0)
 
 NN_CLONES static double loss_sum(const float *restrict o, const float *restrict y, size_t n,
-                                 bool bce)
+                                 bool bce, bool binary)
 {
     float lane[16] = {0};
-    if (bce)
+    if (bce && binary)
+        LANE_SUM(bce01_term);
+    else if (bce)
         LANE_SUM(bce_term);
     else
         LANE_SUM(se_term);
@@ -231,7 +270,7 @@ static float loss_and_grad(net32 *t, nn_loss loss, bool grad)
         loss_grad(t->H[t->L], t->Y, t->D[t->L], t->n, loss == NN_LOSS_BCE);
         return 0.0f;
     }
-    double sum = loss_sum(t->H[t->L], t->Y, t->n, loss == NN_LOSS_BCE);
+    double sum = loss_sum(t->H[t->L], t->Y, t->n, loss == NN_LOSS_BCE, t->binary);
     return (float)(sum / (double)t->n);
 }
 
@@ -287,7 +326,7 @@ static void backward(const nn_model *m, net32 *t)
                 dW[(size_t)j * ni + k] = dot16(Dl + (size_t)j * t->n, t->H[l] + (size_t)k * t->n,
                                                t->n);
             if (db)
-                db[j] = dot16(Dl + (size_t)j * t->n, NULL, t->n);
+                db[j] = sum16(Dl + (size_t)j * t->n, t->n);
         }
         if (l > 0)
             input_backward(t->D[l], t->p + m->w_off[l], Dl, ni, no, t->n);
@@ -326,18 +365,14 @@ static void stats(const nn_model *m, net32 *t, nn_loss loss, const nn_trainset *
                   nn_epoch_stats *st)
 {
     const float *o = t->H[t->L];
-    double se = 0.0;
-    for (size_t s = 0; s < t->n; s++) {
-        float e = o[s] - t->Y[s];
-        se += (double)(e * e);
-        t->out[s] = o[s];
-    }
     st->loss = lv;
-    st->mse = (float)(se / (double)t->n);
-    st->error = d->classify ? (double)nn_count_wrong(loss, t->out, t->out, d->y, d->n) / (double)d->n
-                            : NAN;
+    st->mse = (float)((double)se16(o, t->Y, t->n) / (double)t->n);
+    /* the output's class, as nn_predict_class reads a probability (bce and mse alike here:
+     * float32 training has no bce_logits) */
+    st->error = d->classify ? (double)wrong_f32(o, t->Y, t->n) / (double)d->n : NAN;
     st->test_loss = st->test_mse = st->test_error = NAN;
     (void)m;
+    (void)loss;
 }
 
 static bool finite32(const float *x, size_t n)
@@ -353,16 +388,15 @@ int nn_train_f32(nn_model *m, nn_optim *o, const nn_train_cfg *c, const nn_train
 {
     if (d->n == 0)
         return nn_err_set(e, NN_ESPEC, "", "no training samples");
-    net32 t = {.L = m->L, .n = d->n};
+    net32 t = {.L = m->L, .n = d->n, .binary = d->classify};
     memcpy(t.width, m->width, sizeof t.width);
     size_t units = 0, np = m->n_params;
     for (int l = 0; l <= m->L; l++)
         units += (size_t)m->width[l];
     size_t total = 4 * np + 2 * units * d->n + d->n;
     t.block = calloc(total + 1, sizeof *t.block);
-    t.out = malloc(d->n * sizeof *t.out);
-    if (!t.block || !t.out) {
-        free(t.block), free(t.out);
+    if (!t.block) {
+        free(t.block);
         return nn_err_set(e, NN_ENOMEM, "", "out of memory for float32 training");
     }
     float *q = t.block;
@@ -451,6 +485,5 @@ int nn_train_f32(nn_model *m, nn_optim *o, const nn_train_cfg *c, const nn_train
     free(good);
 out:
     free(t.block);
-    free(t.out);
     return rc;
 }
