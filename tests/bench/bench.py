@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """make bench: nnlab beside the alternatives on the same work, in one session.
 
-    /usr/bin/python3 tests/bench/bench.py [--repeat N] [--quick] [--csv FILE]
+    /usr/bin/python3 tests/bench/bench.py [--repeat N] [--quick] [--csv FILE] [--only TEXT]
 
 Every case runs once to warm up, then N times (default 5; peers that take seconds a run,
 3); the table gives the median and the spread (min-max) of each, and the ratio of the
@@ -97,9 +97,14 @@ def main():
     slow = 1 if quick else 3
     np_ok, torch_ok = have('numpy'), have('torch')
     nproc = os.cpu_count() or 1
-    def model(w):
+    only = args[args.index('--only') + 1] if '--only' in args else None
+
+    def model(w, rng=''):
         return ('models=[{"label":"sigmoid-w%d","hidden":[%d],"activation":"sigmoid",'
-                '"init":{"scheme":"torch"}}]' % (w, w))
+                '"init":{"scheme":"torch"%s}}]' % (w, w, rng))
+
+    # PyTorch's arithmetic (issue 16): torch's initial weights and float32 training
+    f32 = ['train.precision=float32']
 
     def torch_peers(args):
         """PyTorch on one thread and on all of them, for nb5_torch.py ARGS"""
@@ -118,7 +123,15 @@ def main():
          torch_peers(['circles', '--width', '3'])),
         ('004 circles, width 5', 'experiments/circles.json', [model(5), 'studies=[]'],
          torch_peers(['circles', '--width', '5'])),
+        ('003 alignment, float32', 'experiments/alignment.json',
+         ['studies=[]', 'model.init.rng=torch'] + f32, torch_peers(['alignment'])),
+        ('004 circles w3, float32', 'experiments/circles.json',
+         [model(3, ',"rng":"torch"'), 'studies=[]'] + f32, torch_peers(['circles', '--width', '3'])),
+        ('004 circles w5, float32', 'experiments/circles.json',
+         [model(5, ',"rng":"torch"'), 'studies=[]'] + f32, torch_peers(['circles', '--width', '5'])),
     ]
+    if only:   # --only TEXT: the cases whose name holds TEXT, and nothing else
+        cases = [c for c in cases if only in c[0]]
     # the wide case: nnlab's whole training step against OpenBLAS's dgemm on that step's
     # matrix products alone (tests/bench/wide_roofline.c, built here when libopenblas-dev is)
     rf = None
@@ -143,6 +156,8 @@ def main():
                 '%.1f' % xt if xt else '-', '%.1f' % xw if xw else '-'), flush=True)
             rows.append((name, stats(train)[0], stats(wall)[0], pname,
                          stats(pv)[0] if pv else '', xt or '', xw or ''))
+    if only:
+        return 0
     # one step: the training loop's time for 60 steps less its time for 20, over 40, so the
     # run's fixed costs (the first forward pass, writing 6 MB of model files) drop out
     reps = max(3, repeat // 2)
