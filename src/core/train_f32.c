@@ -67,6 +67,21 @@ NN_CLONES static void layer_forward(float *restrict out, const float *restrict i
                                     const float *restrict W, const float *restrict b, int ni,
                                     int no, size_t n, nn_act a)
 {
+    if (n < 8) {   /* a few samples (notebook 003's two): a value at a time, the same sums */
+        for (int j = 0; j < no; j++)
+            for (size_t s = 0; s < n; s++) {
+                float acc = 0.0f;
+                for (int k = 0; k < ni; k++)
+                    acc += W[(size_t)j * ni + k] * in[(size_t)k * n + s];
+                if (b)
+                    acc += b[j];
+                float *o = out + (size_t)j * n + s;
+                *o = a == NN_ACT_RELU ? (acc > 0.0f ? acc : 0.0f)
+                   : a == NN_ACT_SIGMOID ? 1.0f / (1.0f + exp_f32(-acc))
+                   : a == NN_ACT_TANH ? tanhf(acc) : acc;
+            }
+        return;
+    }
     for (int j = 0; j < no; j++) {
         float *restrict row = out + (size_t)j * n;
         for (int k = 0; k < ni; k++) {   /* the sum from 0 (0 + w x: -0 becomes +0, as it must) */
@@ -299,6 +314,16 @@ NN_CLONES static void act_backward(float *restrict d, const float *restrict h, s
 NN_CLONES static void input_backward(float *restrict dIn, const float *restrict W,
                                      const float *restrict D, int ni, int no, size_t n)
 {
+    if (n < 8) {   /* a few samples: a value at a time, the same sums */
+        for (int k = 0; k < ni; k++)
+            for (size_t s = 0; s < n; s++) {
+                float acc = 0.0f;
+                for (int j = 0; j < no; j++)
+                    acc += W[(size_t)j * ni + k] * D[(size_t)j * n + s];
+                dIn[(size_t)k * n + s] = acc;
+            }
+        return;
+    }
     for (int k = 0; k < ni; k++) {
         float *restrict row = dIn + (size_t)k * n;
         for (int j = 0; j < no; j++) {   /* the sum from 0, as above */
