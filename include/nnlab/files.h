@@ -38,6 +38,8 @@ int nn_write_text(const char *path, const char *text, nn_err *e);
 
 /* A CSV number: 17 significant digits; nan, inf, -inf for the others (never -nan). */
 void nn_csv_num(FILE *f, double v);
+/* A CSV text field (RFC 4180): quoted when it holds a comma, a quote or a line break. */
+void nn_csv_str(FILE *f, const char *s);
 /* The same text into out (at least 32 bytes); returns its length. */
 int nn_csv_fmt(char *out, double v);
 

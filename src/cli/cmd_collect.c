@@ -779,21 +779,6 @@ static int add_dir(table *t, const char *dir)
 
 /* ---- output ------------------------------------------------------------------------------ */
 
-/* A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break. */
-static void csv_str(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\n\r")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
 
 static void csv_field(FILE *f, const cJSON *v)
 {
@@ -804,7 +789,7 @@ static void csv_field(FILE *f, const cJSON *v)
     else if (cJSON_IsBool(v))
         fputs(cJSON_IsTrue(v) ? "true" : "false", f);
     else if (cJSON_IsString(v))
-        csv_str(f, v->valuestring);
+        nn_csv_str(f, v->valuestring);
 }
 
 static void write_csv(FILE *f, const table *t)
@@ -812,7 +797,7 @@ static void write_csv(FILE *f, const table *t)
     for (int c = 0; c < t->cols.n; c++) {
         if (c)
             fputc(',', f);
-        csv_str(f, t->cols.s[c]);
+        nn_csv_str(f, t->cols.s[c]);
     }
     fputc('\n', f);
     for (size_t i = 0; i < t->n_rows; i++) {
@@ -916,7 +901,7 @@ static bool write_summary(FILE *f, const table *t)
 {
     for (int c = 0; c < t->cols.n; c++)
         if (is_group_col(t->cols.s[c])) {
-            csv_str(f, t->cols.s[c]);
+            nn_csv_str(f, t->cols.s[c]);
             fputc(',', f);
         }
     fputs("model,column,count,missing,mean,median,q1,q3,min,max\n", f);
@@ -986,7 +971,7 @@ static bool write_summary(FILE *f, const table *t)
                 }
             csv_field(f, model >= 0 ? get(r0, model) : NULL);
             fputc(',', f);
-            csv_str(f, t->cols.s[c]);
+            nn_csv_str(f, t->cols.s[c]);
             size_t n = nv[c];
             fprintf(f, ",%zu,%zu", n, size - n);
             if (n) {
@@ -1113,7 +1098,7 @@ static int plot(const table *t, const char *col, const char *dir)
         total[k]++;
         double x;
         if (numeric(get(&t->r[i], ci), &x)) {
-            csv_str(w.f, labels[k]);
+            nn_csv_str(w.f, labels[k]);
             fputc(',', w.f);
             nn_csv_num(w.f, x);
             fputc('\n', w.f);

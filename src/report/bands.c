@@ -217,20 +217,6 @@ static double quantile(const double *s, int n, double q)
     return s[lo] + (s[hi] - s[lo]) * (pos - lo);
 }
 
-static void csv_text(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
 
 /* ---- the bands --------------------------------------------------------------------------- */
 
@@ -272,7 +258,7 @@ int rep_bands(const rgroups *g, const char *dir, const char *base, const char *t
             char name[NAME_MAX_LEN + 16];
             snprintf(name, sizeof name, "%.63s_%s", gnames[c], stat[k]);
             fputc(',', w.f);
-            csv_text(w.f, name);
+            nn_csv_str(w.f, name);
         }
     fputs(",group\n", w.f);
     long *first = calloc((size_t)g->n + 1, sizeof *first), row = 0;
@@ -331,7 +317,7 @@ int rep_bands(const rgroups *g, const char *dir, const char *base, const char *t
                 }
             }
             fputc(',', w.f);
-            csv_text(w.f, g->names[gi]);
+            nn_csv_str(w.f, g->names[gi]);
             fputc('\n', w.f);
             row++;
         }
@@ -566,7 +552,7 @@ int rep_histograms(rrun *const *runs, int n_runs, const char *dir, const char *b
     fputs("value,bin_low,bin_high", w.f);
     for (int gi = 0; gi < G; gi++) {
         fputc(',', w.f);
-        csv_text(w.f, g.names[gi]);
+        nn_csv_str(w.f, g.names[gi]);
     }
     fputc('\n', w.f);
     for (int p = 0; p < panels; p++) {

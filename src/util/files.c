@@ -29,6 +29,21 @@ int nn_csv_fmt(char *out, double v)
     return nn_fmt17(out, v);
 }
 
+void nn_csv_str(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\n\r")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
 void nn_csv_num(FILE *f, double v)
 {
     char buf[32];
