@@ -46,6 +46,7 @@ typedef struct nn_buf {
 } nn_buf;
 
 void nn_buf_puts(nn_buf *b, const char *s);
+void nn_buf_putn(nn_buf *b, const char *s, size_t n);   /* n bytes of s */
 void nn_buf_printf(nn_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* s as a JSON string literal, quotes included */
 void nn_buf_json_string(nn_buf *b, const char *s);

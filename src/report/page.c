@@ -113,7 +113,7 @@ static void csp_hash(char *out, size_t cap, const char *text)
     }
     rb b = {0};
     rb_b64(&b, raw, 32);
-    snprintf(out, cap, "sha256-%s", b.s ? b.s : "");
+    snprintf(out, cap, "sha256-%s", b.p ? b.p : "");
     rb_free(&b);
 }
 
@@ -530,7 +530,7 @@ static void link_to(rb *b, const char *link, const char *name)
 {
     rb rel = {0};
     rb_printf(&rel, "%s%s%s", link, *link ? "/" : "", name);
-    rb_href(b, rel.s ? rel.s : "");
+    rb_href(b, rel.p ? rel.p : "");
     rb_free(&rel);
 }
 
@@ -613,8 +613,8 @@ static void file_links(rb *b, const rrun *r, const char *link)
         for (int i = 0; i < in.n; i++) {
             rb name = {0};
             rb_printf(&name, "%s/%s", r->models[k].label, in.v[i]);
-            if (name.s)
-                names_add(&fs, name.s);
+            if (name.p)
+                names_add(&fs, name.p);
             rb_free(&name);
         }
         names_free(&in);
@@ -1056,18 +1056,18 @@ static void many_page(rb *b, many *m, const rsweep *sw, const char *link_base, p
                 const char *v = setting(m, r, c);
                 rb_printf(&set, ", %s=%s", m->cols[c], v ? v : "");
             }
-        int dash = sw ? rep_group(&settings, set.s ? set.s : "") : r;
+        int dash = sw ? rep_group(&settings, set.p ? set.p : "") : r;
         for (int i = 0; i < run->n_models; i++) {
             rb name_b = {0};
             if (!sw)
                 rb_add(&name_b, m->label[r]), rb_add(&name_b, ": ");
             rb_add(&name_b, run->models[i].group);
-            if (set.s)
-                rb_add(&name_b, set.s);
+            if (set.p)
+                rb_add(&name_b, set.p);
             char path[4400];
             metrics_path(path, sizeof path, run, &run->models[i]);
-            if (name_b.s)
-                rep_member(&g, rep_group_styled(&g, name_b.s, rep_group(&models, run->models[i].group),
+            if (name_b.p)
+                rep_member(&g, rep_group_styled(&g, name_b.p, rep_group(&models, run->models[i].group),
                                                 dash), path);
             rb_free(&name_b);
         }
@@ -1222,14 +1222,14 @@ int nn_report_write(const char *const *dirs, int n, const char *out, const nn_re
             free(labels[r]);
         free(labels);
     }
-    if (b.oom) {
+    if (b.failed) {
         rc = nn_err_set(e, NN_ENOMEM, page, "out of memory");
         goto out;
     }
     nn_file w;
     if ((rc = nn_file_open(&w, page, e)))
         goto out;
-    fwrite(b.s, 1, b.len, w.f);
+    fwrite(b.p, 1, b.len, w.f);
     rc = nn_file_commit(&w, e);
     if (!rc && pf.missing && note && cap)
         snprintf(note, cap, "the page's seed bands and histograms were not drawn: gnuplot is "
@@ -1292,15 +1292,15 @@ int nn_report_curves(const char *const *dirs, int n, const char *outdir, const c
                 if (n > 1)
                     rb_printf(&name, "%s: ", dirs[i]);
                 rb_add(&name, runs[r].models[q].group);
-                if (set.s && n <= 1)
-                    rb_add(&name, set.s);
-                else if (set.s && strchr(set.s, ','))
-                    rb_add(&name, strchr(set.s, ','));
+                if (set.p && n <= 1)
+                    rb_add(&name, set.p);
+                else if (set.p && strchr(set.p, ','))
+                    rb_add(&name, strchr(set.p, ','));
                 char mp[4400];
                 metrics_path(mp, sizeof mp, &runs[r], &runs[r].models[q]);
-                if (name.s)
-                    rep_member(&g, rep_group_styled(&g, name.s, rep_group(&models, runs[r].models[q].group),
-                                                    rep_group(&settings, set.s ? set.s : "")), mp);
+                if (name.p)
+                    rep_member(&g, rep_group_styled(&g, name.p, rep_group(&models, runs[r].models[q].group),
+                                                    rep_group(&settings, set.p ? set.p : "")), mp);
                 rb_free(&name);
                 rb_free(&set);
             }

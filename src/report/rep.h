@@ -15,18 +15,15 @@
 
 #include "nnlab/err.h"
 #include "nnlab/figure.h"
+#include "nnlab/json.h"
 
 /* ---- html.c ---------------------------------------------------------------------------- */
 
-typedef struct rb {
-    char *s;
-    size_t len, cap;
-    bool oom;
-} rb;
-
-void rb_addn(rb *b, const char *s, size_t n);
-void rb_add(rb *b, const char *s);
-void rb_printf(rb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* the text being written: util's growing string (p, len; failed when memory ran out) */
+typedef nn_buf rb;
+#define rb_addn nn_buf_putn
+#define rb_add nn_buf_puts
+#define rb_printf nn_buf_printf
 /* s as HTML text or a double-quoted attribute's value: & < > " ' escaped, invalid UTF-8 as
  * U+FFFD, control characters but tab and newline dropped. */
 void rb_esc(rb *b, const char *s);

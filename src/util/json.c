@@ -592,15 +592,17 @@ static void grow(nn_buf *b, size_t need)
     b->cap = cap;
 }
 
-void nn_buf_puts(nn_buf *b, const char *s)
+void nn_buf_putn(nn_buf *b, const char *s, size_t n)
 {
-    size_t n = strlen(s);
     grow(b, n);
     if (b->failed)
         return;
-    memcpy(b->p + b->len, s, n + 1);
+    memcpy(b->p + b->len, s, n);
     b->len += n;
+    b->p[b->len] = '\0';
 }
+
+void nn_buf_puts(nn_buf *b, const char *s) { nn_buf_putn(b, s, strlen(s)); }
 
 void nn_buf_printf(nn_buf *b, const char *fmt, ...)
 {
